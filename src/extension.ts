@@ -1,7 +1,47 @@
 import * as vscode from 'vscode';
+import { ApiKeys } from './auth/apiKeys';
+import { applyFilter, FILTER_STATE_KEY, showFilter } from './commands/filterExecutions';
+import { registerCommands } from './commands/registerCommands';
+import type { Services } from './commands/services';
+import { userMessage } from './common/errors';
+import { Log } from './common/log';
+import { VsCodeUserInput } from './common/ui';
+import { Connection } from './config/connection';
+import { Settings } from './config/settings';
+import { createWorkspaceStatusBar } from './config/statusBar';
+import { ResetRegistry } from './reset/registry';
+import { EventDocuments } from './tree/eventDocuments';
+import { ExecutionsProvider } from './tree/executionsProvider';
+import { parseFilter } from './tree/filter';
 
-export function activate(_context: vscode.ExtensionContext): void {
-  // Wired up in the tree-and-commands work.
+/** What `activate` returns: the services, for the extension's own integration tests. */
+export interface ExtensionApi {
+  services: Services;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const log = new Log();
+  const settings = new Settings();
+  const keys = new ApiKeys(context.secrets);
+  const connection = new Connection(settings, keys, log);
+  const tree = new ExecutionsProvider(connection, settings, userMessage);
+  const treeView = vscode.window.createTreeView('mistralWorkflows.executions', { treeDataProvider: tree, showCollapseAll: true });
+  const services: Services = {
+    context, log, settings, keys, connection, tree, treeView,
+    eventDocuments: new EventDocuments(),
+    resets: new ResetRegistry(),
+    ui: new VsCodeUserInput(),
+  };
+  context.subscriptions.push(
+    log, keys, connection, tree, treeView, services.eventDocuments,
+    ...registerCommands(services),
+    createWorkspaceStatusBar(connection),
+    connection.onDidChange(() => tree.refreshAll()),
+  );
+  const filter = parseFilter(context.workspaceState.get(FILTER_STATE_KEY));
+  showFilter(treeView, filter);
+  if (filter.statuses.length > 0 || filter.workflow || filter.search) void applyFilter(services, filter);
+  return { services };
 }
 
 export function deactivate(): void {}

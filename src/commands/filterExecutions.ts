@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import { KNOWN_STATUSES } from '../api/types';
+import { UserCancelled } from '../common/errors';
+import { describeFilter, ExecutionFilter, isFiltered } from '../tree/filter';
+import type { Services } from './services';
+
+export const FILTER_STATE_KEY = 'mistralWorkflows.filter';
+
+/** Status (multi-select), then workflow name, then search text; Escape at any step changes nothing. */
+export async function filterExecutions(services: Services): Promise<void> {
+  const current = services.tree.filter;
+  const statuses = await services.ui.pickMany(
+    KNOWN_STATUSES.map((status) => ({ label: status, picked: current.statuses.includes(status) })),
+    { title: 'Filter executions (1/3): status', placeHolder: 'Check the statuses to show (none checked: all)' },
+  );
+  if (!statuses) throw new UserCancelled();
+  const workflow = await services.ui.input({
+    title: 'Filter executions (2/3): workflow name',
+    prompt: 'Only executions of this workflow (exact name). Leave empty for all workflows.',
+    value: current.workflow ?? '',
+  });
+  if (workflow === undefined) throw new UserCancelled();
+  const search = await services.ui.input({
+    title: 'Filter executions (3/3): search',
+    prompt: 'Search by workflow name, display name or id. Leave empty for no search.',
+    value: current.search ?? '',
+  });
+  if (search === undefined) throw new UserCancelled();
+  await applyFilter(services, {
+    statuses: statuses.map((s) => s.label),
+    workflow: workflow.trim() || undefined,
+    search: search.trim() || undefined,
+  });
+}
+
+/** Sets the filter, remembers it for this folder, and shows it in the view's title. */
+export async function applyFilter(services: Services, filter: ExecutionFilter): Promise<void> {
+  await services.context.workspaceState.update(FILTER_STATE_KEY, filter);
+  showFilter(services.treeView, filter);
+  services.tree.setFilter(filter);
+}
+
+export function showFilter(view: vscode.TreeView<unknown>, filter: ExecutionFilter): void {
+  view.description = isFiltered(filter) ? `Filter: ${describeFilter(filter)}` : undefined;
+  void vscode.commands.executeCommand('setContext', 'mistralWorkflows.filtered', isFiltered(filter));
+}

@@ -1,0 +1,27 @@
+import type * as vscode from 'vscode';
+import { UserCancelled } from '../common/errors';
+import type { Services } from './services';
+
+interface WorkspaceItem extends vscode.QuickPickItem {
+  name: string;
+}
+
+/** Switches the view to another configured Mistral workspace (status bar click, palette). */
+export async function selectWorkspace(services: Services): Promise<void> {
+  const active = services.connection.currentWorkspace();
+  const items: WorkspaceItem[] = services.settings.workspaces().map((w) => ({
+    label: `${w.name === active.name ? '$(check) ' : ''}${w.name}`,
+    description: w.baseUrl,
+    detail: w.production ? '$(warning) production: resets ask you to type the execution id' : undefined,
+    name: w.name,
+  }));
+  const picked = await services.ui.pickOne(items, {
+    title: 'Select the Mistral workspace',
+    placeHolder: 'Workspaces come from the mistralWorkflows.workspaces setting',
+  });
+  if (!picked) throw new UserCancelled();
+  if (picked.name === active.name) return;
+  await services.settings.setActiveWorkspace(picked.name);
+  services.connection.invalidate(`workspace switched to “${picked.name}”`);
+  services.tree.refreshAll();
+}

@@ -1,0 +1,25 @@
+import type * as vscode from 'vscode';
+import type { ApiKeys } from '../auth/apiKeys';
+import type { Log } from '../common/log';
+import type { UserInput } from '../common/ui';
+import type { Connection } from '../config/connection';
+import type { Settings } from '../config/settings';
+import type { ResetRegistry } from '../reset/registry';
+import type { EventDocuments } from '../tree/eventDocuments';
+import type { ExecutionsProvider } from '../tree/executionsProvider';
+import type { TreeNode } from '../tree/node';
+
+/** Everything a command handler may use. Built once in `activate()`. */
+export interface Services {
+  readonly context: vscode.ExtensionContext;
+  readonly log: Log;
+  readonly settings: Settings;
+  readonly keys: ApiKeys;
+  readonly connection: Connection;
+  readonly tree: ExecutionsProvider;
+  readonly treeView: vscode.TreeView<TreeNode>;
+  readonly eventDocuments: EventDocuments;
+  readonly resets: ResetRegistry;
+  /** Replaceable so that tests answer the prompts. */
+  ui: UserInput;
+}

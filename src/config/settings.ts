@@ -1,0 +1,57 @@
+import * as vscode from 'vscode';
+import { clampInt, clampNumber, DEFAULT_WORKSPACE, parseWorkspaces, WorkspaceConfig } from './workspaceList';
+
+export { DEFAULT_WORKSPACE };
+export type { WorkspaceConfig };
+
+export const SECTION = 'mistralWorkflows';
+
+/** Typed access to the extension's settings: the only place that reads `mistralWorkflows.*`. */
+export class Settings {
+  /**
+   * The configured workspaces. In an untrusted folder, values from the folder's own settings are
+   * ignored (VS Code does this for restrictedConfigurations too; we do not rely on it alone), so a
+   * cloned repository cannot point your key at its own server.
+   */
+  workspaces(): WorkspaceConfig[] {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const raw = vscode.workspace.isTrusted
+      ? config.get<unknown>('workspaces')
+      : config.inspect<unknown>('workspaces')?.globalValue;
+    const parsed = parseWorkspaces(raw);
+    return parsed.length > 0 ? parsed : [DEFAULT_WORKSPACE];
+  }
+
+  activeWorkspace(): WorkspaceConfig {
+    const all = this.workspaces();
+    const wanted = vscode.workspace.getConfiguration(SECTION).get<string>('activeWorkspace', '');
+    return all.find((w) => w.name === wanted) ?? all[0];
+  }
+
+  async setActiveWorkspace(name: string): Promise<void> {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    // Keep the choice where the user keeps the setting; a user-level choice by default.
+    const inspected = config.inspect<string>('activeWorkspace');
+    const target =
+      inspected?.workspaceValue !== undefined && vscode.workspace.isTrusted
+        ? vscode.ConfigurationTarget.Workspace
+        : vscode.ConfigurationTarget.Global;
+    await config.update('activeWorkspace', name, target);
+  }
+
+  executionsPageSize(): number {
+    return clampInt(this.get('executionsPageSize', 50), 1, 1000);
+  }
+
+  eventsPageSize(): number {
+    return clampInt(this.get('eventsPageSize', 500), 10, 10000);
+  }
+
+  requestTimeoutMs(): number {
+    return Math.round(clampNumber(this.get('requestTimeoutSeconds', 30), 1, 600) * 1000);
+  }
+
+  private get<T>(key: string, fallback: T): T {
+    return vscode.workspace.getConfiguration(SECTION).get<T>(key, fallback);
+  }
+}

@@ -1,0 +1,62 @@
+// Pure helpers for the workspace settings (no \`vscode\` import, so they unit-test under plain mocha).
+
+export interface WorkspaceConfig {
+  name: string;
+  baseUrl: string;
+  production: boolean;
+}
+
+export const DEFAULT_WORKSPACE: WorkspaceConfig = {
+  name: 'default',
+  baseUrl: 'https://api.mistral.ai',
+  production: false,
+};
+
+/** Keeps the well-formed entries; a hand-edited settings file must not break the view. */
+export function parseWorkspaces(raw: unknown): WorkspaceConfig[] {
+  if (!Array.isArray(raw)) return [];
+  const seen = new Set<string>();
+  const result: WorkspaceConfig[] = [];
+  for (const item of raw) {
+    if (typeof item !== 'object' || item === null) continue;
+    const { name, baseUrl, production } = item as Record<string, unknown>;
+    if (typeof name !== 'string' || !name.trim() || typeof baseUrl !== 'string') continue;
+    if (seen.has(name.trim())) continue;
+    seen.add(name.trim());
+    result.push({ name: name.trim(), baseUrl: baseUrl.trim(), production: production === true });
+  }
+  return result;
+}
+
+export function clampInt(value: unknown, min: number, max: number): number {
+  return Math.round(clampNumber(value, min, max));
+}
+
+export function clampNumber(value: unknown, min: number, max: number): number {
+  const n = typeof value === 'number' && Number.isFinite(value) ? value : min;
+  return Math.min(max, Math.max(min, n));
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * Why a base URL must not receive an API key, or undefined when it may. Plain HTTP is allowed only to
+ * loopback (the sandbox): anything else would send the key in clear text.
+ */
+export function baseUrlProblem(baseUrl: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    return `“${baseUrl}” is not a valid URL.`;
+  }
+  if (url.username || url.password) return 'The base URL must not contain a user name or password.';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.'))) {
+    return undefined;
+  }
+  if (url.protocol === 'http:') {
+    return `The base URL ${url.origin} uses plain HTTP: the API key is only sent over HTTPS, or HTTP to this machine (127.0.0.1).`;
+  }
+  return `The base URL must start with https:// (got ${url.protocol}).`;
+}

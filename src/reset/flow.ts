@@ -1,0 +1,82 @@
+import { isResetPoint, WorkflowsApiError } from '../api';
+import type { Execution, WorkflowEvent } from '../api/types';
+import type { Services } from '../commands/services';
+import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
+import type { EventNode } from '../tree/eventNode';
+import type { ExecutionNode } from '../tree/executionNode';
+import { askOptions, askReason, confirmReset, impactOf, resetPointItems } from './prompts';
+import { announceSuccess, sendReset, SendOutcome } from './send';
+import { ResetChoices } from './summary';
+
+export interface ResetTarget {
+  execution: Execution;
+  /** The latest run's history, as loaded. */
+  events: WorkflowEvent[];
+  point: WorkflowEvent;
+  node?: ExecutionNode;
+  pointNode?: EventNode;
+}
+
+/**
+ * Reason → options → confirmation (→ typed id in production) → one POST. The typed reason survives
+ * every error: WF_1001 offers the server's valid points and asks again with the same reason; any
+ * other failure offers Retry with the same choices. Nothing is ever re-sent without the user's click,
+ * and a reset whose answer was lost is read back before anything else is offered.
+ */
+export async function runResetFlow(services: Services, initial: ResetTarget): Promise<void> {
+  let target = initial;
+  const production = services.connection.currentWorkspace().production
+    ? { workspaceName: services.connection.currentWorkspace().name }
+    : undefined;
+  const reason = await askReason(services.ui);
+  let impact = impactOf(target.events, target.point);
+  let choices: ResetChoices = { reason, ...(await askOptions(services.ui, impact)) };
+  let confirmNeeded = true;
+
+  for (;;) {
+    if (confirmNeeded) await confirmReset(services.ui, target.execution, impact, choices, production);
+    const outcome: SendOutcome = await sendReset(services, target, choices);
+    if (outcome.kind === 'done') {
+      await announceSuccess(services, target, outcome.latest);
+      return;
+    }
+    const error = outcome.error;
+    if (error instanceof WorkflowsApiError && error.code === 'WF_1001') {
+      target = await pickServerPoint(services, target, error);
+      impact = impactOf(target.events, target.point);
+      choices = { ...choices, ...(await askOptions(services.ui, impact, choices)) };
+      confirmNeeded = true;
+      continue;
+    }
+    const message = outcome.kind === 'notSent' ? `${userMessage(error)} The reset was not applied.` : userMessage(error);
+    const choice = await services.ui.notify('error', message, 'Retry');
+    if (choice !== 'Retry') throw new UserCancelled();
+    confirmNeeded = false; // The user confirmed these exact choices and asked to try again.
+  }
+}
+
+/** After WF_1001: the run may have changed since the tree loaded; offer the server's valid points. */
+async function pickServerPoint(services: Services, target: ResetTarget, error: WorkflowsApiError): Promise<ResetTarget> {
+  const client = await services.connection.client();
+  const [execution, events] = await Promise.all([
+    client.getExecution(target.execution.executionId),
+    client.getHistory(target.execution.executionId),
+  ]);
+  const valid = new Set(error.validResetEvents ?? []);
+  const points = events.filter((e) => isResetPoint(e) && e.eventId !== undefined && valid.has(e.eventId));
+  if (points.length === 0) {
+    throw new UserFacingError(
+      `Event ${target.point.idText} is not a valid reset point, and the server offered none that this run's history contains.`,
+    );
+  }
+  const runChanged = execution.runId !== target.execution.runId;
+  const picked = await services.ui.pickOne(resetPointItems(events, points), {
+    title: `Event ${target.point.idText} is not a valid reset point${runChanged ? ' (the execution has a newer run)' : ''}`,
+    placeHolder: 'Choose one of the reset points the server accepts (your reason is kept)',
+    matchOnDescription: true,
+    matchOnDetail: true,
+  });
+  if (!picked) throw new UserCancelled();
+  services.log.info('reset', `WF_1001 for event ${target.point.idText}; the user chose event ${picked.event.idText}.`);
+  return { execution, events, point: picked.event, node: target.node };
+}

@@ -1,0 +1,108 @@
+import type * as vscode from 'vscode';
+import { analyzeReset, nextStepAfter, ResetImpact } from '../api';
+import type { WorkflowEvent } from '../api/types';
+import { UserCancelled } from '../common/errors';
+import type { UserInput } from '../common/ui';
+import { formatTime } from '../tree/labels';
+import { confirmationDetail, confirmationMessage, optionLabels, ResetChoices, validateReason } from './summary';
+
+/** Step 1: the reason, required. `previous` pre-fills it so a retried or re-pointed reset keeps it. */
+export async function askReason(ui: UserInput, previous?: string): Promise<string> {
+  const reason = await ui.input({
+    title: 'Reset execution (1/3): reason',
+    prompt: 'Why are you resetting? This is recorded in the execution’s history for auditing.',
+    placeHolder: 'e.g. Deployed fix for KeyError in ship_order (#512)',
+    value: previous,
+    validateInput: validateReason,
+  });
+  if (reason === undefined) throw new UserCancelled();
+  const problem = validateReason(reason);
+  if (problem) throw new UserCancelled(); // The input box cannot be accepted while invalid.
+  return reason.trim();
+}
+
+interface OptionItem extends vscode.QuickPickItem {
+  option: 'signals' | 'updates';
+}
+
+/** Step 2: which signals and updates received after the point are left out of the new run. */
+export async function askOptions(
+  ui: UserInput,
+  impact: ResetImpact,
+  previous?: Pick<ResetChoices, 'excludeSignals' | 'excludeUpdates'>,
+): Promise<{ excludeSignals: boolean; excludeUpdates: boolean }> {
+  const labels = optionLabels(impact);
+  const items: OptionItem[] = [
+    {
+      label: labels.signals,
+      option: 'signals',
+      picked: previous?.excludeSignals ?? false,
+      detail: 'Unchecked: the new run receives them again, in order.',
+    },
+    {
+      label: labels.updates,
+      option: 'updates',
+      picked: previous?.excludeUpdates ?? false,
+      detail: 'Unchecked: the new run applies them again, in order.',
+    },
+  ];
+  const picked = await ui.pickMany(items, {
+    title: 'Reset execution (2/3): options',
+    placeHolder: 'Check what to leave out, then press Enter (nothing checked: re-apply everything)',
+  });
+  if (picked === undefined) throw new UserCancelled();
+  return {
+    excludeSignals: picked.some((item) => item.option === 'signals'),
+    excludeUpdates: picked.some((item) => item.option === 'updates'),
+  };
+}
+
+/** Step 3: a modal that says what will be lost; in production, the execution id typed as well. */
+export async function confirmReset(
+  ui: UserInput,
+  execution: { executionId: string; workflowName: string; runId?: string },
+  impact: ResetImpact,
+  choices: ResetChoices,
+  production: { workspaceName: string } | undefined,
+): Promise<void> {
+  const confirmed = await ui.confirm(
+    confirmationMessage(execution.workflowName, impact.point),
+    confirmationDetail(execution, impact, choices),
+    'Reset',
+  );
+  if (!confirmed) throw new UserCancelled();
+  if (!production) return;
+  const typed = await ui.input({
+    title: `Production workspace “${production.workspaceName}”: confirm the reset`,
+    prompt: `Type the execution id (${execution.executionId}) to reset it.`,
+    placeHolder: execution.executionId,
+    validateInput: (value) =>
+      value.trim() === execution.executionId ? undefined : 'Type the execution id exactly as shown to confirm.',
+  });
+  if (typed === undefined || typed.trim() !== execution.executionId) throw new UserCancelled();
+}
+
+export interface ResetPointItem extends vscode.QuickPickItem {
+  event: WorkflowEvent;
+}
+
+/** Quick-pick rows for reset points: id, time and the step that follows each. */
+export function resetPointItems(events: WorkflowEvent[], points: WorkflowEvent[]): ResetPointItem[] {
+  const indexOf = new Map<WorkflowEvent, number>();
+  events.forEach((event, index) => indexOf.set(event, index));
+  return points.map((event) => {
+    const next = nextStepAfter(events, indexOf.get(event) ?? -1);
+    return {
+      label: `$(debug-stackframe-dot) Event ${event.idText}`,
+      description: formatTime(event.time),
+      detail: next ? `then: ${next}` : 'the last workflow task',
+      event,
+    };
+  });
+}
+
+/** Impact of resetting to `point`, for the confirmation. */
+export function impactOf(events: WorkflowEvent[], point: WorkflowEvent): ResetImpact {
+  if (point.eventId === undefined) throw new Error(`Event ${point.idText} has no integer id.`);
+  return analyzeReset(events, point.eventId);
+}

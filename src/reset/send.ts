@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { attr, isResetMarker, WorkflowsApiError } from '../api';
+import type { WorkflowsClient } from '../api';
+import type { Execution } from '../api/types';
+import type { Services } from '../commands/services';
+import { UserFacingError } from '../common/errors';
+import type { ResetTarget } from './flow';
+import type { ResetChoices } from './summary';
+
+export type SendOutcome =
+  | { kind: 'done'; latest: Execution }
+  /** The server answered with an error: nothing changed. */
+  | { kind: 'failed'; error: unknown }
+  /** The answer was lost, and reading the execution back shows the reset did not happen. */
+  | { kind: 'notSent'; error: unknown };
+
+const BUSY = 'Resetting…';
+
+/** One POST, with progress and a spinner on the rows; never retried here. */
+export async function sendReset(services: Services, target: ResetTarget, choices: ResetChoices): Promise<SendOutcome> {
+  const executionId = target.execution.executionId;
+  const eventId = target.point.eventId;
+  if (eventId === undefined) throw new UserFacingError(`Event ${target.point.idText} cannot be a reset point.`);
+  const held = await services.resets.hold(executionId, async () =>
+    vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Resetting ${target.execution.workflowName} to event ${eventId}…` },
+      () => withBusyRows(services, target, () => postAndVerify(services, target, eventId, choices)),
+    ),
+  );
+  if (!held.ran) {
+    throw new UserFacingError(`A reset of ${executionId} is already in progress. Wait for it to finish.`);
+  }
+  return held.value;
+}
+
+async function postAndVerify(services: Services, target: ResetTarget, eventId: number, choices: ResetChoices): Promise<SendOutcome> {
+  const client = await services.connection.client();
+  const executionId = target.execution.executionId;
+  services.log.info('reset', `POST reset ${executionId} to event ${eventId} (exclude signals: ${choices.excludeSignals}, updates: ${choices.excludeUpdates}).`);
+  try {
+    await client.reset({ executionId, eventId, ...choices });
+  } catch (error) {
+    if (!(error instanceof WorkflowsApiError) || !error.outcomeUnknown) return { kind: 'failed', error };
+    services.log.warn('reset', `The answer to the reset of ${executionId} was lost (${error.kind}); reading the execution back.`);
+    return readBack(client, target, choices, error);
+  }
+  return { kind: 'done', latest: await newestRun(client, executionId, target.execution.runId) };
+}
+
+/** Did a reset whose answer was lost happen? A new run whose reset marker carries our reason says yes. */
+async function readBack(client: WorkflowsClient, target: ResetTarget, choices: ResetChoices, cause: WorkflowsApiError): Promise<SendOutcome> {
+  const executionId = target.execution.executionId;
+  let latest: Execution;
+  try {
+    latest = await client.getExecution(executionId);
+  } catch (error) {
+    throw new UserFacingError(
+      `The reset of ${executionId} was sent but no answer came back, and the execution could not be read to check it. Look at the execution before resetting again.`,
+      [],
+      { cause: error },
+    );
+  }
+  if (latest.runId === target.execution.runId) return { kind: 'notSent', error: cause };
+  const events = await client.getHistory(executionId);
+  const ours = events.some(
+    (e) => isResetMarker(e) && attr(e, 'failure.message') === choices.reason && attr(e, 'base_run_id') === target.execution.runId,
+  );
+  if (ours) return { kind: 'done', latest };
+  throw new UserFacingError(
+    `The answer to the reset of ${executionId} was lost, and the execution now has a new run (${latest.runId ?? 'unknown'}) that was not started by this reset. Review it before resetting again.`,
+  );
+}
+
+/** The execution after a reset. A real server may create the new run a moment after it answers. */
+async function newestRun(client: WorkflowsClient, executionId: string, oldRunId: string | undefined): Promise<Execution> {
+  let latest = await client.getExecution(executionId);
+  for (let attempt = 0; attempt < 5 && latest.runId === oldRunId; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));
+    latest = await client.getExecution(executionId);
+  }
+  return latest;
+}
+
+async function withBusyRows<T>(services: Services, target: ResetTarget, action: () => Promise<T>): Promise<T> {
+  const rows = [target.node, target.pointNode].filter((n) => n !== undefined);
+  for (const row of rows) {
+    row.busy = BUSY;
+    services.tree.refresh(row);
+  }
+  try {
+    return await action();
+  } finally {
+    for (const row of rows) {
+      row.busy = undefined;
+      services.tree.refresh(row);
+    }
+  }
+}
+
+/** Refreshes the execution, reveals the new run's reset marker and says so, with a “Show” action. */
+export async function announceSuccess(services: Services, target: ResetTarget, latest: Execution): Promise<void> {
+  const executionId = target.execution.executionId;
+  services.log.info('reset', `Reset ${executionId} to event ${target.point.idText}: new run ${latest.runId ?? 'unknown'}.`);
+  const node = services.tree.findExecution(executionId) ?? (await services.tree.openExecution(executionId));
+  node.replaceLatest(latest);
+  services.tree.refresh(node);
+  const reveal = async (focus: boolean): Promise<void> => {
+    await services.treeView.reveal(node, { expand: true, select: !focus, focus });
+    const events = await node.rows.history.load();
+    const marker = events.events.findIndex(isResetMarker);
+    const row = await node.rows.nodeAt(marker >= 0 ? marker : events.events.length - 1);
+    services.tree.refresh(node);
+    if (row) await services.treeView.reveal(row, { select: true, focus });
+  };
+  await reveal(false).catch((error: unknown) => services.log.warn('reset', `Could not reveal the new run: ${String(error)}`));
+  void services.ui
+    .notify('info', `Reset “${target.execution.workflowName}” to event ${target.point.idText}. New run: ${latest.runId ?? 'unknown'}.`, 'Show')
+    .then((choice) => (choice === 'Show' ? reveal(true) : undefined));
+}

@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import { isResetPoint } from '../api';
+import type { EventKind } from '../api';
+import type { WorkflowEvent } from '../api/types';
+import { BUSY_ICON, eventIcon } from './icons';
+import { eventLabel, formatTime, keyAttributes } from './labels';
+import { tooltip } from './markdown';
+import { TreeNode } from './node';
+
+/** Which run an event belongs to. Only events of the latest run can be reset points. */
+export interface RunRef {
+  executionId: string;
+  runId: string | undefined;
+  latest: boolean;
+}
+
+export class EventNode extends TreeNode {
+  /** A temporary description (e.g. “Resetting…”) shown with a spinner while an action runs. */
+  busy: string | undefined;
+
+  constructor(
+    id: string,
+    parent: TreeNode,
+    readonly run: RunRef,
+    readonly event: WorkflowEvent,
+    readonly kind: EventKind,
+    readonly detail: string | undefined,
+    readonly index: number,
+  ) {
+    super(id, parent);
+  }
+
+  get resettable(): boolean {
+    return this.run.latest && isResetPoint(this.event);
+  }
+
+  /** `event +activity +latest +resettable`: matched by regex in the menus' `when` clauses. */
+  get contextValue(): string {
+    return ['event', `+${this.kind}`, this.run.latest ? '+latest' : '+earlier', this.resettable ? '+resettable' : '']
+      .filter(Boolean)
+      .join(' ');
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(eventLabel(this.event), vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.description = this.busy ?? this.detail ?? '';
+    item.iconPath = this.busy ? BUSY_ICON : eventIcon(this.kind, this.event.type);
+    item.contextValue = this.contextValue;
+    item.command = { command: 'mistralWorkflows.showEventDetails', title: 'Show Event Details', arguments: [this] };
+    item.accessibilityInformation = { label: `Event ${eventLabel(this.event)} ${this.detail ?? ''}`.trim() };
+    return item;
+  }
+
+  override resolveTooltip(): vscode.MarkdownString {
+    const rows: [string, string | undefined][] = [
+      ['Time', formatTime(this.event.time)],
+      ['Run', this.run.latest ? `${this.run.runId ?? '—'} (latest)` : this.run.runId],
+      ['Detail', this.detail],
+      ...keyAttributes(this.event.attributes),
+    ];
+    if (this.resettable) rows.push(['Reset point', 'right-click → Reset to Here…']);
+    return tooltip(eventLabel(this.event), rows);
+  }
+}

@@ -1,0 +1,105 @@
+import * as vscode from 'vscode';
+import type { Execution } from '../api/types';
+import { isResetMarker } from '../api';
+import { EarlierRunsNode } from './runNodes';
+import { HistoryRows } from './historyChildren';
+import { BUSY_ICON, statusIcon } from './icons';
+import { durationOf, executionDescription, formatDuration, formatTime, statusText } from './labels';
+import { tooltip } from './markdown';
+import { TreeNode } from './node';
+import { RunHistory } from './runHistory';
+import { TreeServices } from './services';
+
+/** One execution (its latest run). Its children: “Earlier runs (N)” when it has any, then its events. */
+export class ExecutionNode extends TreeNode {
+  busy: string | undefined;
+  /** Runs of this execution seen in the list (the list may return one row per run). */
+  knownRunIds = new Set<string>();
+  rows: HistoryRows;
+  private earlier: EarlierRunsNode | undefined;
+
+  constructor(
+    public execution: Execution,
+    private readonly services: TreeServices,
+  ) {
+    super(`exec/${execution.executionId}`, undefined);
+    this.rows = this.makeRows();
+    if (execution.runId) this.knownRunIds.add(execution.runId);
+  }
+
+  get executionId(): string {
+    return this.execution.executionId;
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.execution.workflowName || this.executionId, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = this.id;
+    item.description = this.busy ?? executionDescription(this.execution);
+    item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
+    item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}`;
+    item.accessibilityInformation = {
+      label: `${this.execution.workflowName} ${statusText(this.execution.status)} ${this.executionId}`,
+    };
+    return item;
+  }
+
+  override resolveTooltip(): vscode.MarkdownString {
+    const e = this.execution;
+    const duration = durationOf(e);
+    return tooltip(e.workflowName, [
+      ['Status', statusText(e.status)],
+      ['Execution ID', e.executionId],
+      ['Run ID', e.runId],
+      ['Started', formatTime(e.startTime)],
+      ['Ended', e.endTime ? formatTime(e.endTime) : e.status === 'RUNNING' ? 'still running' : undefined],
+      ['Duration', duration === undefined ? undefined : formatDuration(duration)],
+      ['Deployment', e.deploymentName],
+      ['Parent execution', e.parentExecutionId],
+    ]);
+  }
+
+  override async getChildren(): Promise<TreeNode[]> {
+    const events = await this.rows.children();
+    const earlier = this.earlierRunsNode();
+    return earlier ? [earlier, ...events] : events;
+  }
+
+  /** A row of the list for another run of this execution. Keeps the newest as the execution's face. */
+  addRun(run: Execution): void {
+    if (run.runId) this.knownRunIds.add(run.runId);
+    const newer = (run.startTime?.getTime() ?? 0) > (this.execution.startTime?.getTime() ?? 0);
+    if (newer) this.replaceLatest(run);
+  }
+
+  /** After a reset or a refresh: show `latest` and load its history again on the next expansion. */
+  replaceLatest(latest: Execution): void {
+    const runChanged = latest.runId !== this.execution.runId;
+    this.execution = latest;
+    if (latest.runId) this.knownRunIds.add(latest.runId);
+    if (runChanged) {
+      this.rows = this.makeRows();
+      this.earlier = undefined;
+    } else {
+      this.rows.forget();
+    }
+  }
+
+  private earlierRunsNode(): EarlierRunsNode | undefined {
+    const fromList = this.knownRunIds.size - 1;
+    const fromHistory = this.rows.history.value?.events.filter(isResetMarker).length ?? 0;
+    const count = Math.max(fromList, fromHistory);
+    if (count <= 0) return undefined;
+    this.earlier ??= new EarlierRunsNode(this, this.services);
+    this.earlier.expectedCount = count;
+    return this.earlier;
+  }
+
+  private makeRows(): HistoryRows {
+    const executionId = this.execution.executionId;
+    const history = new RunHistory(
+      async () => (await this.services.client()).getHistory(executionId),
+      () => this.services.eventsPageSize(),
+    );
+    return new HistoryRows(this, history, { executionId, runId: this.execution.runId, latest: true }, this.services);
+  }
+}

@@ -1,0 +1,223 @@
+import * as vscode from 'vscode';
+import type { WorkflowsClient } from '../api';
+import type { Execution } from '../api/types';
+import type { Connection } from '../config/connection';
+import type { Settings } from '../config/settings';
+import { ExecutionNode } from './executionNode';
+import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
+import { errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
+import { TreeServices } from './services';
+
+/**
+ * The Executions view: executions newest first, one node per execution id (the list may return one row
+ * per run), a page at a time. Failures and empty states are rows, never pop-ups.
+ */
+export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, TreeServices, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  private roots: ExecutionNode[] = [];
+  private readonly byId = new Map<string, ExecutionNode>();
+  private nextPageToken: string | undefined;
+  private firstPageLoaded = false;
+  private pageError: unknown;
+  private pending: Promise<void> | undefined;
+  /** Bumped by every full refresh, so that a page that arrives after it is dropped, not appended. */
+  private generation = 0;
+  private currentFilter: ExecutionFilter = NO_FILTER;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly settings: Settings,
+    readonly describeError: (error: unknown) => string,
+  ) {}
+
+  get filter(): ExecutionFilter {
+    return this.currentFilter;
+  }
+
+  setFilter(filter: ExecutionFilter): void {
+    this.currentFilter = filter;
+    this.refreshAll();
+  }
+
+  // --- TreeServices -------------------------------------------------------------------------------
+
+  client(): Promise<WorkflowsClient> {
+    return this.connection.client();
+  }
+
+  eventsPageSize(): number {
+    return this.settings.eventsPageSize();
+  }
+
+  refresh(node?: TreeNode): void {
+    this.changed.fire(node);
+  }
+
+  // --- TreeDataProvider ---------------------------------------------------------------------------
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    return node.getTreeItem();
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.parent;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    item.tooltip ??= node.resolveTooltip();
+    return item;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    return node ? node.getChildren() : this.rootChildren();
+  }
+
+  // --- Executions ---------------------------------------------------------------------------------
+
+  /** Drops everything and lists from the first page again. */
+  refreshAll(): void {
+    this.generation++;
+    this.roots = [];
+    this.byId.clear();
+    this.nextPageToken = undefined;
+    this.firstPageLoaded = false;
+    this.pageError = undefined;
+    this.pending = undefined;
+    this.changed.fire(undefined);
+  }
+
+  async loadMoreExecutions(): Promise<void> {
+    this.pageError = undefined;
+    try {
+      await this.loadPage(this.nextPageToken);
+    } catch (error) {
+      this.pageError = error;
+    }
+    this.changed.fire(undefined);
+  }
+
+  get executions(): readonly ExecutionNode[] {
+    return this.roots;
+  }
+
+  findExecution(executionId: string): ExecutionNode | undefined {
+    return this.byId.get(executionId);
+  }
+
+  /** The node of an execution, read from the server and put at the top when it is not listed yet. */
+  async openExecution(executionId: string): Promise<ExecutionNode> {
+    const known = this.byId.get(executionId);
+    if (known) return known;
+    const execution = await (await this.client()).getExecution(executionId);
+    const node = this.byId.get(execution.executionId) ?? this.add(execution, 'top');
+    this.changed.fire(undefined);
+    return node;
+  }
+
+  /** Reads the execution again (after a reset: its new run) and refreshes only its subtree. */
+  async reloadExecution(node: ExecutionNode): Promise<void> {
+    const latest = await (await this.client()).getExecution(node.executionId);
+    node.replaceLatest(latest);
+    this.changed.fire(node);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+
+  private async rootChildren(): Promise<TreeNode[]> {
+    const state = await this.connection.current();
+    if (state.kind === 'missingKey') return []; // The view's welcome content asks for a key.
+    if (state.kind === 'badBaseUrl') {
+      return [
+        errorNode('root/baseUrl', undefined, `Workspace “${state.workspace.name}”: ${state.problem}`, {
+          command: 'workbench.action.openSettings',
+          title: 'Open Settings',
+          arguments: ['mistralWorkflows.workspaces'],
+        }),
+      ];
+    }
+    if (!this.firstPageLoaded) {
+      try {
+        await this.loadPage(undefined);
+      } catch (error) {
+        return [
+          errorNode('root/error', undefined, `Could not list executions: ${this.describeError(error)}`, {
+            command: 'mistralWorkflows.refresh',
+            title: 'Retry',
+          }),
+        ];
+      }
+    }
+    const rows: TreeNode[] = [...this.roots];
+    if (rows.length === 0) {
+      rows.push(
+        isFiltered(this.currentFilter)
+          ? new MessageNode('root/empty', undefined, 'No executions match the filter. Click to clear it.', {
+              icon: new vscode.ThemeIcon('filter'),
+              command: { command: 'mistralWorkflows.clearFilter', title: 'Clear Filter' },
+            })
+          : new MessageNode('root/empty', undefined, `No executions in workspace “${state.workspace.name}” yet.`, {
+              icon: new vscode.ThemeIcon('info'),
+            }),
+      );
+    }
+    if (this.pageError !== undefined) {
+      rows.push(
+        errorNode('root/pageError', undefined, `Could not load more: ${this.describeError(this.pageError)}`, {
+          command: 'mistralWorkflows.loadMore',
+          title: 'Retry',
+          arguments: [this.loadMoreNode()],
+        }),
+      );
+    } else if (this.nextPageToken) {
+      rows.push(this.loadMoreNode());
+    }
+    return rows;
+  }
+
+  private loadMoreNode(): LoadMoreNode {
+    return new LoadMoreNode('root/more', undefined, 'Load more executions…', () => this.loadMoreExecutions());
+  }
+
+  /** One page; concurrent calls share it, and a page from before a refresh is dropped. */
+  private loadPage(token: string | undefined): Promise<void> {
+    if (this.pending) return this.pending;
+    const generation = this.generation;
+    const filter = this.currentFilter;
+    const run = async (): Promise<void> => {
+      const client = await this.client();
+      const page = await client.listExecutions({
+        status: filter.statuses.length > 0 ? filter.statuses : undefined,
+        workflow: filter.workflow,
+        search: filter.search,
+        pageSize: this.settings.executionsPageSize(),
+        pageToken: token,
+      });
+      if (generation !== this.generation) return;
+      for (const execution of page.executions) this.add(execution, 'bottom');
+      this.nextPageToken = page.nextPageToken;
+      this.firstPageLoaded = true;
+    };
+    const pending = run().finally(() => {
+      if (this.pending === pending) this.pending = undefined;
+    });
+    this.pending = pending;
+    return pending;
+  }
+
+  private add(execution: Execution, where: 'top' | 'bottom'): ExecutionNode {
+    const existing = this.byId.get(execution.executionId);
+    if (existing) {
+      existing.addRun(execution);
+      return existing;
+    }
+    const node = new ExecutionNode(execution, this);
+    this.byId.set(execution.executionId, node);
+    if (where === 'top') this.roots.unshift(node);
+    else this.roots.push(node);
+    return node;
+  }
+}

@@ -1,0 +1,46 @@
+import * as vscode from 'vscode';
+import type { EventKind } from '../api';
+import type { ExecutionStatus } from '../api/types';
+
+const STATUS_ICONS: Record<string, [icon: string, color: string]> = {
+  RUNNING: ['sync', 'charts.blue'],
+  COMPLETED: ['pass', 'testing.iconPassed'],
+  FAILED: ['error', 'testing.iconFailed'],
+  CANCELED: ['circle-slash', 'disabledForeground'],
+  TERMINATED: ['debug-stop', 'charts.orange'],
+  CONTINUED_AS_NEW: ['arrow-circle-right', 'charts.purple'],
+  TIMED_OUT: ['watch', 'charts.orange'],
+  RETRYING_AFTER_ERROR: ['debug-restart', 'charts.yellow'],
+};
+
+export function statusIcon(status: ExecutionStatus): vscode.ThemeIcon {
+  const known = status ? STATUS_ICONS[status] : undefined;
+  if (!known) return new vscode.ThemeIcon('question', new vscode.ThemeColor('disabledForeground'));
+  return new vscode.ThemeIcon(known[0], new vscode.ThemeColor(known[1]));
+}
+
+const KIND_ICONS: Record<EventKind, string> = {
+  workflow: 'symbol-class',
+  workflowTask: 'gear',
+  activity: 'symbol-method',
+  timer: 'clock',
+  signal: 'bell',
+  update: 'edit',
+  child: 'type-hierarchy-sub',
+  marker: 'bookmark',
+  customTask: 'tasklist',
+  other: 'circle-small',
+};
+
+/** An icon per kind of event; failures in the error colour so they stand out in a long history. */
+export function eventIcon(kind: EventKind, type: string): vscode.ThemeIcon {
+  if (/FAILED|TIMED_OUT|TERMINATED/.test(type)) {
+    return new vscode.ThemeIcon(KIND_ICONS[kind], new vscode.ThemeColor('testing.iconFailed'));
+  }
+  if (type === 'WORKFLOW_TASK_COMPLETED') {
+    return new vscode.ThemeIcon('debug-stackframe-dot', new vscode.ThemeColor('charts.green'));
+  }
+  return new vscode.ThemeIcon(KIND_ICONS[kind]);
+}
+
+export const BUSY_ICON = new vscode.ThemeIcon('loading~spin');

@@ -1,0 +1,94 @@
+// Text for tree items. Pure (no `vscode` import) so the wording is unit-tested under plain mocha.
+import type { Execution, WorkflowEvent } from '../api/types';
+
+const UNITS: [limit: number, divisor: number, unit: Intl.RelativeTimeFormatUnit][] = [
+  [60, 1, 'second'],
+  [3600, 60, 'minute'],
+  [86400, 3600, 'hour'],
+  [86400 * 30, 86400, 'day'],
+  [86400 * 365, 86400 * 30, 'month'],
+  [Infinity, 86400 * 365, 'year'],
+];
+const relativeFormat = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "5 minutes ago", "yesterday". */
+export function relativeTime(time: Date, now: number = Date.now()): string {
+  const seconds = Math.round((time.getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  for (const [limit, divisor, unit] of UNITS) {
+    if (abs < limit) return relativeFormat.format(Math.round(seconds / divisor), unit);
+  }
+  return time.toISOString();
+}
+
+/** "1h 02m", "3.4 s", "120 ms". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m`;
+  return `${m}m ${String(s).padStart(2, '0')}s`;
+}
+
+export function formatTime(time: Date | undefined): string {
+  return time ? time.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—';
+}
+
+export function statusText(status: Execution['status']): string {
+  return status ?? 'UNKNOWN';
+}
+
+export function executionDescription(execution: Execution, now?: number): string {
+  const started = execution.startTime ? relativeTime(execution.startTime, now) : 'start time unknown';
+  return `${statusText(execution.status)} · ${started}`;
+}
+
+export function durationOf(execution: Execution, now: number = Date.now()): number | undefined {
+  if (execution.totalDurationMs !== undefined) return execution.totalDurationMs;
+  if (!execution.startTime) return undefined;
+  const end = execution.endTime?.getTime() ?? now;
+  return end - execution.startTime.getTime();
+}
+
+/** `12 WORKFLOW_TASK_COMPLETED` */
+export function eventLabel(event: WorkflowEvent): string {
+  return `${event.idText} ${event.type}`;
+}
+
+export function shortId(id: string | undefined): string {
+  if (!id) return '—';
+  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}
+
+/** One line, bounded: for descriptions that must never blow up a tree row. */
+export function oneLine(text: string, max = 120): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/**
+ * The attributes worth a glance in a tooltip: scalar values, nested ones flattened to dotted keys,
+ * long values cut. Big payloads stay in the JSON document.
+ */
+export function keyAttributes(attributes: Record<string, unknown>, max = 10): [string, string][] {
+  const rows: [string, string][] = [];
+  const visit = (prefix: string, value: unknown, depth: number): void => {
+    if (rows.length >= max) return;
+    if (value === null || value === undefined) return;
+    if (typeof value === 'object') {
+      if (Array.isArray(value) || depth >= 2) {
+        rows.push([prefix, oneLine(JSON.stringify(value) ?? '', 80)]);
+        return;
+      }
+      for (const [key, inner] of Object.entries(value)) visit(prefix ? `${prefix}.${key}` : key, inner, depth + 1);
+      return;
+    }
+    rows.push([prefix, oneLine(String(value), 80)]);
+  };
+  visit('', attributes, 0);
+  return rows;
+}

@@ -1,0 +1,77 @@
+import * as vscode from 'vscode';
+
+/** Base of every node in the Executions view: a stable id (so `reveal` works) and a parent link. */
+export abstract class TreeNode {
+  constructor(
+    readonly id: string,
+    readonly parent: TreeNode | undefined,
+  ) {}
+
+  abstract getTreeItem(): vscode.TreeItem;
+
+  getChildren(): TreeNode[] | Promise<TreeNode[]> {
+    return [];
+  }
+
+  /** Expensive tooltip parts, built only when the user hovers. */
+  resolveTooltip(): vscode.MarkdownString | undefined {
+    return undefined;
+  }
+}
+
+/** A row that says something: an error (with a Retry or Set API Key action), an empty state, a hint. */
+export class MessageNode extends TreeNode {
+  constructor(
+    id: string,
+    parent: TreeNode | undefined,
+    private readonly message: string,
+    private readonly options: {
+      icon?: vscode.ThemeIcon;
+      command?: vscode.Command;
+      tooltip?: string;
+      contextValue?: string;
+    } = {},
+  ) {
+    super(id, parent);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.message, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = this.options.icon;
+    item.command = this.options.command;
+    item.tooltip = this.options.tooltip ?? this.message;
+    item.contextValue = this.options.contextValue ?? 'message';
+    return item;
+  }
+}
+
+export function errorNode(id: string, parent: TreeNode | undefined, message: string, command: vscode.Command): MessageNode {
+  return new MessageNode(id, parent, message, {
+    icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+    command,
+    tooltip: `${message}\n\nClick to ${command.title.toLowerCase()}.`,
+    contextValue: 'message +error',
+  });
+}
+
+/** “Load more”: its command asks the owner for one more page. */
+export class LoadMoreNode extends TreeNode {
+  constructor(
+    id: string,
+    parent: TreeNode | undefined,
+    private readonly label: string,
+    readonly loadMore: () => Promise<void>,
+  ) {
+    super(id, parent);
+  }
+
+  getTreeItem(): vscode.TreeItem {
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
+    item.id = this.id;
+    item.iconPath = new vscode.ThemeIcon('ellipsis');
+    item.contextValue = 'loadMore';
+    item.command = { command: 'mistralWorkflows.loadMore', title: 'Load More', arguments: [this] };
+    return item;
+  }
+}
