@@ -1,0 +1,182 @@
+/**
+ * The Workflows API client the extension uses. Reads retry (see http.ts), writes never do; every
+ * failure is a WorkflowsApiError. Wire bodies are turned into the model in types.ts here and nowhere else.
+ */
+import type { Dispatcher } from 'undici';
+import { WorkflowsApiError } from './errors';
+import { HistoryFormatError, normalizeHistory } from './history';
+import { HttpCall, HttpTransport } from './http';
+import { newestFirst, parseExecution, parseExecutionPage } from './parse';
+import { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
+
+export interface WorkflowsClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Per attempt, including reading the body. Default 30000. */
+  timeoutMs?: number;
+  /** Injectable for tests; otherwise one keep-alive undici Pool for the base URL's origin. */
+  dispatcher?: Dispatcher;
+  /** Retries for reads only. Default 3. */
+  maxRetries?: number;
+  /** First backoff delay; doubles per retry, with jitter. Default 500. */
+  retryBaseDelayMs?: number;
+  /** Cap on any one backoff delay, including a server's Retry-After. Default 10000. */
+  maxRetryDelayMs?: number;
+  userAgent?: string;
+}
+
+export interface GetHistoryOptions {
+  /** A specific run's history; default: the execution's latest run. */
+  runId?: string;
+}
+
+export const DEFAULT_USER_AGENT = 'mistral-workflows-vscode';
+/** listRuns pages through search results; bounded so a server that never stops paging cannot hang us. */
+const MAX_RUN_PAGES = 20;
+const RUN_PAGE_SIZE = 100;
+const EXECUTIONS = '/v1/workflows/executions/';
+
+const enc = encodeURIComponent;
+
+export class WorkflowsClient {
+  private readonly http: HttpTransport;
+
+  constructor(options: WorkflowsClientOptions) {
+    this.http = new HttpTransport({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      dispatcher: options.dispatcher,
+      maxRetries: options.maxRetries ?? 3,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
+      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    });
+  }
+
+  async listExecutions(query: ListExecutionsQuery, signal?: AbortSignal): Promise<ExecutionPage> {
+    const q = new URLSearchParams();
+    for (const s of query.status ?? []) q.append('status', s); // repeated key, as the API expects
+    if (query.workflow) q.set('workflow_identifier', query.workflow);
+    if (query.search) q.set('search', query.search);
+    if (query.pageSize !== undefined) q.set('page_size', String(query.pageSize));
+    if (query.pageToken) q.set('next_page_token', query.pageToken);
+    const call: HttpCall = { method: 'GET', path: '/v1/workflows/runs', query: q, expectJson: true, signal };
+    const page = parseExecutionPage(await this.http.call(call));
+    if (!page) throw shapeError(call, 'a list of executions');
+    return page;
+  }
+
+  /** Every run of one execution (rows sharing its execution_id after resets), newest first. */
+  async listRuns(executionId: string, signal?: AbortSignal): Promise<Execution[]> {
+    const runs: Execution[] = [];
+    const seenTokens = new Set<string>();
+    let pageToken: string | undefined;
+    for (let page = 0; page < MAX_RUN_PAGES; page++) {
+      const result = await this.listExecutions({ search: executionId, pageSize: RUN_PAGE_SIZE, pageToken }, signal);
+      // search matches loosely (names, prefixes): keep exact matches only.
+      for (const e of result.executions) if (e.executionId === executionId) runs.push(e);
+      pageToken = result.nextPageToken;
+      if (pageToken === undefined || seenTokens.has(pageToken)) break;
+      seenTokens.add(pageToken);
+    }
+    return newestFirst(runs);
+  }
+
+  getExecution(executionId: string, signal?: AbortSignal): Promise<Execution> {
+    return this.readExecution(`${EXECUTIONS}${enc(executionId)}`, executionId, signal);
+  }
+
+  getRun(runId: string, signal?: AbortSignal): Promise<Execution> {
+    return this.readExecution(`/v1/workflows/runs/${enc(runId)}`, undefined, signal);
+  }
+
+  async getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]> {
+    const path = options?.runId !== undefined
+      ? `/v1/workflows/runs/${enc(options.runId)}/history`
+      : `${EXECUTIONS}${enc(executionId)}/history`;
+    const call: HttpCall = { method: 'GET', path, query: new URLSearchParams({ decode_payloads: 'true' }), expectJson: true, signal };
+    return historyOf(call, await this.http.call(call));
+  }
+
+  async getTraceEvents(executionId: string, signal?: AbortSignal): Promise<{ execution: Execution; events: WorkflowEvent[] }> {
+    const call: HttpCall = {
+      method: 'GET',
+      path: `${EXECUTIONS}${enc(executionId)}/trace/events`,
+      query: new URLSearchParams({ include_internal_events: 'true', merge_same_id_events: 'false' }),
+      expectJson: true,
+      signal,
+    };
+    const body = await this.http.call(call);
+    const execution = parseExecution(body, executionId);
+    if (!execution) throw shapeError(call, 'an execution with events');
+    return { execution, events: historyOf(call, body) };
+  }
+
+  /** Never retried: a reset sent twice would reset twice. On `outcomeUnknown`, read the execution back. */
+  async reset(request: ResetRequest, signal?: AbortSignal): Promise<void> {
+    await this.http.call({
+      method: 'POST',
+      path: `${EXECUTIONS}${enc(request.executionId)}/reset`,
+      // All four fields, always: the server's defaults for the exclusions are not documented.
+      body: {
+        event_id: request.eventId,
+        reason: request.reason,
+        exclude_signals: request.excludeSignals,
+        exclude_updates: request.excludeUpdates,
+      },
+      expectJson: false,
+      resetEventId: request.eventId,
+      signal,
+    });
+  }
+
+  async terminate(executionId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.call({ method: 'POST', path: `${EXECUTIONS}${enc(executionId)}/terminate`, expectJson: false, signal });
+  }
+
+  async cancel(executionId: string, signal?: AbortSignal): Promise<void> {
+    await this.http.call({ method: 'POST', path: `${EXECUTIONS}${enc(executionId)}/cancel`, expectJson: false, signal });
+  }
+
+  async signal(executionId: string, name: string, input?: unknown, signal?: AbortSignal): Promise<void> {
+    await this.http.call({
+      method: 'POST',
+      path: `${EXECUTIONS}${enc(executionId)}/signals`,
+      body: input === undefined ? { name } : { name, input },
+      expectJson: false,
+      signal,
+    });
+  }
+
+  /** Closes the connection pool this client created (an injected dispatcher is the caller's to close). */
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private async readExecution(path: string, fallbackId: string | undefined, signal?: AbortSignal): Promise<Execution> {
+    const call: HttpCall = { method: 'GET', path, expectJson: true, signal };
+    const execution = parseExecution(await this.http.call(call), fallbackId);
+    if (!execution) throw shapeError(call, 'an execution');
+    return execution;
+  }
+}
+
+function historyOf(call: HttpCall, body: unknown): WorkflowEvent[] {
+  try {
+    return normalizeHistory(body);
+  } catch (e) {
+    if (e instanceof HistoryFormatError) throw shapeError(call, 'an event history', e);
+    throw e;
+  }
+}
+
+function shapeError(call: HttpCall, expected: string, cause?: unknown): WorkflowsApiError {
+  return new WorkflowsApiError({
+    kind: 'parse',
+    method: call.method,
+    path: call.path,
+    message: `The server's answer is valid JSON but not ${expected}.`,
+    cause,
+  });
+}

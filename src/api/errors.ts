@@ -1,0 +1,91 @@
+/**
+ * The one error type the API layer throws. Callers branch on `kind`, `status` and `code`; the message
+ * is written for the user and never contains the API key (see `redact` in http.ts).
+ */
+
+export type WorkflowsApiErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'aborted' | 'redirect';
+
+/** One entry of a 422 validation `detail` array (FastAPI style). */
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+export interface WorkflowsApiErrorInit {
+  kind: WorkflowsApiErrorKind;
+  message: string;
+  method: string;
+  /** Request path without the query string (queries may carry search text; never the key). */
+  path: string;
+  status?: number;
+  code?: string;
+  validResetEvents?: number[];
+  executionStatus?: string;
+  validationErrors?: ValidationIssue[];
+  retryAfterMs?: number;
+  outcomeUnknown?: boolean;
+  retryable?: boolean;
+  cause?: unknown;
+}
+
+export class WorkflowsApiError extends Error {
+  readonly kind: WorkflowsApiErrorKind;
+  readonly method: string;
+  readonly path: string;
+  /** HTTP status, for kind 'http' and 'redirect'. */
+  readonly status?: number;
+  /** The server's `WF_xxxx` code when it sent one. */
+  readonly code?: string;
+  /** WF_1001: the event ids the server accepts as reset points. */
+  readonly validResetEvents?: number[];
+  /** WF_1102: the execution's status as the server reported it. */
+  readonly executionStatus?: string;
+  /** 422 with a `detail` array. */
+  readonly validationErrors?: ValidationIssue[];
+  /** From `Retry-After`, when the server sent one. */
+  readonly retryAfterMs?: number;
+  /**
+   * True when a write (POST) may have reached the server but no answer came back (timeout, dropped
+   * connection, gateway error). The caller must read the state back rather than send it again.
+   */
+  readonly outcomeUnknown: boolean;
+  /** Whether a read failing this way is worth retrying (the client already did, up to maxRetries). */
+  readonly retryable: boolean;
+
+  constructor(init: WorkflowsApiErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'WorkflowsApiError';
+    this.kind = init.kind;
+    this.method = init.method;
+    this.path = init.path;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
+    this.retryable = init.retryable ?? false;
+    // Only set optional fields that exist, so JSON and deepEqual stay tidy.
+    if (init.status !== undefined) this.status = init.status;
+    if (init.code !== undefined) this.code = init.code;
+    if (init.validResetEvents !== undefined) this.validResetEvents = init.validResetEvents;
+    if (init.executionStatus !== undefined) this.executionStatus = init.executionStatus;
+    if (init.validationErrors !== undefined) this.validationErrors = init.validationErrors;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+  }
+
+  /** A plain summary for logs (Error's own `message` is not enumerable, so JSON.stringify drops it). */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      method: this.method,
+      path: this.path,
+      status: this.status,
+      code: this.code,
+      outcomeUnknown: this.outcomeUnknown,
+      retryable: this.retryable,
+    };
+  }
+}
+
+export function isWorkflowsApiError(value: unknown): value is WorkflowsApiError {
+  return value instanceof WorkflowsApiError;
+}

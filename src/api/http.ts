@@ -1,0 +1,255 @@
+/**
+ * The transport: one undici request per attempt, a timeout per attempt combined with the caller's
+ * signal, bounded retries for reads only, and every failure mapped to a WorkflowsApiError.
+ *
+ * Decisions (summarised for callers in index.ts):
+ * - Caller abort → WorkflowsApiError kind 'aborted' (never a raw AbortError), also while backing off.
+ * - Reads retry 429/502/503/504, WF_1103 and transient connection failures (including ECONNREFUSED, a
+ *   couple of times: a sandbox restarting is refused briefly). Not a plain 500 (the server's 500s are
+ *   deterministic "An error occurred" bugs; retrying only delays the message) and not timeouts (a
+ *   30 s wait repeated 3 times is worse than telling the user).
+ * - Writes (POST) are never retried: no idempotency key exists, and a reset sent twice resets twice.
+ * - Redirects are not followed: a 3xx is an error and nothing is re-sent with the Authorization header.
+ */
+import { Dispatcher, Pool, request } from 'undici';
+import { WorkflowsApiError } from './errors';
+import { httpError, parseRetryAfter } from './httpErrors';
+
+export interface HttpSettings {
+  baseUrl: string;
+  apiKey: string;
+  timeoutMs: number;
+  dispatcher?: Dispatcher;
+  maxRetries: number;
+  retryBaseDelayMs: number;
+  maxRetryDelayMs: number;
+  userAgent: string;
+}
+
+export interface HttpCall {
+  method: 'GET' | 'POST';
+  /** Path below the base URL, starting with `/v1/`, path parameters already percent-encoded. */
+  path: string;
+  query?: URLSearchParams;
+  /** JSON body (POST only). */
+  body?: unknown;
+  /** True when the answer must be JSON (reads); false for 202/204 writes whose body is ignored. */
+  expectJson: boolean;
+  /** For WF_1001 messages. */
+  resetEventId?: number;
+  signal?: AbortSignal;
+}
+
+const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
+]);
+/** Failures that happen before a request can have been sent: a write failing so has certainly not happened. */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export class HttpTransport {
+  private readonly origin: string;
+  private readonly prefix: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private closed = false;
+
+  constructor(private readonly settings: HttpSettings) {
+    const url = new URL(settings.baseUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`Unsupported base URL protocol: ${url.protocol}`);
+    this.origin = url.origin; // never carries user:password
+    this.prefix = url.pathname.replace(/\/+$/, ''); // "https://host/proxy/" → "/proxy"
+    this.ownsDispatcher = settings.dispatcher === undefined;
+    // One keep-alive pool per client (a client has one origin).
+    this.dispatcher = settings.dispatcher ?? new Pool(this.origin, { connections: 8, keepAliveTimeout: 30_000 });
+  }
+
+  async call(c: HttpCall): Promise<unknown> {
+    const maxRetries = c.method === 'GET' ? Math.max(0, this.settings.maxRetries) : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt(c);
+      } catch (e) {
+        if (!(e instanceof WorkflowsApiError) || !e.retryable || attempt >= maxRetries) throw e;
+        await this.backoff(this.delayFor(e, attempt), c);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed || !this.ownsDispatcher) return;
+    this.closed = true;
+    await this.dispatcher.close();
+  }
+
+  private async attempt(c: HttpCall): Promise<unknown> {
+    // Errors name the API path (`/v1/...`), not the base URL's prefix, so they read the same everywhere.
+    const path = c.path;
+    if (c.signal?.aborted) throw this.aborted(c, path, false);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.settings.timeoutMs);
+    const onAbort = (): void => controller.abort();
+    c.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const qs = c.query?.toString();
+      const headers: Record<string, string> = {
+        authorization: `Bearer ${this.settings.apiKey}`,
+        accept: 'application/json',
+        'user-agent': this.settings.userAgent,
+      };
+      let body: string | undefined;
+      if (c.body !== undefined) {
+        body = JSON.stringify(c.body);
+        headers['content-type'] = 'application/json';
+      }
+      let text: string;
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await request(`${this.origin}${this.prefix}${path}${qs ? `?${qs}` : ''}`, {
+          dispatcher: this.dispatcher, method: c.method, headers, body, signal: controller.signal,
+        });
+        if (res.statusCode >= 300 && res.statusCode < 400) {
+          res.body.dump().catch(() => undefined);
+          throw this.redirect(c, path, res);
+        }
+        if (!c.expectJson && res.statusCode >= 200 && res.statusCode < 300) {
+          // A write the server confirmed: a body hiccup after the status must not turn it into "unknown".
+          res.body.dump().catch(() => undefined);
+          return undefined;
+        }
+        text = await readText(res.body);
+      } catch (e) {
+        if (e instanceof WorkflowsApiError) throw e;
+        if (timedOut) throw this.timeout(c, path, e);
+        if (c.signal?.aborted) throw this.aborted(c, path, c.method !== 'GET', e);
+        throw this.network(c, path, e);
+      }
+      return this.interpret(c, path, res, text);
+    } finally {
+      clearTimeout(timer);
+      c.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private interpret(c: HttpCall, path: string, res: Dispatcher.ResponseData, text: string): unknown {
+    const status = res.statusCode;
+    if (status < 200 || status >= 300) {
+      const contentType = res.headers['content-type'];
+      const failure = httpError({
+        method: c.method, path, status, statusText: res.statusText, bodyText: text,
+        contentType: Array.isArray(contentType) ? contentType[0] : contentType,
+        retryAfterMs: parseRetryAfter(res.headers['retry-after']), resetEventId: c.resetEventId,
+      }, (s) => this.redact(s));
+      throw failure;
+    }
+    if (text.trim() === '') throw this.parseError(c, path, 'The server sent an empty response where JSON was expected.');
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw this.parseError(c, path, 'The server sent a response that is not valid JSON (truncated?).', e);
+    }
+  }
+
+  private delayFor(e: WorkflowsApiError, attempt: number): number {
+    const cap = this.settings.maxRetryDelayMs;
+    if (e.retryAfterMs !== undefined) return Math.min(e.retryAfterMs, cap);
+    const exp = Math.min(cap, this.settings.retryBaseDelayMs * 2 ** attempt);
+    return exp / 2 + Math.random() * (exp / 2); // jitter spreads clients that failed together
+  }
+
+  private backoff(ms: number, c: HttpCall): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        clearTimeout(timer);
+        reject(this.aborted(c, c.path, false));
+      };
+      const timer = setTimeout(() => {
+        c.signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      if (c.signal?.aborted) onAbort();
+      else c.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private redact(text: string): string {
+    const key = this.settings.apiKey;
+    return key.length >= 4 ? text.split(key).join('[redacted]') : text;
+  }
+
+  private redirect(c: HttpCall, path: string, res: Dispatcher.ResponseData): WorkflowsApiError {
+    let target = 'another location';
+    const loc = res.headers.location;
+    const location = Array.isArray(loc) ? loc[0] : loc;
+    try {
+      if (location) target = new URL(location, this.origin + this.prefix + path).origin; // origin only: a URL may carry tokens
+    } catch {
+      /* unreadable Location: keep the generic wording */
+    }
+    return new WorkflowsApiError({
+      kind: 'redirect', method: c.method, path, status: res.statusCode,
+      message: this.redact(`The server answered with an unexpected redirect to ${target} (${res.statusCode}); it was not followed. Check the base URL.`),
+    });
+  }
+
+  private timeout(c: HttpCall, path: string, cause: unknown): WorkflowsApiError {
+    const write = c.method !== 'GET';
+    const seconds = Math.round(this.settings.timeoutMs / 100) / 10;
+    return new WorkflowsApiError({
+      kind: 'timeout', method: c.method, path, cause, outcomeUnknown: write,
+      message: `The Workflows service did not answer within ${seconds} s.` +
+        (write ? ' The action may or may not have been applied: refresh to check before trying again.' : ''),
+    });
+  }
+
+  private aborted(c: HttpCall, path: string, outcomeUnknown: boolean, cause?: unknown): WorkflowsApiError {
+    return new WorkflowsApiError({ kind: 'aborted', method: c.method, path, cause, outcomeUnknown, message: 'The request was cancelled.' });
+  }
+
+  private network(c: HttpCall, path: string, cause: unknown): WorkflowsApiError {
+    const code = errorCode(cause);
+    const write = c.method !== 'GET';
+    const sent = code === undefined || !NOT_SENT_CODES.has(code);
+    let message: string;
+    if (code === 'ECONNREFUSED') message = `Could not connect to ${this.origin}: connection refused. Is the service (or the sandbox) running?`;
+    else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') message = `Could not resolve the host of ${this.origin} (${code}). Check the base URL and the network.`;
+    else {
+      const what = cause instanceof Error && cause.message ? cause.message : 'connection failed';
+      message = `The connection to ${this.origin} failed before the answer arrived (${code ?? what}).`;
+    }
+    if (write && sent) message += ' The action may or may not have been applied: refresh to check before trying again.';
+    return new WorkflowsApiError({
+      kind: 'network', method: c.method, path, cause, message: this.redact(message),
+      outcomeUnknown: write && sent, retryable: !write && code !== undefined && RETRYABLE_NETWORK_CODES.has(code),
+    });
+  }
+
+  private parseError(c: HttpCall, path: string, message: string, cause?: unknown): WorkflowsApiError {
+    return new WorkflowsApiError({ kind: 'parse', method: c.method, path, message, cause });
+  }
+}
+
+/** Collects the body as Buffers and decodes once: histories can be tens of MB. */
+async function readText(body: AsyncIterable<Buffer | string>): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    chunks.push(b);
+    size += b.length;
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+function errorCode(e: unknown): string | undefined {
+  for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 4; depth++) {
+    const o = cur as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof o.code === 'string' && o.code !== 'UND_ERR_ABORTED') return o.code;
+    // Happy-eyeballs connect failures arrive as an AggregateError of per-address errors.
+    cur = o.cause ?? (Array.isArray(o.errors) ? o.errors[0] : undefined);
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+/**
+ * The Workflows API layer: plain Node (no `vscode`), usable by the extension, the tests and benchmarks.
+ *
+ * Behaviour callers rely on:
+ * - Every failure is a `WorkflowsApiError` (`kind`: http | network | timeout | parse | aborted | redirect).
+ *   A caller's AbortSignal firing gives kind 'aborted' (also during a retry's backoff), never a raw AbortError.
+ * - Reads (GET) retry 429/502/503/504, WF_1103 and dropped/refused connections, up to `maxRetries`,
+ *   with exponential backoff + jitter, honouring Retry-After up to `maxRetryDelayMs`. A plain 500 and a
+ *   timeout are not retried. Writes (reset, terminate, cancel, signal) are never retried; when a write
+ *   may have reached the server without an answer, the error has `outcomeUnknown: true`: read back.
+ * - 3xx answers are errors (kind 'redirect'); nothing is re-sent with the key to another origin.
+ * - The API key never appears in an error's message, properties or stack.
+ * - `normalizeHistory` skips null/non-object events, types a type-less event 'UNKNOWN', treats an object
+ *   without events as an empty history, and throws `HistoryFormatError` for a body that is not an object
+ *   or array (the client reports that as kind 'parse').
+ */
+export { WorkflowsClient, DEFAULT_USER_AGENT } from './client';
+export type { WorkflowsClientOptions, GetHistoryOptions } from './client';
+export { WorkflowsApiError, isWorkflowsApiError } from './errors';
+export type { WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
+export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';
+export { normalizeHistory, normalizeEvent, HistoryFormatError } from './history';
+export { attr, attrText, readPath } from './attributes';
+export { describeEvent, describeEvents, eventKind, isResetMarker, shortText } from './describe';
+export type { EventDescription, EventKind } from './describe';
+export { isResetPoint, resetPoints, firstResetPoint, lastResetPoint, analyzeReset, nextStepAfter } from './resetPoints';
+export type { ResetImpact, ResetPointOptions } from './resetPoints';
+export { parseExecution, parseExecutionPage, newestFirst } from './parse';
+export * from './types';

@@ -1,0 +1,82 @@
+/**
+ * Wire Execution (snake_case JSON) → `Execution`. Tolerant: optional fields may be missing or null,
+ * unknown statuses are kept as sent, unreadable dates become undefined. A row without an
+ * `execution_id` cannot be addressed by any action, so list parsing skips it instead of failing the page.
+ */
+import { Execution, ExecutionPage } from './types';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  return undefined;
+}
+
+function date(v: unknown): Date | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  const d = new Date(v);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+function num(v: unknown): number | undefined {
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/**
+ * One execution. `fallbackId` (the id that was asked for) fills a missing `execution_id` on
+ * single-execution reads. Returns undefined when the value is not an object or has no id at all.
+ */
+export function parseExecution(raw: unknown, fallbackId?: string): Execution | undefined {
+  if (!isObject(raw)) return undefined;
+  const executionId = str(raw.execution_id) || fallbackId;
+  if (!executionId) return undefined;
+  const status = raw.status;
+  const out: Execution = {
+    workflowName: str(raw.workflow_name) ?? '',
+    executionId,
+    // The enum is open: keep unknown values; anything not a string (null, missing) is "no status".
+    status: typeof status === 'string' && status !== '' ? status : null,
+  };
+  const optional: [keyof Execution, unknown][] = [
+    ['workflowId', str(raw.workflow_id)],
+    ['deploymentName', str(raw.deployment_name)],
+    ['parentExecutionId', str(raw.parent_execution_id)],
+    ['rootExecutionId', str(raw.root_execution_id)],
+    ['runId', str(raw.run_id)],
+    ['userId', str(raw.user_id)],
+    ['startTime', date(raw.start_time)],
+    ['endTime', date(raw.end_time)],
+    ['totalDurationMs', num(raw.total_duration_ms)],
+  ];
+  const target = out as unknown as Record<string, unknown>;
+  for (const [key, value] of optional) if (value !== undefined) target[key] = value;
+  if ('result' in raw) out.result = raw.result;
+  return out;
+}
+
+/** `{ executions, next_page_token }`; undefined when the body is not that shape at all. */
+export function parseExecutionPage(body: unknown): ExecutionPage | undefined {
+  if (!isObject(body) || !Array.isArray(body.executions)) return undefined;
+  const executions: Execution[] = [];
+  for (const row of body.executions) {
+    const e = parseExecution(row);
+    if (e) executions.push(e);
+  }
+  const token = body.next_page_token;
+  // Missing, null and blank all mean "last page".
+  return typeof token === 'string' && token.trim() !== '' ? { executions, nextPageToken: token } : { executions };
+}
+
+/** Newest run first (by start time; runs without one last), stable otherwise. */
+export function newestFirst(runs: Execution[]): Execution[] {
+  return runs
+    .map((run, i) => ({ run, i, t: run.startTime?.getTime() ?? Number.NEGATIVE_INFINITY }))
+    .sort((a, b) => (b.t === a.t ? a.i - b.i : b.t - a.t))
+    .map((x) => x.run);
+}

@@ -1,0 +1,80 @@
+import * as assert from 'node:assert/strict';
+import { analyzeReset, normalizeHistory } from '../../src/api';
+import { baseUrlProblem, parseWorkspaces } from '../../src/config/workspaceList';
+import { confirmationDetail, validateReason } from '../../src/reset/summary';
+import { describeFilter, isFiltered, parseFilter } from '../../src/tree/filter';
+import { eventLabel, formatDuration, keyAttributes, oneLine, relativeTime } from '../../src/tree/labels';
+
+describe('extension wording and settings (pure)', () => {
+  it('validates reset reasons: required, trimmed, at most 1024 characters', () => {
+    assert.match(validateReason('') ?? '', /required/);
+    assert.match(validateReason('  \n ') ?? '', /required/);
+    assert.equal(validateReason(' fixed '), undefined);
+    assert.equal(validateReason('x'.repeat(1024)), undefined);
+    assert.match(validateReason('x'.repeat(1025)) ?? '', /1025 characters long; the limit is 1024/);
+    assert.equal(validateReason(`  ${'x'.repeat(1024)}  `), undefined, 'surrounding spaces do not count');
+  });
+
+  it('says what a reset discards, re-runs and re-applies', () => {
+    const events = normalizeHistory({
+      events: [
+        { event_id: 1, event_type: 'WORKFLOW_EXECUTION_STARTED', attributes: {} },
+        { event_id: 2, event_type: 'WORKFLOW_TASK_COMPLETED', attributes: {} },
+        { event_id: 3, event_type: 'ACTIVITY_TASK_SCHEDULED', attributes: { activity_type: { name: 'charge_card' } } },
+        { event_id: 4, event_type: 'WORKFLOW_EXECUTION_SIGNALED', attributes: { signal_name: 'approve' } },
+        { event_id: 5, event_type: 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED', attributes: { accepted_request: { input: { name: 'set_address' } } } },
+      ],
+    });
+    const impact = analyzeReset(events, 2);
+    const detail = confirmationDetail({ executionId: 'exec-1', workflowName: 'orders', runId: 'run-1' }, impact, {
+      reason: 'fix\nshipped',
+      excludeSignals: true,
+      excludeUpdates: false,
+    });
+    assert.match(detail, /Execution: orders \(exec-1\)/);
+    assert.match(detail, /current run run-1 will be terminated/);
+    assert.match(detail, /Discarded: 3 events after event 2/);
+    assert.match(detail, /Activities that will run again: charge_card/);
+    assert.match(detail, /Signals after this point: 1 \(approve\) — will be EXCLUDED/);
+    assert.match(detail, /Updates after this point: 1 \(set_address\) — will be re-applied/);
+    assert.match(detail, /Reason: fix shipped/);
+  });
+
+  it('keeps only well-formed workspaces and refuses to send keys over plain HTTP off loopback', () => {
+    assert.deepEqual(parseWorkspaces([{ name: ' dev ', baseUrl: 'https://api.mistral.ai' }, { name: 'dev', baseUrl: 'x' }, 7, { baseUrl: 'y' }]), [
+      { name: 'dev', baseUrl: 'https://api.mistral.ai', production: false },
+    ]);
+    assert.deepEqual(parseWorkspaces('nope'), []);
+    assert.equal(baseUrlProblem('https://api.eu.mistral.ai'), undefined);
+    assert.equal(baseUrlProblem('http://127.0.0.1:8787'), undefined);
+    assert.equal(baseUrlProblem('http://localhost:8787'), undefined);
+    assert.match(baseUrlProblem('http://api.example.com') ?? '', /plain HTTP/);
+    assert.match(baseUrlProblem('ftp://x') ?? '', /https/);
+    assert.match(baseUrlProblem('not a url') ?? '', /not a valid URL/);
+    assert.match(baseUrlProblem('https://user:pw@api.mistral.ai') ?? '', /user name or password/);
+  });
+
+  it('describes filters and reads stored ones defensively', () => {
+    assert.equal(isFiltered({ statuses: [] }), false);
+    assert.equal(describeFilter({ statuses: ['FAILED', 'RUNNING'], workflow: 'orders', search: 'acme' }), 'FAILED, RUNNING · workflow: orders · “acme”');
+    assert.deepEqual(parseFilter({ statuses: ['FAILED', 3], workflow: '  ', search: ' x ' }), { statuses: ['FAILED'], workflow: undefined, search: 'x' });
+    assert.deepEqual(parseFilter(null), { statuses: [] });
+  });
+
+  it('formats labels, times and durations', () => {
+    const [event] = normalizeHistory([{ event_id: 12, event_type: 'WORKFLOW_TASK_COMPLETED' }]);
+    assert.equal(eventLabel(event), '12 WORKFLOW_TASK_COMPLETED');
+    const now = Date.parse('2026-11-24T12:00:00Z');
+    assert.equal(relativeTime(new Date(now - 5 * 60_000), now), '5 minutes ago');
+    assert.equal(relativeTime(new Date(now - 26 * 3600_000), now), 'yesterday');
+    assert.equal(formatDuration(250), '250 ms');
+    assert.equal(formatDuration(3400), '3.4 s');
+    assert.equal(formatDuration(3_725_000), '1h 02m');
+    assert.equal(oneLine('a\n  b', 10), 'a b');
+    assert.equal(oneLine('x'.repeat(20), 10), `${'x'.repeat(9)}…`);
+    assert.deepEqual(keyAttributes({ activity_type: { name: 'charge' }, attempt: 2, input: null }), [
+      ['activity_type.name', 'charge'],
+      ['attempt', '2'],
+    ]);
+  });
+});
