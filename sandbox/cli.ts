@@ -1,0 +1,84 @@
+/**
+ * `node out/sandbox/cli.js --port 8787 --api-key K --seed N --history-shape seed --completion-delay-ms 3000`
+ * Starts the sandbox in the foreground; Ctrl+C (SIGINT) or SIGTERM stops it cleanly.
+ */
+import { parseArgs } from 'node:util';
+import { HISTORY_SHAPES, type HistoryShape } from './shapes';
+import { DEMO, startSandbox, type SandboxOptions } from './server';
+
+const USAGE = `Usage: node out/sandbox/cli.js [--port N] [--api-key K] [--seed N]
+       [--history-shape ${HISTORY_SHAPES.join('|')}] [--completion-delay-ms N]`;
+
+class UsageError extends Error {}
+
+function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+export function parseCli(argv: string[]): SandboxOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        'api-key': { type: 'string' },
+        seed: { type: 'string' },
+        'history-shape': { type: 'string' },
+        'completion-delay-ms': { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const shape = values['history-shape'];
+  if (shape !== undefined && !(HISTORY_SHAPES as readonly string[]).includes(shape)) {
+    throw new UsageError(`--history-shape must be one of ${HISTORY_SHAPES.join(', ')}, got "${shape}"`);
+  }
+  const apiKey = values['api-key'];
+  if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key must not be empty');
+  return {
+    port: integer('port', values.port, 0, 65535),
+    apiKey,
+    seed: integer('seed', values.seed, 0, 2 ** 32 - 1),
+    historyShape: shape as HistoryShape | undefined,
+    completionDelayMs: integer('completion-delay-ms', values['completion-delay-ms'], 0, 3_600_000),
+  };
+}
+
+async function main(): Promise<void> {
+  let options: SandboxOptions;
+  try {
+    options = parseCli(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`sandbox: ${err.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const sandbox = await startSandbox(options);
+  console.log(`Sandbox listening on ${sandbox.baseUrl}`);
+  console.log(`API key: ${sandbox.apiKey}`);
+  console.log(`Demo executions: failed ${DEMO.failed}, running ${DEMO.running}, reset ${DEMO.reset}, big ${DEMO.big}`);
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`Sandbox stopping (${signal})`);
+    void sandbox.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error('sandbox: failed to start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,301 @@
+/**
+ * The deterministic demo data: ~40 executions over six workflows, every status, plus four special
+ * executions with fixed ids (DEMO) that tests and the demo rely on. Same seed + same `now` = same data.
+ */
+import { pythonTrace, WORKFLOWS, workflowDef, type WorkflowDef } from './catalog';
+import { buildBigRun } from './seed-big';
+import { HistoryBuilder, type WorkerContext } from './history';
+import { type Execution, type PlannedActivity, type Run, type RunStatus, type SandboxEvent } from './model';
+import { Random } from './random';
+import { applyReset, completeResetRun, resumeResetRun } from './reset';
+
+/** Stable ids of the special executions (the same for every seed). */
+export const DEMO = {
+  /** order-fulfillment, FAILED on `KeyError: 'shipping_address'`; 2 signals and 1 update after WFT 10/16. */
+  failed: '6f1c2a9e-3b7d-4e58-9a41-0c2d8e7f5b13',
+  /** customer-onboarding, RUNNING, waiting on a 24 h timer (event 21); a signal at 17. */
+  running: 'b4e7d2c1-8a36-4f09-b5e2-7d1a9c3f6e80',
+  /** invoice-sync with 3 runs: two TERMINATED by past resets, the latest COMPLETED. */
+  reset: '2d9a7f4b-c1e8-4b63-8f05-e6a3b9d2c471',
+  /** document-ingestion, COMPLETED, exactly 51,200 events (the platform's cap), built on first read. */
+  big: '9e3b5c7a-4d21-4f8e-a6b9-1c7e2f5d8a04',
+} as const;
+
+/** The reasons of the seeded resets of DEMO.reset, oldest first. */
+export const DEMO_RESET_REASONS = [
+  'Deployed fix for rounding bug (#412)',
+  'Deployed fix for EU tax rounding on credit notes (#419)',
+] as const;
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+interface SeedContext {
+  rng: Random;
+  now: number;
+  workflowIds: Map<string, string>;
+  users: string[];
+}
+
+export function seedExecutions(seed: number, now: number): Execution[] {
+  const rng = new Random(seed);
+  const ctx: SeedContext = {
+    rng,
+    now,
+    workflowIds: new Map(WORKFLOWS.map((w) => [w.name, rng.uuid()])),
+    users: [rng.uuid(), rng.uuid(), rng.uuid(), rng.uuid()],
+  };
+  const list = [demoFailed(ctx), demoRunning(ctx), demoReset(ctx), demoBig(ctx), continuedAsNew(ctx)];
+  // Every status at least once, then mostly COMPLETED like a real workspace.
+  const statuses: RunStatus[] = ['FAILED', 'RUNNING', 'CANCELED', 'TERMINATED', 'TIMED_OUT', 'RETRYING_AFTER_ERROR'];
+  for (let i = 0; i < 35; i++) {
+    const status = i < statuses.length ? statuses[i] : rng.pick<RunStatus>(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'FAILED', 'RUNNING']);
+    list.push(generic(ctx, i, status));
+  }
+  return list;
+}
+
+function newExecution(ctx: SeedContext, def: WorkflowDef, executionId: string, key: string): Execution {
+  const { rng } = ctx;
+  const plan: PlannedActivity[] = def.activities.map((a) => ({
+    name: a.name,
+    input: a.input(rng, key),
+    result: a.result(rng, key),
+  }));
+  return {
+    executionId,
+    workflowName: def.name,
+    workflowId: ctx.workflowIds.get(def.name) ?? rng.uuid(),
+    deploymentName: rng.pick(def.deployments),
+    userId: rng.pick(ctx.users),
+    taskQueue: `${def.name}-queue`,
+    worker: { identity: `1@${def.name}-worker-${rng.hex(5)}`, buildId: `${def.name}@1.${rng.int(2, 9)}.${rng.int(0, 20)}` },
+    successResult: def.result(key),
+    plan,
+    runs: [],
+  };
+}
+
+function worker(ctx: SeedContext, e: Execution, buildId = e.worker.buildId): WorkerContext {
+  return { rng: ctx.rng, taskQueue: e.taskQueue, identity: e.worker.identity, buildId };
+}
+
+function closedRun(runId: string, status: RunStatus, list: SandboxEvent[], result: unknown = null): Run {
+  const open = status === 'RUNNING' || status === 'RETRYING_AFTER_ERROR';
+  return {
+    runId,
+    status,
+    startMs: list[0].timeMs,
+    endMs: open ? null : list[list.length - 1].timeMs,
+    result,
+    eventsCache: list,
+    buildEvents: null,
+  };
+}
+
+/** Moves a history back in time so that it ends before `limit` (builders may overshoot `now`). */
+function fitBefore(list: SandboxEvent[], limit: number): void {
+  const overshoot = list[list.length - 1].timeMs - limit;
+  if (overshoot > 0) for (const e of list) e.timeMs -= overshoot;
+}
+
+function demoFailed(ctx: SeedContext): Execution {
+  const def = workflowDef('order-fulfillment');
+  const key = 'ord_7Q2M9KX4';
+  const e = newExecution(ctx, def, DEMO.failed, key);
+  const runId = ctx.rng.uuid();
+  const [validate, reserve, charge, ship] = e.plan;
+  const b = new HistoryBuilder(worker(ctx, e), ctx.now - 2 * HOUR - 17 * MINUTE - 23_417);
+  b.executionStarted(def.name, def.input(key), runId); // 1
+  b.workflowTask(); // 2-4
+  b.activity(validate.name, validate.input, validate.result); // 5-7, WFT 8-10
+  b.activity(reserve.name, reserve.input, reserve.result); // 11-13, WFT 14-16
+  b.signal('address_updated', { street: '12 rue de la Paix', city: 'Paris', postal_code: '75002' }); // 17
+  b.workflowTask(); // 18-20
+  b.update('set_delivery_window', { window: 'evening' }, { success: { accepted: true } }); // WFT 21-23, 24, 25
+  b.activity(charge.name, charge.input, charge.result); // 26-28, WFT 29-31
+  b.signal('priority_changed', { priority: 'express' }); // 32
+  b.workflowTask(); // 33-35
+  b.activityFailed(ship.name, ship.input, {
+    message: "'shipping_address'",
+    type: 'KeyError',
+    stackTrace: pythonTrace(
+      '/app/workflows/order_fulfillment/activities.py',
+      88,
+      'create_shipment',
+      'address = order["shipping_address"]',
+      "KeyError: 'shipping_address'",
+    ),
+  }); // 36-38, WFT 39-41
+  b.failed("Activity task failed: KeyError: 'shipping_address'"); // 42
+  fitBefore(b.events, ctx.now - 2 * HOUR);
+  e.runs.push(closedRun(runId, 'FAILED', b.events));
+  return e;
+}
+
+function demoRunning(ctx: SeedContext): Execution {
+  const def = workflowDef('customer-onboarding');
+  const key = 'cus_4f8a2c91d0';
+  const e = newExecution(ctx, def, DEMO.running, key);
+  const runId = ctx.rng.uuid();
+  const b = new HistoryBuilder(worker(ctx, e), ctx.now - 25 * MINUTE - 41_062);
+  b.executionStarted(def.name, def.input(key), runId);
+  b.workflowTask();
+  for (const a of e.plan.slice(0, 2)) b.activity(a.name, a.input, a.result);
+  b.signal('kyc_document_uploaded', { document: 'passport.pdf' });
+  b.workflowTask();
+  b.timerStarted('wait_for_manual_review', '86400s');
+  fitBefore(b.events, ctx.now - MINUTE);
+  e.runs.push(closedRun(runId, 'RUNNING', b.events));
+  return e;
+}
+
+/** Two past resets: each earlier run was stuck retrying a buggy activity until a fix was deployed. */
+function demoReset(ctx: SeedContext): Execution {
+  const def = workflowDef('invoice-sync');
+  const key = 'batch-4127';
+  const e = newExecution(ctx, def, DEMO.reset, key);
+  const [fetch, convert, tax] = e.plan;
+  const t0 = ctx.now - 30 * HOUR - 7 * MINUTE - 12_345;
+  const run1 = ctx.rng.uuid();
+  const b = new HistoryBuilder(worker(ctx, e, `${def.name}@2.3.0`), t0);
+  b.executionStarted(def.name, def.input(key), run1); // 1
+  b.workflowTask(); // 2-4
+  b.activity(fetch.name, fetch.input, fetch.result); // 5-7, WFT 8-10
+  b.activityScheduled(convert.name, convert.input); // 11: retrying (decimal rounding bug)
+  e.runs.push(closedRun(run1, 'RUNNING', b.events));
+
+  const run2 = ctx.rng.uuid();
+  const common = { excludeSignals: false, excludeUpdates: false };
+  const t1 = t0 + 3 * HOUR;
+  applyReset(e, { ...common, eventId: 10, reason: DEMO_RESET_REASONS[0], nowMs: t1, newRunId: run2, ctx: worker(ctx, e, `${def.name}@2.3.1`) });
+  const b2 = resumeResetRun(e.runs[1], worker(ctx, e, `${def.name}@2.3.1`), t1 + 2000);
+  b2.activity(convert.name, convert.input, convert.result);
+  const point2 = b2.lastWorkflowTaskCompleted;
+  b2.activityScheduled(tax.name, tax.input); // retrying: the next bug
+
+  const t2 = t1 + 2 * HOUR;
+  const fixed = worker(ctx, e, `${def.name}@2.3.2`);
+  const run3 = applyReset(e, { ...common, eventId: point2, reason: DEMO_RESET_REASONS[1], nowMs: t2, newRunId: ctx.rng.uuid(), ctx: fixed });
+  completeResetRun(e, run3, fixed, t2 + 1500);
+  e.worker.buildId = `${def.name}@2.3.2`;
+  return e;
+}
+
+function demoBig(ctx: SeedContext): Execution {
+  const def = workflowDef('document-ingestion');
+  const e = newExecution(ctx, def, DEMO.big, 'doc_bulk_2026_archive');
+  e.plan = [];
+  const runId = ctx.rng.uuid();
+  const start = ctx.now - 50 * HOUR - 3 * MINUTE - 8_765;
+  const bigSeed = ctx.rng.int(1, 2 ** 31);
+  const { endMs, build } = buildBigRun({
+    seed: bigSeed,
+    startMs: start,
+    runId,
+    workflowName: def.name,
+    worker: { taskQueue: e.taskQueue, identity: e.worker.identity, buildId: e.worker.buildId },
+  });
+  e.runs.push({
+    runId,
+    status: 'COMPLETED',
+    startMs: start,
+    endMs,
+    result: e.successResult,
+    eventsCache: null,
+    buildEvents: build,
+  });
+  return e;
+}
+
+/** A nightly report that continued as new once: two rows sharing one execution id. */
+function continuedAsNew(ctx: SeedContext): Execution {
+  const def = workflowDef('nightly-report');
+  const key = '2026-01-20';
+  const e = newExecution(ctx, def, ctx.rng.uuid(), key);
+  const run1 = ctx.rng.uuid();
+  const run2 = ctx.rng.uuid();
+  const b = new HistoryBuilder(worker(ctx, e), ctx.now - 20 * HOUR - 54_321);
+  b.executionStarted(def.name, def.input(key), run1);
+  b.workflowTask();
+  b.activity(e.plan[0].name, e.plan[0].input, e.plan[0].result);
+  b.continuedAsNew(run2, { ...(def.input(key) as object), resume_from: 'render' });
+  e.runs.push(closedRun(run1, 'CONTINUED_AS_NEW', b.events));
+  const b2 = new HistoryBuilder(worker(ctx, e), b.time + 50);
+  b2.executionStarted(def.name, def.input(key), run2);
+  b2.workflowTask();
+  for (const a of e.plan.slice(1)) b2.activity(a.name, a.input, a.result);
+  b2.completed(e.successResult);
+  e.runs.push(closedRun(run2, 'COMPLETED', b2.events, e.successResult));
+  return e;
+}
+
+const FAILURES = [
+  { type: 'TimeoutError', message: 'upstream did not answer within 30s', code: 'resp = await client.post(url, json=payload, timeout=30)' },
+  { type: 'ValueError', message: 'PDF is encrypted and no password was given', code: 'reader = PdfReader(stream)' },
+  { type: 'ConnectionResetError', message: '[Errno 104] Connection reset by peer', code: 'await conn.execute(query)' },
+  { type: 'decimal.InvalidOperation', message: "[<class 'decimal.ConversionSyntax'>]", code: 'amount = Decimal(row["amount"])' },
+];
+
+/** An ordinary execution ending in `status` after a random number of activities. */
+function generic(ctx: SeedContext, index: number, status: RunStatus): Execution {
+  const { rng } = ctx;
+  const def = rng.pick(WORKFLOWS);
+  const key = def.key(rng);
+  const e = newExecution(ctx, def, rng.uuid(), key);
+  const runId = rng.uuid();
+  const open = status === 'RUNNING' || status === 'RETRYING_AFTER_ERROR';
+  // Open runs started minutes ago; closed ones are spread over the last ~6 days, newest first.
+  const start = open
+    ? ctx.now - rng.int(3 * MINUTE, 55 * MINUTE)
+    : ctx.now - 40 * MINUTE - index * 4 * HOUR - rng.int(0, 3 * HOUR);
+  const b = new HistoryBuilder(worker(ctx, e), start);
+  b.executionStarted(def.name, def.input(key), runId);
+  b.workflowTask();
+  const stopAt = status === 'COMPLETED' ? e.plan.length : rng.int(1, e.plan.length - 1);
+  e.plan.slice(0, stopAt).forEach((a, i) => {
+    b.activity(a.name, a.input, a.result);
+    if (i === 0 && def.signals.length > 0 && rng.chance(0.3)) {
+      b.signal(rng.pick(def.signals), { requested_by: 'ops@example.com' });
+      b.workflowTask();
+    }
+  });
+  const next = e.plan[stopAt];
+  switch (status) {
+    case 'COMPLETED':
+      b.completed(e.successResult);
+      break;
+    case 'FAILED': {
+      const f = rng.pick(FAILURES);
+      const file = `/app/workflows/${def.name.replace(/-/g, '_')}/activities.py`;
+      const trace = pythonTrace(file, rng.int(20, 240), next.name, f.code, `${f.type}: ${f.message}`);
+      b.activityFailed(next.name, next.input, { message: f.message, type: f.type, stackTrace: trace, retryState: 'RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED' }, 5);
+      b.failed(`Activity task failed: ${f.type}: ${f.message}`);
+      break;
+    }
+    case 'RUNNING':
+      b.activityStarted(b.activityScheduled(next.name, next.input).eventId);
+      break;
+    case 'RETRYING_AFTER_ERROR':
+      b.activityScheduled(next.name, next.input); // failing attempts are not written until the last one
+      break;
+    case 'CANCELED':
+      b.push('WORKFLOW_EXECUTION_CANCEL_REQUESTED', { cause: 'Canceled from the console', identity: 'api@mistral-workflows' }, rng.int(1000, 90_000));
+      b.workflowTask();
+      b.canceled({ reason: 'Canceled from the console' });
+      break;
+    case 'TERMINATED':
+      b.activityScheduled(next.name, next.input);
+      b.terminated('Stuck on upstream outage; terminated by on-call');
+      break;
+    case 'TIMED_OUT':
+      b.activityStarted(b.activityScheduled(next.name, next.input).eventId);
+      b.timedOut(HOUR);
+      break;
+    default:
+      throw new Error(`generic executions cannot be ${status}`);
+  }
+  fitBefore(b.events, open ? ctx.now - 20_000 : ctx.now - 5 * MINUTE);
+  e.runs.push(closedRun(runId, status, b.events, status === 'COMPLETED' ? e.successResult : null));
+  return e;
+}

@@ -1,0 +1,263 @@
+/**
+ * The local sandbox: a faithful-enough Mistral Workflows API on 127.0.0.1 with seeded data, request
+ * recording and a fault switch. `startSandbox()` is the programmatic API tests use; cli.ts wraps it.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { plainError, statusBody, type Reply } from './errors';
+import { checkRule, Faults, type FaultRule, type FaultSwitch } from './faults';
+import { route, type RequestBody } from './routes';
+import { DEMO } from './seed';
+import { HISTORY_SHAPES, type HistoryShape } from './shapes';
+import { Store, type ResetRecord } from './store';
+
+export type { FaultRule, FaultSwitch } from './faults';
+export type { HistoryShape } from './shapes';
+export type { ResetRecord } from './store';
+export { DEMO, DEMO_RESET_REASONS } from './seed';
+export { BIG_EVENT_COUNT } from './seed-big';
+
+export interface SandboxOptions {
+  /** Default 0 = a free port. */
+  port?: number;
+  /** Default 'sandbox-key'. */
+  apiKey?: string;
+  /** Default 42. */
+  seed?: number;
+  /** Default 'seed'. */
+  historyShape?: HistoryShape;
+  /** How long after a reset the new run completes; default 3000. */
+  completionDelayMs?: number;
+  /** Anchor time (ms) for the seeded data; default Date.now() floored to the minute. */
+  now?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: string;
+  body: unknown;
+  authorized: boolean;
+  time: number;
+}
+
+export interface Sandbox {
+  baseUrl: string;
+  apiKey: string;
+  port: number;
+  /** Every API request received (not admin ones), in order. */
+  requests: RecordedRequest[];
+  /** Every reset the server accepted (204). */
+  resets: ResetRecord[];
+  faults: FaultSwitch;
+  setHistoryShape(shape: HistoryShape): void;
+  /** Closes the server and all sockets and clears timers. */
+  close(): Promise<void>;
+}
+
+const API_PREFIX = '/v1/workflows';
+const ADMIN_PREFIX = '/_sandbox/';
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const apiKey = options.apiKey ?? 'sandbox-key';
+  let shape: HistoryShape = options.historyShape ?? 'seed';
+  const store = new Store({
+    seed: options.seed ?? 42,
+    now: options.now ?? Math.floor(Date.now() / 60_000) * 60_000,
+    completionDelayMs: options.completionDelayMs ?? 3000,
+  });
+  const faults = new Faults();
+  const requests: RecordedRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+  let baseUrl = '';
+
+  const setHistoryShape = (next: HistoryShape): void => {
+    if (!HISTORY_SHAPES.includes(next)) throw new Error(`unknown history shape "${String(next)}"`);
+    shape = next;
+  };
+
+  const admin = (method: string, path: string, raw: string): Reply => {
+    const body = parseJson(raw);
+    const what = `${method} ${path.slice(ADMIN_PREFIX.length)}`;
+    switch (what) {
+      case 'GET requests':
+        return jsonReply(200, requests);
+      case 'GET resets':
+        return jsonReply(200, store.resets);
+      case 'GET faults':
+        return jsonReply(200, faults.rules);
+      case 'POST faults': {
+        const problem = body.kind === 'json' ? checkRule(body.value) : 'the body must be a JSON fault rule';
+        if (problem !== undefined) return jsonReply(400, { detail: problem });
+        faults.add((body as { value: FaultRule }).value);
+        return jsonReply(201, faults.rules);
+      }
+      case 'DELETE faults':
+        faults.clear();
+        return { status: 204 };
+      case 'POST history-shape': {
+        const next = body.kind === 'json' ? (body.value as { shape?: unknown } | null)?.shape : undefined;
+        if (typeof next !== 'string' || !(HISTORY_SHAPES as readonly string[]).includes(next)) {
+          return jsonReply(400, { detail: `shape must be one of ${HISTORY_SHAPES.join(', ')}` });
+        }
+        shape = next as HistoryShape;
+        return { status: 204 };
+      }
+      case 'GET info':
+        return jsonReply(200, { baseUrl, apiKey, historyShape: shape, demo: DEMO });
+      default:
+        return plainError(404);
+    }
+  };
+
+  const api = async (req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> => {
+    const method = req.method ?? 'GET';
+    const body = parseJson(raw);
+    const authorized = req.headers.authorization === `Bearer ${apiKey}`;
+    requests.push({
+      method,
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+      body: body.kind === 'json' ? body.value : body.kind === 'invalid' ? raw : null,
+      authorized,
+      time: Date.now(),
+    });
+
+    const fault = faults.take(method, url.pathname);
+    if (fault?.latencyMs) await sleep(fault.latencyMs);
+    if (fault?.drop === 'before') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault && (fault.status !== undefined || fault.body !== undefined)) {
+      const status = fault.status ?? 200;
+      const headers: Record<string, string> = {};
+      if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+      send(res, {
+        status,
+        body: fault.body ?? JSON.stringify(statusBody(status)),
+        contentType: fault.contentType ?? 'application/json',
+        headers,
+      });
+      return;
+    }
+
+    // The gateway checks the key before anything else, even for unknown paths.
+    let reply: Reply;
+    if (!authorized) reply = { ...plainError(401), headers: { 'www-authenticate': 'Bearer' } };
+    else if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) reply = plainError(404);
+    else {
+      const segments = pathSegments(url.pathname.slice(API_PREFIX.length));
+      reply = segments
+        ? route({ method, segments, query: url.searchParams, body }, { store, historyShape: () => shape })
+        : plainError(404);
+    }
+
+    if (fault?.drop === 'after') {
+      req.socket.destroy(); // the operation happened; the client never hears about it
+      return;
+    }
+    if (fault?.truncate) sendTruncated(res, reply);
+    else send(res, reply);
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const raw = await readBody(req);
+      if (url.pathname.startsWith(ADMIN_PREFIX)) send(res, admin(req.method ?? 'GET', url.pathname, raw));
+      else await api(req, res, url, raw);
+    })().catch((err: unknown) => {
+      // A bug in the sandbox must show as a 500, like the platform would answer, and be visible.
+      console.error('sandbox: request failed:', err);
+      if (!res.headersSent) send(res, plainError(500));
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
+
+  return {
+    baseUrl,
+    apiKey,
+    port,
+    requests,
+    resets: store.resets,
+    faults,
+    setHistoryShape,
+    close: async () => {
+      store.dispose();
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
+
+function jsonReply(status: number, body: unknown): Reply {
+  return { status, body: JSON.stringify(body), contentType: 'application/json' };
+}
+
+function parseJson(raw: string): RequestBody {
+  if (raw.trim() === '') return { kind: 'none' };
+  try {
+    return { kind: 'json', value: JSON.parse(raw) as unknown };
+  } catch (err) {
+    const position = /position (\d+)/.exec(String(err))?.[1];
+    return { kind: 'invalid', position: position === undefined ? 0 : Number(position), message: 'Expecting value' };
+  }
+}
+
+function pathSegments(rest: string): string[] | undefined {
+  try {
+    return rest.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  const headers: Record<string, string> = { ...reply.headers };
+  if (reply.body !== undefined) {
+    headers['content-type'] = reply.contentType ?? 'application/json';
+    headers['content-length'] = String(Buffer.byteLength(reply.body));
+  }
+  res.writeHead(reply.status, headers);
+  res.end(reply.body);
+}
+
+/** Correct-looking headers, then half the body and a clean end: the client gets truncated JSON. */
+function sendTruncated(res: ServerResponse, reply: Reply): void {
+  const body = reply.body ?? '';
+  res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType ?? 'application/json' });
+  res.write(body.slice(0, Math.floor(body.length / 2)));
+  res.end();
+}
