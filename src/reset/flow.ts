@@ -25,6 +25,9 @@ export interface ResetTarget {
  */
 export async function runResetFlow(services: Services, initial: ResetTarget): Promise<void> {
   let target = initial;
+  if (services.resets.isBusy(target.execution.executionId)) {
+    throw new UserFacingError(`A reset of ${target.execution.executionId} is already in progress. Wait for it to finish.`);
+  }
   const production = services.connection.currentWorkspace().production
     ? { workspaceName: services.connection.currentWorkspace().name }
     : undefined;

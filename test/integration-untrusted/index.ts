@@ -1,0 +1,9 @@
+/**
+ * The suite that runs in an UNTRUSTED folder (the runner's trust mode on), apart from the main suite
+ * which runs with trust off. `npm test` runs both.
+ */
+import { runSuitesIn } from '../integration/index';
+
+export function run(): Promise<void> {
+  return runSuitesIn(__dirname);
+}

@@ -1,0 +1,94 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../../src/extension';
+import type { Services } from '../../../src/commands/services';
+import type { EventNode } from '../../../src/tree/eventNode';
+import type { ExecutionNode } from '../../../src/tree/executionNode';
+import type { LoadMoreNode, TreeNode } from '../../../src/tree/node';
+import type { EarlierRunsNode, RunNode } from '../../../src/tree/runNodes';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server';
+import { ScriptedUi } from './scriptedUi';
+
+export const EXTENSION_ID = 'mistral-workflows-vscode.mistral-workflows';
+export const WORKSPACE = 'sandbox';
+
+export interface TestEnv {
+  sandbox: Sandbox;
+  services: Services;
+  ui: ScriptedUi;
+}
+
+export async function extensionApi(): Promise<ExtensionApi> {
+  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
+  return extension.activate();
+}
+
+/** A fresh sandbox, the extension pointed at it with its key in SecretStorage, and a scripted user. */
+export async function setUpEnv(options: SandboxOptions & { production?: boolean; pageSize?: number } = {}): Promise<TestEnv> {
+  const sandbox = await startSandbox({ completionDelayMs: 400, ...options });
+  const { services } = await extensionApi();
+  const config = vscode.workspace.getConfiguration('mistralWorkflows');
+  await config.update(
+    'workspaces',
+    [{ name: WORKSPACE, baseUrl: sandbox.baseUrl, production: options.production ?? false }],
+    vscode.ConfigurationTarget.Global,
+  );
+  await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
+  await config.update('executionsPageSize', options.pageSize ?? 50, vscode.ConfigurationTarget.Global);
+  await services.keys.store(WORKSPACE, sandbox.apiKey);
+  const ui = new ScriptedUi();
+  services.ui = ui;
+  await services.context.workspaceState.update('mistralWorkflows.filter', undefined);
+  services.tree.setFilter({ statuses: [] });
+  services.connection.invalidate('test set-up');
+  services.tree.refreshAll();
+  return { sandbox, services, ui };
+}
+
+export async function tearDownEnv(env: TestEnv | undefined): Promise<void> {
+  if (!env) return;
+  await env.services.keys.clear(WORKSPACE);
+  await env.sandbox.close();
+}
+
+export async function roots(env: TestEnv): Promise<TreeNode[]> {
+  return env.services.tree.getChildren();
+}
+
+export async function children(env: TestEnv, node: TreeNode): Promise<TreeNode[]> {
+  return env.services.tree.getChildren(node);
+}
+
+export function label(node: TreeNode): string {
+  const item = node.getTreeItem();
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+export function description(node: TreeNode): string {
+  const d = node.getTreeItem().description;
+  return typeof d === 'string' ? d : '';
+}
+
+/** Polls `check` until it returns a value (bounded), for things the server does after a delay. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// The tree's classes live in the extension's bundle, not in these compiled test modules, so
+// `instanceof` cannot work here: nodes are told apart by their contextValue, as VS Code's menus do.
+export function kindOf(node: TreeNode): string {
+  return (node.getTreeItem().contextValue ?? '').split(' ')[0];
+}
+export const isExecution = (n: TreeNode): n is ExecutionNode => kindOf(n) === 'execution';
+export const isEvent = (n: TreeNode): n is EventNode => kindOf(n) === 'event';
+export const isEarlierRuns = (n: TreeNode): n is EarlierRunsNode => kindOf(n) === 'earlierRuns';
+export const isRun = (n: TreeNode): n is RunNode => kindOf(n) === 'run';
+export const isLoadMore = (n: TreeNode): n is LoadMoreNode => kindOf(n) === 'loadMore';
+export const isMessage = (n: TreeNode): boolean => kindOf(n) === 'message';
