@@ -23,7 +23,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const log = new Log();
   const settings = new Settings();
   const keys = new ApiKeys(context.secrets);
-  const connection = new Connection(settings, keys, log);
+  const connection = new Connection(settings, keys, log, context.globalState);
   const tree = new ExecutionsProvider(connection, settings, userMessage);
   const treeView = vscode.window.createTreeView('mistralWorkflows.executions', { treeDataProvider: tree, showCollapseAll: true });
   const services: Services = {

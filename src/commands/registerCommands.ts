@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
+import { allowKeyOrigin } from './allowKeyOrigin';
 import { clearApiKey } from './clearApiKey';
 import { clearFilter } from './clearFilter';
 import { copyExecutionId } from './copyExecutionId';
@@ -34,6 +35,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'mistralWorkflows.showLog': showLog,
   'mistralWorkflows.loadMore': loadMore,
   'mistralWorkflows.retryNode': retryNode,
+  'mistralWorkflows.allowKeyOrigin': allowKeyOrigin,
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

@@ -14,6 +14,8 @@ export async function setApiKey(services: Services): Promise<void> {
   if (key === undefined || key.trim().length === 0) throw new UserCancelled();
   services.log.addSecret(key.trim());
   await services.keys.store(workspace.name, key);
+  // The user typed the key while being told where it goes: that origin is allowed.
+  await services.connection.rememberKeyOrigin(workspace.name, new URL(workspace.baseUrl).origin);
   services.log.info('auth', `Stored an API key for workspace “${workspace.name}” in secret storage.`);
   services.connection.invalidate('API key set');
   services.tree.refreshAll();

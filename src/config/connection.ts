@@ -9,7 +9,11 @@ import { baseUrlProblem } from './workspaceList';
 export type ConnectionState =
   | { kind: 'ready'; workspace: WorkspaceConfig; client: WorkflowsClient; keySource: KeySource }
   | { kind: 'missingKey'; workspace: WorkspaceConfig }
-  | { kind: 'badBaseUrl'; workspace: WorkspaceConfig; problem: string };
+  | { kind: 'badBaseUrl'; workspace: WorkspaceConfig; problem: string }
+  /** The workspace's base URL moved to another origin since its stored key was last used there. */
+  | { kind: 'originChanged'; workspace: WorkspaceConfig; from: string; to: string };
+
+const KEY_ORIGINS = 'mistralWorkflows.keyOrigins';
 
 /**
  * The client for the active workspace. Rebuilt when the workspace, its base URL, the timeout or its key
@@ -25,6 +29,8 @@ export class Connection implements vscode.Disposable {
     private readonly settings: Settings,
     private readonly keys: ApiKeys,
     private readonly log: Log,
+    /** Where each workspace's stored key was last sent (origins only, never keys). */
+    private readonly memory: vscode.Memento,
   ) {
     this.disposables.push(
       keys.onDidChange(() => this.invalidate('API key changed')),
@@ -52,9 +58,25 @@ export class Connection implements vscode.Disposable {
         { title: 'Set API Key', command: 'mistralWorkflows.setApiKey' },
       ]);
     }
+    if (state.kind === 'originChanged') {
+      throw new UserFacingError(
+        `The base URL of the workspace “${state.workspace.name}” changed from ${state.from} to ${state.to}. Its stored API key is not sent there until you allow it.`,
+        [{ title: 'Allow…', command: 'mistralWorkflows.allowKeyOrigin' }],
+      );
+    }
     throw new UserFacingError(`Workspace “${state.workspace.name}”: ${state.problem}`, [
       { title: 'Open Settings', command: 'workbench.action.openSettings', args: [`${SECTION}.workspaces`] },
     ]);
+  }
+
+  keyOrigin(workspaceName: string): string | undefined {
+    return this.memory.get<Record<string, string>>(KEY_ORIGINS, {})[workspaceName];
+  }
+
+  /** Records that the stored key of `workspaceName` may be sent to `origin`. */
+  async rememberKeyOrigin(workspaceName: string, origin: string): Promise<void> {
+    const origins = { ...this.memory.get<Record<string, string>>(KEY_ORIGINS, {}), [workspaceName]: origin };
+    await this.memory.update(KEY_ORIGINS, origins);
   }
 
   invalidate(why: string): void {
@@ -86,6 +108,16 @@ export class Connection implements vscode.Disposable {
       return { kind: 'missingKey', workspace };
     }
     this.log.addSecret(resolved.key);
+    const origin = new URL(workspace.baseUrl).origin;
+    if (resolved.source === 'secret storage') {
+      const known = this.keyOrigin(workspace.name);
+      if (known !== undefined && known !== origin) {
+        this.log.warn('connection', `Workspace “${workspace.name}”: base URL moved from ${known} to ${origin}; waiting for the user to allow the stored key there.`);
+        await this.setKeyState('originChanged');
+        return { kind: 'originChanged', workspace, from: known, to: origin };
+      }
+      if (known === undefined) await this.rememberKeyOrigin(workspace.name, origin);
+    }
     const from = resolved.file ? `${resolved.source} ${resolved.file}` : resolved.source;
     this.log.info('connection', `Workspace “${workspace.name}” (${workspace.baseUrl}): using the API key from the ${from}.`);
     await this.setKeyState('present');
@@ -98,7 +130,7 @@ export class Connection implements vscode.Disposable {
     return { kind: 'ready', workspace, client, keySource: resolved.source };
   }
 
-  private async setKeyState(state: 'missing' | 'present' | 'badBaseUrl'): Promise<void> {
+  private async setKeyState(state: 'missing' | 'present' | 'badBaseUrl' | 'originChanged'): Promise<void> {
     await vscode.commands.executeCommand('setContext', 'mistralWorkflows.keyState', state);
   }
 }

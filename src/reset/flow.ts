@@ -5,7 +5,7 @@ import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import type { EventNode } from '../tree/eventNode';
 import type { ExecutionNode } from '../tree/executionNode';
 import { askOptions, askReason, confirmReset, impactOf, resetPointItems } from './prompts';
-import { announceSuccess, sendReset, SendOutcome } from './send';
+import { announceSuccess, findOurReset, sendReset, SendOutcome } from './send';
 import { ResetChoices } from './summary';
 
 export interface ResetTarget {
@@ -35,10 +35,12 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
   let impact = impactOf(target.events, target.point);
   let choices: ResetChoices = { reason, ...(await askOptions(services.ui, impact)) };
   let confirmNeeded = true;
+  let lastOutcome: SendOutcome | undefined;
 
   for (;;) {
     if (confirmNeeded) await confirmReset(services.ui, target.execution, impact, choices, production);
-    const outcome: SendOutcome = await sendReset(services, target, choices);
+    const outcome: SendOutcome = (await appliedMeanwhile(services, target, choices, lastOutcome)) ?? (await sendReset(services, target, choices));
+    lastOutcome = outcome;
     if (outcome.kind === 'done') {
       await announceSuccess(services, target, outcome.latest);
       return;
@@ -56,6 +58,25 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
     if (choice !== 'Retry') throw new UserCancelled();
     confirmNeeded = false; // The user confirmed these exact choices and asked to try again.
   }
+}
+
+/**
+ * Before a Retry of a reset whose answer was lost: a server that was slow may have applied it after all.
+ * Sending again would reset twice.
+ */
+async function appliedMeanwhile(
+  services: Services,
+  target: ResetTarget,
+  choices: ResetChoices,
+  last: SendOutcome | undefined,
+): Promise<SendOutcome | undefined> {
+  if (last?.kind !== 'notSent') return undefined;
+  const evidence = await findOurReset(await services.connection.client(), target, choices);
+  if (evidence.kind === 'ours') return { kind: 'done', latest: evidence.latest };
+  if (evidence.kind === 'other') {
+    throw new UserFacingError(`${target.execution.executionId} has a new run (${evidence.latest.runId ?? 'unknown'}) that this reset did not start. Review it before resetting again.`);
+  }
+  return undefined;
 }
 
 /** After WF_1001: the run may have changed since the tree loaded; offer the server's valid points. */

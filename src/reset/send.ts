@@ -15,6 +15,10 @@ export type SendOutcome =
   | { kind: 'notSent'; error: unknown };
 
 const BUSY = 'Resetting…';
+const READ_BACK_INTERVAL_MS = 400;
+/** How long to watch for a reset whose answer was lost: about one request timeout, within bounds. */
+const MIN_READ_BACK_MS = 2_000;
+const MAX_READ_BACK_MS = 10_000;
 
 /** One POST, with progress and a spinner on the rows; never retried here. */
 export async function sendReset(services: Services, target: ResetTarget, choices: ResetChoices): Promise<SendOutcome> {
@@ -42,33 +46,53 @@ async function postAndVerify(services: Services, target: ResetTarget, eventId: n
   } catch (error) {
     if (!(error instanceof WorkflowsApiError) || !error.outcomeUnknown) return { kind: 'failed', error };
     services.log.warn('reset', `The answer to the reset of ${executionId} was lost (${error.kind}); reading the execution back.`);
-    return readBack(client, target, choices, error);
+    const graceMs = Math.min(MAX_READ_BACK_MS, Math.max(MIN_READ_BACK_MS, services.settings.requestTimeoutMs()));
+    return readBack(client, target, choices, error, graceMs);
   }
   return { kind: 'done', latest: await newestRun(client, executionId, target.execution.runId) };
 }
 
-/** Did a reset whose answer was lost happen? A new run whose reset marker carries our reason says yes. */
-async function readBack(client: WorkflowsClient, target: ResetTarget, choices: ResetChoices, cause: WorkflowsApiError): Promise<SendOutcome> {
+/**
+ * Did a reset whose answer was lost happen? A new run whose reset marker carries our reason says yes.
+ * The server may still be working on the request when our wait ran out, so the execution is watched
+ * for a while before concluding that it did not.
+ */
+async function readBack(client: WorkflowsClient, target: ResetTarget, choices: ResetChoices, cause: WorkflowsApiError, graceMs: number): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
-  let latest: Execution;
-  try {
-    latest = await client.getExecution(executionId);
-  } catch (error) {
-    throw new UserFacingError(
-      `The reset of ${executionId} was sent but no answer came back, and the execution could not be read to check it. Look at the execution before resetting again.`,
-      [],
-      { cause: error },
-    );
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    let found: ResetEvidence;
+    try {
+      found = await findOurReset(client, target, choices);
+    } catch (error) {
+      throw new UserFacingError(
+        `The reset of ${executionId} was sent but no answer came back, and the execution could not be read to check it. Look at the execution before resetting again.`,
+        [],
+        { cause: error },
+      );
+    }
+    if (found.kind === 'ours') return { kind: 'done', latest: found.latest };
+    if (found.kind === 'other') {
+      throw new UserFacingError(
+        `The answer to the reset of ${executionId} was lost, and the execution now has a new run (${found.latest.runId ?? 'unknown'}) that this reset did not start. Review it before resetting again.`,
+      );
+    }
+    if (Date.now() >= deadline) return { kind: 'notSent', error: cause };
+    await new Promise((resolve) => setTimeout(resolve, READ_BACK_INTERVAL_MS));
   }
-  if (latest.runId === target.execution.runId) return { kind: 'notSent', error: cause };
-  const events = await client.getHistory(executionId);
+}
+
+type ResetEvidence = { kind: 'ours' | 'other'; latest: Execution } | { kind: 'none' };
+
+/** Whether the execution has a run started by a reset with these choices from the run we targeted. */
+export async function findOurReset(client: WorkflowsClient, target: ResetTarget, choices: ResetChoices): Promise<ResetEvidence> {
+  const latest = await client.getExecution(target.execution.executionId);
+  if (latest.runId === target.execution.runId) return { kind: 'none' };
+  const events = await client.getHistory(target.execution.executionId);
   const ours = events.some(
     (e) => isResetMarker(e) && attr(e, 'failure.message') === choices.reason && attr(e, 'base_run_id') === target.execution.runId,
   );
-  if (ours) return { kind: 'done', latest };
-  throw new UserFacingError(
-    `The answer to the reset of ${executionId} was lost, and the execution now has a new run (${latest.runId ?? 'unknown'}) that was not started by this reset. Review it before resetting again.`,
-  );
+  return { kind: ours ? 'ours' : 'other', latest };
 }
 
 /** The execution after a reset. A real server may create the new run a moment after it answers. */

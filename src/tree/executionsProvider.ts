@@ -5,7 +5,7 @@ import type { Connection } from '../config/connection';
 import type { Settings } from '../config/settings';
 import { ExecutionNode } from './executionNode';
 import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
-import { errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
+import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
 import { TreeServices } from './services';
 
 /**
@@ -139,15 +139,25 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
         }),
       ];
     }
+    if (state.kind === 'originChanged') {
+      return [
+        errorNode('root/origin', undefined, `“${state.workspace.name}” now points at ${state.to}: click to allow its stored key there`, {
+          command: 'mistralWorkflows.allowKeyOrigin',
+          title: 'Allow',
+        }),
+      ];
+    }
     if (!this.firstPageLoaded) {
       try {
         await this.loadPage(undefined);
       } catch (error) {
         return [
-          errorNode('root/error', undefined, `Could not list executions: ${this.describeError(error)}`, {
-            command: 'mistralWorkflows.refresh',
-            title: 'Retry',
-          }),
+          errorNode(
+            'root/error',
+            undefined,
+            `Could not list executions: ${this.describeError(error)}`,
+            actionFor(error, { command: 'mistralWorkflows.refresh', title: 'Retry' }),
+          ),
         ];
       }
     }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { EventNode, RunRef } from './eventNode';
-import { errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
+import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
 import { RunHistory } from './runHistory';
 import { TreeServices } from './services';
 
@@ -25,11 +25,12 @@ export class HistoryRows {
       value = await this.history.load();
     } catch (error) {
       return [
-        errorNode(`${this.owner.id}/error`, this.owner, `Could not load the history: ${this.services.describeError(error)}`, {
-          command: 'mistralWorkflows.retryNode',
-          title: 'Retry',
-          arguments: [this.owner],
-        }),
+        errorNode(
+          `${this.owner.id}/error`,
+          this.owner,
+          `Could not load the history: ${this.services.describeError(error)}`,
+          actionFor(error, { command: 'mistralWorkflows.retryNode', title: 'Retry', arguments: [this.owner] }),
+        ),
       ];
     }
     const shown = this.history.shown;

@@ -92,3 +92,16 @@ export function keyAttributes(attributes: Record<string, unknown>, max = 10): [s
   visit('', attributes, 0);
   return rows;
 }
+
+const MARKDOWN_ENTITIES: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;' };
+
+/**
+ * Server text as inert Markdown: every syntax character backslash-escaped (no links, emphasis or
+ * command URIs can form) and `<`, `>`, `&` as entities (no HTML), on one line.
+ */
+export function escapeMarkdownText(text: string): string {
+  return text
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/[<>&]/g, (c) => MARKDOWN_ENTITIES[c])
+    .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, (c) => `\\${c}`);
+}

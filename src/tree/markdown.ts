@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { escapeMarkdownText } from './labels';
 
 /**
  * Tooltips show server data (names, reasons, failure messages) that may contain Markdown, HTML or
@@ -9,14 +10,10 @@ export function tooltip(title: string, rows: [label: string, value: string | und
   const md = new vscode.MarkdownString(undefined, false);
   md.isTrusted = false;
   md.supportHtml = false;
-  md.appendMarkdown('**');
-  md.appendText(title);
-  md.appendMarkdown('**\n\n');
+  md.appendMarkdown(`**${escapeMarkdownText(title)}**\n\n`);
   for (const [label, value] of rows) {
     if (value === undefined || value === '') continue;
-    md.appendMarkdown('- ');
-    md.appendText(`${label}: ${value.replace(/[\r\n]+/g, ' ')}`);
-    md.appendMarkdown('\n');
+    md.appendMarkdown(`- ${escapeMarkdownText(label)}: ${escapeMarkdownText(value)}\n`);
   }
   return md;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isWorkflowsApiError } from '../api';
 
 /** Base of every node in the Executions view: a stable id (so `reveal` works) and a parent link. */
 export abstract class TreeNode {
@@ -74,4 +75,12 @@ export class LoadMoreNode extends TreeNode {
     item.command = { command: 'mistralWorkflows.loadMore', title: 'Load More', arguments: [this] };
     return item;
   }
+}
+
+/** What an error row offers: “Set API Key” when the key was refused, otherwise the given retry. */
+export function actionFor(error: unknown, retry: vscode.Command): vscode.Command {
+  if (isWorkflowsApiError(error) && (error.status === 401 || error.status === 403)) {
+    return { command: 'mistralWorkflows.setApiKey', title: 'Set API Key' };
+  }
+  return retry;
 }

@@ -6,7 +6,7 @@ import { HistoryRows } from './historyChildren';
 import { statusIcon } from './icons';
 import { formatTime, oneLine, relativeTime, shortId, statusText } from './labels';
 import { tooltip } from './markdown';
-import { errorNode, MessageNode, TreeNode } from './node';
+import { actionFor, errorNode, MessageNode, TreeNode } from './node';
 import { RunHistory } from './runHistory';
 import { TreeServices } from './services';
 
@@ -43,11 +43,12 @@ export class EarlierRunsNode extends TreeNode {
           .map((run) => new RunNode(this, run, this.services));
       } catch (error) {
         return [
-          errorNode(`${this.id}/error`, this, `Could not list the runs: ${this.services.describeError(error)}`, {
-            command: 'mistralWorkflows.retryNode',
-            title: 'Retry',
-            arguments: [this],
-          }),
+          errorNode(
+            `${this.id}/error`,
+            this,
+            `Could not list the runs: ${this.services.describeError(error)}`,
+            actionFor(error, { command: 'mistralWorkflows.retryNode', title: 'Retry', arguments: [this] }),
+          ),
         ];
       }
     }

@@ -3,7 +3,7 @@ import { analyzeReset, normalizeHistory } from '../../src/api';
 import { baseUrlProblem, parseWorkspaces } from '../../src/config/workspaceList';
 import { confirmationDetail, validateReason } from '../../src/reset/summary';
 import { describeFilter, isFiltered, parseFilter } from '../../src/tree/filter';
-import { eventLabel, formatDuration, keyAttributes, oneLine, relativeTime } from '../../src/tree/labels';
+import { escapeMarkdownText, eventLabel, formatDuration, keyAttributes, oneLine, relativeTime } from '../../src/tree/labels';
 
 describe('extension wording and settings (pure)', () => {
   it('validates reset reasons: required, trimmed, at most 1024 characters', () => {
@@ -76,5 +76,11 @@ describe('extension wording and settings (pure)', () => {
       ['activity_type.name', 'charge'],
       ['attempt', '2'],
     ]);
+  });
+
+  it('escapes server text so no Markdown link, command URI or HTML can form in a tooltip', () => {
+    const escaped = escapeMarkdownText('[x](command:workbench.action.terminal.new) <img src=x> **b** a&b\nnext');
+    assert.equal(escaped, '\\[x\\]\\(command\\:workbench\\.action\\.terminal\\.new\\) &lt;img src=x&gt; \\*\\*b\\*\\* a&amp;b next');
+    assert.ok(!/(?<!\\)[[\]()<>*]/.test(escaped.replace(/&(lt|gt|amp);/g, '')), 'every syntax character is escaped');
   });
 });

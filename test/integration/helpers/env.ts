@@ -12,6 +12,12 @@ import { ScriptedUi } from './scriptedUi';
 export const EXTENSION_ID = 'mistral-workflows-vscode.mistral-workflows';
 export const WORKSPACE = 'sandbox';
 
+/**
+ * The key every suite uses: distinctive, so that the secrets check (zz-secrets.test.ts) can look for it
+ * in everything the extension wrote.
+ */
+export const TEST_API_KEY = `mwf-test-key-${process.pid}-${Date.now().toString(36)}`;
+
 export interface TestEnv {
   sandbox: Sandbox;
   services: Services;
@@ -26,7 +32,7 @@ export async function extensionApi(): Promise<ExtensionApi> {
 
 /** A fresh sandbox, the extension pointed at it with its key in SecretStorage, and a scripted user. */
 export async function setUpEnv(options: SandboxOptions & { production?: boolean; pageSize?: number } = {}): Promise<TestEnv> {
-  const sandbox = await startSandbox({ completionDelayMs: 400, ...options });
+  const sandbox = await startSandbox({ completionDelayMs: 400, apiKey: TEST_API_KEY, ...options });
   const { services } = await extensionApi();
   const config = vscode.workspace.getConfiguration('mistralWorkflows');
   await config.update(
@@ -37,6 +43,8 @@ export async function setUpEnv(options: SandboxOptions & { production?: boolean;
   await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
   await config.update('executionsPageSize', options.pageSize ?? 50, vscode.ConfigurationTarget.Global);
   await services.keys.store(WORKSPACE, sandbox.apiKey);
+  // As “Set API Key…” does: the key was given for this base URL.
+  await services.connection.rememberKeyOrigin(WORKSPACE, new URL(sandbox.baseUrl).origin);
   const ui = new ScriptedUi();
   services.ui = ui;
   await services.context.workspaceState.update('mistralWorkflows.filter', undefined);

@@ -21,6 +21,8 @@ export interface Notification {
  * hanging on a real prompt.
  */
 export class ScriptedUi implements UserInput {
+  /** Every message shown to the “user” in this test run, across instances (for the secrets check). */
+  static readonly shown: string[] = [];
   readonly asked: { kind: string; title?: string; prompt?: string; detail?: string; message?: string }[] = [];
   readonly validationMessages: string[] = [];
   readonly notifications: Notification[] = [];
@@ -76,6 +78,7 @@ export class ScriptedUi implements UserInput {
   }
 
   async confirm(message: string, detail: string): Promise<boolean> {
+    ScriptedUi.shown.push(message, detail);
     this.asked.push({ kind: 'confirm', message, detail });
     const step = this.take('confirm', message);
     return step?.answer ?? false;
@@ -83,6 +86,7 @@ export class ScriptedUi implements UserInput {
 
   async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
     const notification = { level, message, actions };
+    ScriptedUi.shown.push(message);
     this.notifications.push(notification);
     for (const waiter of this.waiters.filter((w) => w.match.test(message))) waiter.resolve(notification);
     this.waiters = this.waiters.filter((w) => !w.match.test(message));
