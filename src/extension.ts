@@ -9,6 +9,7 @@ import { VsCodeUserInput } from './common/ui';
 import { Connection } from './config/connection';
 import { Settings } from './config/settings';
 import { createWorkspaceStatusBar } from './config/statusBar';
+import { ResetAudit } from './reset/auditLog';
 import { ResetRegistry } from './reset/registry';
 import { EventDocuments } from './tree/eventDocuments';
 import { ExecutionsProvider } from './tree/executionsProvider';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     context, log, settings, keys, connection, tree, treeView,
     eventDocuments: new EventDocuments(),
     resets: new ResetRegistry(),
+    audit: new ResetAudit(vscode.Uri.joinPath(context.globalStorageUri, 'reset-history.jsonl').fsPath, (e) => log.error('audit', 'Could not write the reset history.', e)),
     ui: new VsCodeUserInput(),
   };
   context.subscriptions.push(

@@ -25,5 +25,7 @@ export { describeEvent, describeEvents, eventKind, isResetMarker, shortText } fr
 export type { EventDescription, EventKind } from './describe';
 export { isResetPoint, resetPoints, firstResetPoint, lastResetPoint, analyzeReset, nextStepAfter } from './resetPoints';
 export type { ResetImpact, ResetPointOptions } from './resetPoints';
+export { resetPointBefore, STEP_KINDS } from './stepReset';
+export type { StepResetPoint } from './stepReset';
 export { parseExecution, parseExecutionPage, newestFirst } from './parse';
 export * from './types';

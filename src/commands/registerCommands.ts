@@ -4,10 +4,13 @@ import { allowKeyOrigin } from './allowKeyOrigin';
 import { clearApiKey } from './clearApiKey';
 import { clearFilter } from './clearFilter';
 import { copyExecutionId } from './copyExecutionId';
+import { copyResetAsCurl, copyResetAsPython } from './copyResetAsCode';
 import { filterExecutions } from './filterExecutions';
+import { loadAllExecutions } from './loadAllExecutions';
 import { loadMore } from './loadMore';
 import { openExecution } from './openExecution';
 import { refresh } from './refresh';
+import { resetBeforeStep } from './resetBeforeStep';
 import { resetExecution } from './resetExecution';
 import { resetToHere } from './resetToHere';
 import { retryNode } from './retryNode';
@@ -16,6 +19,7 @@ import { selectWorkspace } from './selectWorkspace';
 import { setApiKey } from './setApiKey';
 import { showEventDetails } from './showEventDetails';
 import { showLog } from './showLog';
+import { showResetHistory } from './showResetHistory';
 
 type Handler = (services: Services, ...args: unknown[]) => Promise<unknown>;
 
@@ -34,8 +38,13 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'mistralWorkflows.showEventDetails': showEventDetails,
   'mistralWorkflows.showLog': showLog,
   'mistralWorkflows.loadMore': loadMore,
+  'mistralWorkflows.loadAllExecutions': loadAllExecutions,
   'mistralWorkflows.retryNode': retryNode,
   'mistralWorkflows.allowKeyOrigin': allowKeyOrigin,
+  'mistralWorkflows.resetBeforeStep': resetBeforeStep,
+  'mistralWorkflows.copyResetAsPython': copyResetAsPython,
+  'mistralWorkflows.copyResetAsCurl': copyResetAsCurl,
+  'mistralWorkflows.showResetHistory': showResetHistory,
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

@@ -4,6 +4,7 @@ import type { Log } from '../common/log';
 import type { UserInput } from '../common/ui';
 import type { Connection } from '../config/connection';
 import type { Settings } from '../config/settings';
+import type { ResetAudit } from '../reset/auditLog';
 import type { ResetRegistry } from '../reset/registry';
 import type { EventDocuments } from '../tree/eventDocuments';
 import type { ExecutionsProvider } from '../tree/executionsProvider';
@@ -20,6 +21,7 @@ export interface Services {
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly eventDocuments: EventDocuments;
   readonly resets: ResetRegistry;
+  readonly audit: ResetAudit;
   /** Replaceable so that tests answer the prompts. */
   ui: UserInput;
 }

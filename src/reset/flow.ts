@@ -15,6 +15,8 @@ export interface ResetTarget {
   point: WorkflowEvent;
   node?: ExecutionNode;
   pointNode?: EventNode;
+  /** Why this point was chosen, when the user did not pick it directly (Reset to before this step). */
+  why?: string;
 }
 
 /**
@@ -31,14 +33,14 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
   const production = services.connection.currentWorkspace().production
     ? { workspaceName: services.connection.currentWorkspace().name }
     : undefined;
-  const reason = await askReason(services.ui);
+  const reason = await askReason(services.ui, undefined, initial.why);
   let impact = impactOf(target.events, target.point);
   let choices: ResetChoices = { reason, ...(await askOptions(services.ui, impact)) };
   let confirmNeeded = true;
   let lastOutcome: SendOutcome | undefined;
 
   for (;;) {
-    if (confirmNeeded) await confirmReset(services.ui, target.execution, impact, choices, production);
+    if (confirmNeeded) await confirmReset(services.ui, target.execution, impact, choices, production, target.why);
     const outcome: SendOutcome = (await appliedMeanwhile(services, target, choices, lastOutcome)) ?? (await sendReset(services, target, choices));
     lastOutcome = outcome;
     if (outcome.kind === 'done') {

@@ -7,10 +7,10 @@ import { formatTime } from '../tree/labels';
 import { confirmationDetail, confirmationMessage, optionLabels, ResetChoices, validateReason } from './summary';
 
 /** Step 1: the reason, required. `previous` pre-fills it so a retried or re-pointed reset keeps it. */
-export async function askReason(ui: UserInput, previous?: string): Promise<string> {
+export async function askReason(ui: UserInput, previous?: string, note?: string): Promise<string> {
   const reason = await ui.input({
     title: 'Reset execution (1/3): reason',
-    prompt: 'Why are you resetting? This is recorded in the execution’s history for auditing.',
+    prompt: `${note ? `${note}. ` : ''}Why are you resetting? This is recorded in the execution’s history for auditing.`,
     placeHolder: 'e.g. Deployed fix for KeyError in ship_order (#512)',
     value: previous,
     validateInput: validateReason,
@@ -64,10 +64,12 @@ export async function confirmReset(
   impact: ResetImpact,
   choices: ResetChoices,
   production: { workspaceName: string } | undefined,
+  note?: string,
 ): Promise<void> {
+  const detail = confirmationDetail(execution, impact, choices);
   const confirmed = await ui.confirm(
     confirmationMessage(execution.workflowName, impact.point),
-    confirmationDetail(execution, impact, choices),
+    note ? `${note}.\n\n${detail}` : detail,
     'Reset',
   );
   if (!confirmed) throw new UserCancelled();

@@ -3,7 +3,8 @@ import { attr, isResetMarker, WorkflowsApiError } from '../api';
 import type { WorkflowsClient } from '../api';
 import type { Execution } from '../api/types';
 import type { Services } from '../commands/services';
-import { UserFacingError } from '../common/errors';
+import { UserFacingError, userMessage } from '../common/errors';
+import type { AuditOutcome } from './auditLog';
 import type { ResetTarget } from './flow';
 import type { ResetChoices } from './summary';
 
@@ -13,6 +14,9 @@ export type SendOutcome =
   | { kind: 'failed'; error: unknown }
   /** The answer was lost, and reading the execution back shows the reset did not happen. */
   | { kind: 'notSent'; error: unknown };
+
+/** Reading back after a lost answer failed, or found someone else's run: nobody can tell. */
+type Unknown = { kind: 'unknown'; error: unknown };
 
 const BUSY = 'Resetting…';
 const READ_BACK_INTERVAL_MS = 400;
@@ -25,20 +29,61 @@ export async function sendReset(services: Services, target: ResetTarget, choices
   const executionId = target.execution.executionId;
   const eventId = target.point.eventId;
   if (eventId === undefined) throw new UserFacingError(`Event ${target.point.idText} cannot be a reset point.`);
+  const client = await services.connection.client(); // No key, bad URL: nothing is sent, nothing to audit.
   const held = await services.resets.hold(executionId, async () =>
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Resetting ${target.execution.workflowName} to event ${eventId}…` },
-      () => withBusyRows(services, target, () => postAndVerify(services, target, eventId, choices)),
+      () =>
+        withBusyRows(services, target, () =>
+          postAndVerify(services, client, target, eventId, choices).catch((error: unknown): Unknown => ({ kind: 'unknown', error })),
+        ),
     ),
   );
   if (!held.ran) {
     throw new UserFacingError(`A reset of ${executionId} is already in progress. Wait for it to finish.`);
   }
-  return held.value;
+  if (held.value.kind === 'unknown') {
+    await audit(services, target, choices, 'unknown', { error: userMessage(held.value.error) });
+    throw held.value.error;
+  }
+  const outcome = held.value;
+  if (outcome.kind === 'done') await audit(services, target, choices, 'applied', { newRunId: outcome.latest.runId });
+  else await audit(services, target, choices, outcome.kind === 'notSent' ? 'not applied' : 'failed', { error: userMessage(outcome.error) });
+  return outcome;
 }
 
-async function postAndVerify(services: Services, target: ResetTarget, eventId: number, choices: ResetChoices): Promise<SendOutcome> {
-  const client = await services.connection.client();
+/** Appends the attempt to the audit trail (Show Reset History). */
+export async function audit(
+  services: Services,
+  target: ResetTarget,
+  choices: ResetChoices,
+  outcome: AuditOutcome,
+  extra: { newRunId?: string; error?: string; batch?: string },
+): Promise<void> {
+  const workspace = services.connection.currentWorkspace();
+  await services.audit.record({
+    time: new Date().toISOString(),
+    workspace: workspace.name,
+    baseUrl: workspace.baseUrl,
+    executionId: target.execution.executionId,
+    workflowName: target.execution.workflowName,
+    oldRunId: target.execution.runId,
+    eventId: target.point.eventId ?? -1,
+    reason: choices.reason,
+    excludeSignals: choices.excludeSignals,
+    excludeUpdates: choices.excludeUpdates,
+    outcome,
+    ...extra,
+  });
+}
+
+export async function postAndVerify(
+  services: Services,
+  client: WorkflowsClient,
+  target: ResetTarget,
+  eventId: number,
+  choices: ResetChoices,
+): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
   services.log.info('reset', `POST reset ${executionId} to event ${eventId} (exclude signals: ${choices.excludeSignals}, updates: ${choices.excludeUpdates}).`);
   try {

@@ -98,6 +98,25 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     this.changed.fire(undefined);
   }
 
+  /**
+   * Every remaining page, up to `cap` executions, until cancelled: the only path that reads more than
+   * one page, and only on the user's request.
+   */
+  async loadAllExecutions(cap: number, cancel: { isCancellationRequested: boolean }, onPage: (count: number) => void): Promise<number> {
+    if (!this.firstPageLoaded) await this.loadPage(undefined);
+    while (this.nextPageToken && this.roots.length < cap && !cancel.isCancellationRequested) {
+      await this.loadPage(this.nextPageToken);
+      onPage(this.roots.length);
+      this.changed.fire(undefined);
+    }
+    this.changed.fire(undefined);
+    return this.roots.length;
+  }
+
+  get hasMoreExecutions(): boolean {
+    return this.nextPageToken !== undefined;
+  }
+
   get executions(): readonly ExecutionNode[] {
     return this.roots;
   }

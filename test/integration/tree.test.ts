@@ -203,3 +203,23 @@ describe('Executions tree (in the extension host, against the sandbox)', functio
     }
   });
 });
+
+describe('Load All Executions', () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await setUpEnv({ pageSize: 5 });
+  });
+  after(async () => tearDownEnv(env));
+
+  it('reads every page on request, and nothing reads more than one page otherwise', async () => {
+    const listCalls = (): number => env.sandbox.requests.filter((r) => r.path === '/v1/workflows/runs').length;
+    await roots(env);
+    assert.equal(listCalls(), 1, 'opening the view reads one page');
+    const count = await vscode.commands.executeCommand<number>('mistralWorkflows.loadAllExecutions');
+    const all = (await roots(env)).filter(isExecution);
+    assert.equal(all.length, count);
+    assert.equal(new Set(all.map((n) => n.executionId)).size, 40, 'every execution of the sandbox, once');
+    assert.ok(!(await roots(env)).some(isLoadMore), 'no “Load more” after the last page');
+    assert.ok(listCalls() >= 9, 'one request per page of 5');
+  });
+});
