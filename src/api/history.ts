@@ -92,31 +92,16 @@ export function normalizeEvent(raw: unknown): WorkflowEvent | undefined {
       if (Number.isSafeInteger(n)) eventId = n;
     }
   }
-  return new NormalizedEvent(
+  const event: WorkflowEvent = {
     eventId,
     idText,
-    typeof typeRaw === 'string' && typeRaw.trim() !== '' ? cached(typeCache, typeRaw, toUpperSnakeType) : 'UNKNOWN',
-    attributesOf(raw),
+    type: typeof typeRaw === 'string' && typeRaw.trim() !== '' ? cached(typeCache, typeRaw, toUpperSnakeType) : 'UNKNOWN',
+    attributes: attributesOf(raw),
     raw,
-  );
-}
-
-/** `time` is parsed on first read: most of a 51,200-event history is never shown. */
-class NormalizedEvent implements WorkflowEvent {
-  private parsedTime: Date | null | undefined;
-
-  constructor(
-    readonly eventId: number | undefined,
-    readonly idText: string,
-    readonly type: string,
-    readonly attributes: Record<string, unknown>,
-    readonly raw: Json,
-  ) {}
-
-  get time(): Date | undefined {
-    if (this.parsedTime === undefined) this.parsedTime = timeOf(this.raw) ?? null;
-    return this.parsedTime ?? undefined;
-  }
+  };
+  const time = timeOf(raw);
+  if (time !== undefined) event.time = time;
+  return event;
 }
 
 const typeCache = new Map<string, string>();
