@@ -11,7 +11,8 @@
  * - Writes (POST) are never retried: no idempotency key exists, and a reset sent twice resets twice.
  * - Redirects are not followed: a 3xx is an error and nothing is re-sent with the Authorization header.
  */
-import { Dispatcher, Pool, request } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Pool } from './undici';
 import { WorkflowsApiError } from './errors';
 import { httpError, parseRetryAfter } from './httpErrors';
 
@@ -108,8 +109,9 @@ export class HttpTransport {
       let text: string;
       let res: Dispatcher.ResponseData;
       try {
-        res = await request(`${this.origin}${this.prefix}${path}${qs ? `?${qs}` : ''}`, {
-          dispatcher: this.dispatcher, method: c.method, headers, body, signal: controller.signal,
+        res = await this.dispatcher.request({
+          origin: this.origin, path: `${this.prefix}${path}${qs ? `?${qs}` : ''}`,
+          method: c.method, headers, body, signal: controller.signal,
         });
         if (res.statusCode >= 300 && res.statusCode < 400) {
           res.body.dump().catch(() => undefined);
@@ -120,7 +122,7 @@ export class HttpTransport {
           res.body.dump().catch(() => undefined);
           return undefined;
         }
-        text = await readText(res.body);
+        text = await res.body.text(); // collects the chunks and decodes once
       } catch (e) {
         if (e instanceof WorkflowsApiError) throw e;
         if (timedOut) throw this.timeout(c, path, e);
@@ -233,17 +235,6 @@ export class HttpTransport {
 }
 
 /** Collects the body as Buffers and decodes once: histories can be tens of MB. */
-async function readText(body: AsyncIterable<Buffer | string>): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    chunks.push(b);
-    size += b.length;
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}
-
 function errorCode(e: unknown): string | undefined {
   for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 4; depth++) {
     const o = cur as { code?: unknown; cause?: unknown; errors?: unknown };

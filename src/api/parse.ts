@@ -43,19 +43,25 @@ export function parseExecution(raw: unknown, fallbackId?: string): Execution | u
     // The enum is open: keep unknown values; anything not a string (null, missing) is "no status".
     status: typeof status === 'string' && status !== '' ? status : null,
   };
-  const optional: [keyof Execution, unknown][] = [
-    ['workflowId', str(raw.workflow_id)],
-    ['deploymentName', str(raw.deployment_name)],
-    ['parentExecutionId', str(raw.parent_execution_id)],
-    ['rootExecutionId', str(raw.root_execution_id)],
-    ['runId', str(raw.run_id)],
-    ['userId', str(raw.user_id)],
-    ['startTime', date(raw.start_time)],
-    ['endTime', date(raw.end_time)],
-    ['totalDurationMs', num(raw.total_duration_ms)],
-  ];
-  const target = out as unknown as Record<string, unknown>;
-  for (const [key, value] of optional) if (value !== undefined) target[key] = value;
+  // Plain assignments, no intermediate arrays: a listing parses thousands of rows.
+  const workflowId = str(raw.workflow_id);
+  if (workflowId !== undefined) out.workflowId = workflowId;
+  const deploymentName = str(raw.deployment_name);
+  if (deploymentName !== undefined) out.deploymentName = deploymentName;
+  const parentExecutionId = str(raw.parent_execution_id);
+  if (parentExecutionId !== undefined) out.parentExecutionId = parentExecutionId;
+  const rootExecutionId = str(raw.root_execution_id);
+  if (rootExecutionId !== undefined) out.rootExecutionId = rootExecutionId;
+  const runId = str(raw.run_id);
+  if (runId !== undefined) out.runId = runId;
+  const userId = str(raw.user_id);
+  if (userId !== undefined) out.userId = userId;
+  const startTime = date(raw.start_time);
+  if (startTime !== undefined) out.startTime = startTime;
+  const endTime = date(raw.end_time);
+  if (endTime !== undefined) out.endTime = endTime;
+  const totalDurationMs = num(raw.total_duration_ms);
+  if (totalDurationMs !== undefined) out.totalDurationMs = totalDurationMs;
   if ('result' in raw) out.result = raw.result;
   return out;
 }
