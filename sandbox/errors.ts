@@ -10,6 +10,8 @@ export interface Reply {
   body?: string;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Instead of a body: serve this execution's event stream (see stream.ts). */
+  streamExecutionId?: string;
 }
 
 export interface ValidationIssue {

@@ -21,6 +21,8 @@ export interface FaultRule {
   contentType?: string;
   /** Destroy the socket: 'before' acting, or 'after' performing the operation, without a response. */
   drop?: 'before' | 'after';
+  /** With `drop: 'after'` on a stream: how long it streams before the socket is destroyed; default 100. */
+  dropAfterMs?: number;
   /** Perform normally but send only the first half of the body. */
   truncate?: boolean;
 }
@@ -41,6 +43,7 @@ const FIELDS: Record<keyof FaultRule, 'string' | 'number' | 'boolean'> = {
   body: 'string',
   contentType: 'string',
   drop: 'string',
+  dropAfterMs: 'number',
   truncate: 'boolean',
 };
 

@@ -3,6 +3,8 @@
  * types, snake_case attributes nested the way Temporal nests them. Wire shapes are made in shapes.ts.
  */
 
+import { KNOWN_STATUSES, type KnownStatus } from '../src/api/types';
+
 export type Attributes = Record<string, unknown>;
 
 export interface SandboxEvent {
@@ -12,17 +14,9 @@ export interface SandboxEvent {
   attributes: Attributes;
 }
 
-export const STATUSES = [
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELED',
-  'TERMINATED',
-  'CONTINUED_AS_NEW',
-  'TIMED_OUT',
-  'RETRYING_AFTER_ERROR',
-] as const;
-export type RunStatus = (typeof STATUSES)[number];
+/** The API's statuses, as the extension knows them: the sandbox uses every one. */
+export const STATUSES = KNOWN_STATUSES;
+export type RunStatus = KnownStatus;
 
 /** What a run started by a reset still has to do when it "completes" (see reset.ts). */
 export interface ReplayPlan {

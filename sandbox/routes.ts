@@ -46,9 +46,9 @@ export function route(req: ApiRequest, ctx: RouteContext): Reply {
   }
   if (first !== 'executions' || id === undefined) return plainError(404);
 
-  const known = ['', 'history', 'trace/events', 'reset', 'terminate', 'cancel', 'signals', 'updates', 'queries'];
+  const known = ['', 'history', 'trace/events', 'stream', 'reset', 'terminate', 'cancel', 'signals', 'updates', 'queries'];
   if (!known.includes(tail)) return plainError(404);
-  const readOnly = tail === '' || tail === 'history' || tail === 'trace/events';
+  const readOnly = tail === '' || tail === 'history' || tail === 'trace/events' || tail === 'stream';
   if (readOnly ? !get : !post) return plainError(405);
   const execution = ctx.store.execution(id);
   if (!execution) {
@@ -63,6 +63,8 @@ export function route(req: ApiRequest, ctx: RouteContext): Reply {
       return history(ctx, execution, latestRun(execution));
     case 'trace/events':
       return { status: 200, body: stringifyExact(traceBody(execution, latestRun(execution))), contentType: 'application/json' };
+    case 'stream':
+      return streamReply(req, execution);
     case 'reset':
       return reset(req, ctx, execution);
     case 'terminate':
@@ -72,6 +74,17 @@ export function route(req: ApiRequest, ctx: RouteContext): Reply {
     default:
       return interact(tail, req, ctx, execution);
   }
+}
+
+const EVENT_SOURCES = ['DATABASE', 'LIVE', 'HYBRID'];
+
+/** The stream itself is served by server.ts (stream.ts); here only the query is validated. */
+function streamReply(req: ApiRequest, execution: Execution): Reply {
+  const source = req.query.get('event_source');
+  if (source !== null && !EVENT_SOURCES.includes(source)) {
+    return validationError([{ type: 'enum', loc: ['query', 'event_source'], msg: "Input should be 'DATABASE', 'LIVE' or 'HYBRID'", input: source, ctx: { expected: "'DATABASE', 'LIVE' or 'HYBRID'" } }]);
+  }
+  return { status: 200, streamExecutionId: execution.executionId };
 }
 
 function listRuns(req: ApiRequest, ctx: RouteContext): Reply {

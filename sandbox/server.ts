@@ -10,6 +10,7 @@ import { route, type RequestBody } from './routes';
 import { DEMO } from './seed';
 import { HISTORY_SHAPES, type HistoryShape } from './shapes';
 import { Store, type ResetRecord } from './store';
+import { serveStream } from './stream';
 
 export type { FaultRule, FaultSwitch } from './faults';
 export type { HistoryShape } from './shapes';
@@ -161,6 +162,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         : plainError(404);
     }
 
+    const streamed = reply.streamExecutionId === undefined ? undefined : store.execution(reply.streamExecutionId);
+    if (streamed) {
+      const header = req.headers['last-event-id'];
+      serveStream(res, store, streamed, {
+        lastEventId: (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('last_event_id') ?? undefined,
+        dropAfterMs: fault?.drop === 'after' ? (fault.dropAfterMs ?? 100) : undefined,
+      });
+      return;
+    }
     if (fault?.drop === 'after') {
       req.socket.destroy(); // the operation happened; the client never hears about it
       return;

@@ -34,6 +34,8 @@ export class Store {
   private readonly timers = new Set<NodeJS.Timeout>();
   /** Live events draw their request ids from here; separate from the seed so seeding stays stable. */
   private readonly rng: Random;
+  /** Told the execution id whenever events are appended to one of its runs (streams follow this). */
+  private readonly listeners = new Set<(executionId: string) => void>();
 
   constructor(private readonly options: StoreOptions) {
     this.executions = seedExecutions(options.seed, options.now);
@@ -50,6 +52,16 @@ export class Store {
 
   run(runId: string): { execution: Execution; run: Run } | undefined {
     return this.byRun.get(runId);
+  }
+
+  /** Calls `listener` after every change to an execution's events; returns the unsubscribe. */
+  onChange(listener: (executionId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(execution: Execution): void {
+    for (const listener of [...this.listeners]) listener(execution.executionId);
   }
 
   private worker(execution: Execution): WorkerContext {
@@ -77,8 +89,10 @@ export class Store {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       completeResetRun(execution, run, ctx, Date.now());
+      this.changed(execution);
     }, this.options.completionDelayMs);
     this.timers.add(timer);
+    this.changed(execution);
     return record;
   }
 
@@ -88,6 +102,7 @@ export class Store {
     if (!isOpen(run)) return false;
     new HistoryBuilder(this.worker(execution), Date.now(), events(run)).terminated(reason, Date.now());
     this.close(run, 'TERMINATED');
+    this.changed(execution);
     return true;
   }
 
@@ -99,6 +114,7 @@ export class Store {
     if (!run.replay) b.workflowTask();
     b.canceled({ reason: 'Canceled via API' });
     this.close(run, 'CANCELED');
+    this.changed(execution);
     return true;
   }
 
@@ -109,6 +125,7 @@ export class Store {
     b.signal(name, input ?? null, 'api@mistral-workflows', 0);
     // A reset run already has a workflow task waiting; otherwise the signal schedules one.
     if (!run.replay) b.workflowTask();
+    this.changed(execution);
     return true;
   }
 
@@ -121,6 +138,7 @@ export class Store {
     const accepted = b.updateAccepted(updateId, name, input ?? null);
     const result = { accepted: true, update_id: updateId };
     b.updateCompleted(updateId, accepted.eventId, { success: result });
+    this.changed(execution);
     return result;
   }
 
@@ -128,6 +146,7 @@ export class Store {
   dispose(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    this.listeners.clear();
   }
 
   private builder(execution: Execution, run: Run): HistoryBuilder {

@@ -3,10 +3,12 @@
  * failure is a WorkflowsApiError. Wire bodies are turned into the model in types.ts here and nowhere else.
  */
 import type { Dispatcher } from 'undici';
+import { Agent } from './undici';
 import { WorkflowsApiError } from './errors';
 import { HistoryFormatError, normalizeHistory } from './history';
 import { HttpCall, HttpTransport } from './http';
 import { newestFirst, parseExecution, parseExecutionPage } from './parse';
+import { streamExecution, type StreamExecutionOptions, type StreamMessage } from './stream';
 import { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
 
 export interface WorkflowsClientOptions {
@@ -40,8 +42,10 @@ const enc = encodeURIComponent;
 
 export class WorkflowsClient {
   private readonly http: HttpTransport;
+  /** Streams hold a connection each for minutes: their own dispatcher, so they never starve the reads' pool. */
+  private streamDispatcher: Dispatcher | undefined;
 
-  constructor(options: WorkflowsClientOptions) {
+  constructor(private readonly options: WorkflowsClientOptions) {
     this.http = new HttpTransport({
       baseUrl: options.baseUrl,
       apiKey: options.apiKey,
@@ -149,9 +153,26 @@ export class WorkflowsClient {
     });
   }
 
-  /** Closes the connection pool this client created (an injected dispatcher is the caller's to close). */
-  close(): Promise<void> {
-    return this.http.close();
+  /** The execution's live events (SSE), reconnecting with Last-Event-ID; see stream.ts for the rules. */
+  streamExecution(executionId: string, options: StreamExecutionOptions = {}): AsyncIterable<StreamMessage> {
+    const url = new URL(this.options.baseUrl);
+    this.streamDispatcher ??= this.options.dispatcher ?? new Agent({ keepAliveTimeout: 1_000 });
+    return streamExecution({
+      origin: url.origin,
+      prefix: url.pathname.replace(/\/+$/, ''),
+      apiKey: this.options.apiKey,
+      userAgent: this.options.userAgent ?? DEFAULT_USER_AGENT,
+      connectTimeoutMs: this.options.timeoutMs ?? 30_000,
+      dispatcher: this.streamDispatcher,
+    }, executionId, options);
+  }
+
+  /** Closes the connections this client created (an injected dispatcher is the caller's to close). */
+  async close(): Promise<void> {
+    const streams = this.options.dispatcher === undefined ? this.streamDispatcher : undefined;
+    this.streamDispatcher = undefined;
+    // destroy, not close: close would wait for open streams to end, which they never do by themselves.
+    await Promise.all([this.http.close(), streams?.destroy()]);
   }
 
   private async readExecution(path: string, fallbackId: string | undefined, signal?: AbortSignal): Promise<Execution> {

@@ -13,6 +13,8 @@
  * - `normalizeHistory` skips null/non-object events, types a type-less event 'UNKNOWN', treats an object
  *   without events as an empty history, and throws `HistoryFormatError` for a body that is not an object
  *   or array (the client reports that as kind 'parse').
+ * - `streamExecution` follows an execution's events (SSE) and reconnects with Last-Event-ID after a drop
+ *   or a 5xx/429, a bounded number of times in a row; other HTTP errors throw at once; abort ends it quietly.
  */
 export { WorkflowsClient, DEFAULT_USER_AGENT } from './client';
 export type { WorkflowsClientOptions, GetHistoryOptions } from './client';
@@ -27,5 +29,11 @@ export { isResetPoint, resetPoints, firstResetPoint, lastResetPoint, analyzeRese
 export type { ResetImpact, ResetPointOptions } from './resetPoints';
 export { resetPointBefore, STEP_KINDS } from './stepReset';
 export type { StepResetPoint } from './stepReset';
+export { historyAsText, resetLinks } from './runLineage';
+export type { ResetLink } from './runLineage';
 export { parseExecution, parseExecutionPage, newestFirst } from './parse';
+export { isTerminalMessage } from './stream';
+export type { StreamExecutionOptions, StreamMessage, StreamPayload } from './stream';
+export { SseParser } from './sse';
+export type { SseMessage } from './sse';
 export * from './types';

@@ -35,7 +35,8 @@ export class Connection implements vscode.Disposable {
     this.disposables.push(
       keys.onDidChange(() => this.invalidate('API key changed')),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(SECTION)) this.invalidate('settings changed');
+        // Live updates' settings do not change where or how we connect (and reconnecting would refresh the view).
+        if (e.affectsConfiguration(SECTION) && !e.affectsConfiguration(`${SECTION}.liveUpdates`)) this.invalidate('settings changed');
       }),
     );
   }

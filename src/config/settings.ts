@@ -51,6 +51,15 @@ export class Settings {
     return Math.round(clampNumber(this.get('requestTimeoutSeconds', 30), 1, 600) * 1000);
   }
 
+  /** Live runs: follow running executions' event streams (polling when a stream cannot be used). */
+  liveUpdatesEnabled(): boolean {
+    return this.get<unknown>('liveUpdates.enabled', true) !== false;
+  }
+
+  livePollIntervalMs(): number {
+    return Math.round(clampNumber(this.get('liveUpdates.pollIntervalSeconds', 10), 2, 3600) * 1000);
+  }
+
   private get<T>(key: string, fallback: T): T {
     return vscode.workspace.getConfiguration(SECTION).get<T>(key, fallback);
   }

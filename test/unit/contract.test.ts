@@ -10,6 +10,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
+import { SseParser } from '../../src/api/sse';
 import { call, callJson, W, type WirePage } from './helpers/sandbox-http';
 
 const OPENAPI = path.resolve(__dirname, '../../../../shared/api/openapi-workflows.yaml');
@@ -77,6 +78,31 @@ describe('contract: sandbox bodies against the OpenAPI schemas', () => {
     const validate = schema('WorkflowExecutionTraceEventsResponse');
     for (const id of [DEMO.failed, DEMO.running, DEMO.reset]) {
       assertValid(validate, await callJson(sb, `${W}/executions/${id}/trace/events`), `trace ${id}`);
+    }
+  });
+
+  it('stream messages are StreamEventSsePayload, with id = broker_sequence and event = data.event_type', async () => {
+    const validate = schema('StreamEventSsePayload');
+    await call(sb, `${W}/executions/${DEMO.running}/signals`, { body: { name: 'approve' } });
+    await call(sb, `${W}/executions/${DEMO.running}/updates`, { body: { name: 'set_plan' } });
+    await call(sb, `${W}/executions/${DEMO.running}/cancel`, { method: 'POST' });
+    const types = new Set<string>();
+    for (const id of [DEMO.failed, DEMO.running, DEMO.reset]) {
+      // From the first event: the whole history, then the stream ends (every one of these is closed now).
+      const res = await fetch(`${sb.baseUrl}${W}/executions/${id}/stream`, { headers: { authorization: `Bearer ${sb.apiKey}`, 'last-event-id': '0' } });
+      assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
+      const messages = new SseParser().push(await res.text());
+      assert.ok(messages.length > 20, `${id}: ${messages.length} messages`);
+      for (const m of messages) {
+        const payload = JSON.parse(m.data) as { broker_sequence: number; data: { event_type: string } };
+        assertValid(validate, payload, `stream ${id} #${m.id}`);
+        assert.equal(m.id, String(payload.broker_sequence));
+        assert.equal(m.event, payload.data.event_type);
+        types.add(m.event);
+      }
+    }
+    for (const t of ['WORKFLOW_EXECUTION_STARTED', 'WORKFLOW_EXECUTION_FAILED', 'WORKFLOW_EXECUTION_COMPLETED', 'WORKFLOW_EXECUTION_CANCELED', 'WORKFLOW_TASK_FAILED', 'ACTIVITY_TASK_STARTED', 'ACTIVITY_TASK_COMPLETED', 'ACTIVITY_TASK_FAILED', 'CUSTOM_TASK_IN_PROGRESS']) {
+      assert.ok(types.has(t), `some message is ${t}`);
     }
   });
 

@@ -1,0 +1,129 @@
+/**
+ * Live runs in the extension host, against the sandbox: running executions refresh by themselves from
+ * the event stream, Watch notifies once, polling takes over when the stream endpoint fails, and the
+ * setting turns streams off. Every wait is an `eventually` with a generous bound (busy CI boxes).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { DEMO } from '../../sandbox/seed';
+import { WorkflowsClient } from '../../src/api';
+import type { ExecutionNode } from '../../src/tree/executionNode';
+import { children, description, eventually, isEvent, roots, setUpEnv, tearDownEnv, type TestEnv } from './helpers/env';
+
+const LIVE = 'mistralWorkflows.liveUpdates';
+const COMPLETED = /^order-fulfillment \(6f1c2a9e-3b7d-4e58-9a41-0c2d8e7f5b13\) completed\.$/;
+
+async function setLive(key: 'enabled' | 'pollIntervalSeconds', value: boolean | number | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration(LIVE).update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Shows the view (only a visible view follows what it shows) and lists the executions. */
+async function showView(env: TestEnv): Promise<void> {
+  await vscode.commands.executeCommand('mistralWorkflows.executions.focus');
+  await eventually(async () => (env.services.treeView.visible ? true : undefined), 'the Executions view to be visible');
+  await roots(env);
+}
+
+const streamRequests = (env: TestEnv, id: string): number => env.sandbox.requests.filter((r) => r.path === `/v1/workflows/executions/${id}/stream`).length;
+
+describe('Live runs (in the extension host, against the sandbox)', function () {
+  this.timeout(90_000);
+  let env: TestEnv;
+  let client: WorkflowsClient;
+
+  beforeEach(async () => {
+    await setLive('pollIntervalSeconds', 2);
+    env = await setUpEnv({ completionDelayMs: 2500 });
+    client = new WorkflowsClient({ baseUrl: env.sandbox.baseUrl, apiKey: env.sandbox.apiKey });
+  });
+  afterEach(async () => {
+    await client.close();
+    await tearDownEnv(env);
+    await setLive('enabled', undefined);
+    await setLive('pollIntervalSeconds', undefined);
+  });
+
+  /** Resets DEMO.failed through the API (not the extension), so it runs for completionDelayMs, and tells the tree. */
+  async function runningAgain(): Promise<ExecutionNode> {
+    await client.reset({ executionId: DEMO.failed, eventId: 41, reason: 'live test', excludeSignals: false, excludeUpdates: false });
+    const node = await env.services.tree.openExecution(DEMO.failed);
+    await env.services.tree.reloadExecution(node);
+    assert.equal(node.execution.status, 'RUNNING');
+    return node;
+  }
+
+  it('refreshes a running execution shown in the tree when events arrive, and when it ends', async () => {
+    await showView(env);
+    const node = env.services.tree.findExecution(DEMO.running);
+    assert.ok(node, 'DEMO.running is listed');
+    const before = (await children(env, node)).filter(isEvent).length;
+    await eventually(async () => (streamRequests(env, DEMO.running) > 0 ? true : undefined), 'a stream to be opened for the running execution');
+    await eventually(async () => (env.services.liveUpdates.following.get(DEMO.running) === 'stream' ? true : undefined), 'the stream to be followed');
+    await new Promise((r) => setTimeout(r, 500)); // the stream is connected (it sends what is appended from then on)
+
+    await client.signal(DEMO.running, 'approve');
+    await eventually(async () => {
+      const now = (await children(env, node)).filter(isEvent).length; // cached until the live refresh forgets them
+      return now > before ? now : undefined;
+    }, 'the signal to appear under the execution without a manual refresh', 30_000);
+
+    await client.terminate(DEMO.running);
+    await eventually(async () => (node.execution.status === 'TERMINATED' ? true : undefined), 'the execution to show TERMINATED by itself', 30_000);
+    await eventually(async () => (env.services.liveUpdates.following.has(DEMO.running) ? undefined : true), 'following to stop once it ended');
+  });
+
+  it('Watch (from the palette) marks the execution and notifies exactly once when it completes', async () => {
+    const node = await runningAgain();
+    env.ui.script({ kind: 'pickOrEnter', answer: DEMO.failed });
+    await vscode.commands.executeCommand('mistralWorkflows.watchExecution');
+    env.ui.assertDone();
+    assert.ok(env.services.liveUpdates.isWatched(DEMO.failed));
+    assert.match(description(node), /watching/);
+    assert.match(node.getTreeItem().contextValue ?? '', /\+watched\b/);
+
+    const note = await env.ui.waitForNotification(COMPLETED, 30_000);
+    assert.equal(note.level, 'info');
+    assert.deepEqual(note.actions, ['Show']);
+    assert.equal(node.execution.status, 'COMPLETED', 'the tree shows it too');
+    await new Promise((r) => setTimeout(r, 3000)); // more refreshes may come: still one notification
+    assert.equal(env.ui.notifications.filter((n) => COMPLETED.test(n.message)).length, 1);
+    assert.equal(env.services.liveUpdates.isWatched(DEMO.failed), false, 'the watch ended');
+    assert.doesNotMatch(description(node), /watching/);
+  });
+
+  it('Unwatch from the tree ends the watch without a notification', async () => {
+    const node = await runningAgain();
+    await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);
+    assert.ok(env.services.liveUpdates.isWatched(DEMO.failed));
+    await vscode.commands.executeCommand('mistralWorkflows.unwatchExecution', node);
+    assert.equal(env.services.liveUpdates.isWatched(DEMO.failed), false);
+    await eventually(async () => ((await client.getExecution(DEMO.failed)).status === 'COMPLETED' ? true : undefined), 'the run to complete');
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(env.ui.notifications.filter((n) => COMPLETED.test(n.message)).length, 0);
+  });
+
+  it('falls back to polling when the stream endpoint answers 404, and still notifies', async () => {
+    env.sandbox.faults.add({ pathIncludes: '/stream', status: 404 });
+    const node = await runningAgain();
+    await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);
+    await eventually(async () => (env.services.liveUpdates.following.get(DEMO.failed) === 'poll' ? true : undefined), 'polling after the 404');
+    await env.ui.waitForNotification(COMPLETED, 30_000);
+    assert.equal(node.execution.status, 'COMPLETED');
+    const reads = env.sandbox.requests.filter((r) => r.path === `/v1/workflows/executions/${DEMO.failed}`);
+    assert.ok(reads.length >= 2, `polled (${reads.length} reads)`);
+  });
+
+  it('with the setting off, opens no stream (a watch still notifies, by polling)', async () => {
+    await setLive('enabled', false);
+    await showView(env);
+    await new Promise((r) => setTimeout(r, 1000)); // a stream opened before the setting changed is closed by now
+    const baseline = env.sandbox.requests.filter((r) => r.path.endsWith('/stream')).length;
+    const node = await runningAgain();
+    await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);
+    assert.equal(env.services.liveUpdates.following.get(DEMO.failed), 'poll');
+    await env.ui.waitForNotification(COMPLETED, 30_000);
+    await new Promise((r) => setTimeout(r, 6000)); // a reconcile tick (5 s) with the view visible and DEMO.running listed
+    assert.ok([...env.services.liveUpdates.following.values()].every((how) => how === 'poll'));
+    assert.equal(env.sandbox.requests.filter((r) => r.path.endsWith('/stream')).length, baseline, 'no stream requests');
+  });
+});

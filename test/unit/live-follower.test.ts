@@ -1,0 +1,72 @@
+/** The Follower (src/live, no vscode): stream first, polling when the stream endpoint is missing. */
+import { strict as assert } from 'node:assert';
+import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
+import type { WorkflowsClient } from '../../src/api';
+import { Follower, type FollowerDeps } from '../../src/live/follower';
+import { clientFor } from './api-testServer';
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('live: Follower', () => {
+  let sb: Sandbox;
+  let client: WorkflowsClient;
+  let follower: Follower | undefined;
+  let activity = 0;
+  let unsupported = false;
+  const deps = (): FollowerDeps => ({
+    client: () => Promise.resolve(client),
+    onActivity: () => activity++,
+    pollIntervalMs: () => 50,
+    onStreamUnsupported: () => {
+      unsupported = true;
+    },
+    log: { info: () => undefined, warn: () => undefined },
+  });
+
+  beforeEach(async () => {
+    sb = await startSandbox();
+    client = clientFor(sb.baseUrl, { apiKey: sb.apiKey });
+    activity = 0;
+    unsupported = false;
+  });
+  afterEach(async () => {
+    follower?.stop();
+    await client.close();
+    await sb.close();
+  });
+
+  it('follows the stream: activity on appended events, no polling', async () => {
+    follower = new Follower(DEMO.running, deps(), false);
+    await until(() => sb.requests.some((r) => r.path.endsWith('/stream')), 'the stream request');
+    await new Promise((r) => setTimeout(r, 100));
+    await client.signal(DEMO.running, 'approve');
+    await until(() => activity > 0, 'activity');
+    assert.equal(follower.polling, false);
+    follower.stop();
+    await until(() => sb.requests.filter((r) => r.path.endsWith('/stream')).length === 1, 'no reconnect after stop');
+  });
+
+  it('polls when the stream endpoint answers 404 without a workflow code, and says it is unsupported', async () => {
+    sb.faults.add({ pathIncludes: '/stream', status: 404 });
+    follower = new Follower(DEMO.running, deps(), false);
+    await until(() => follower?.polling === true && activity >= 3, 'polling ticks');
+    assert.equal(unsupported, true);
+    assert.equal(sb.requests.filter((r) => r.path.endsWith('/stream')).length, 1, 'the stream was tried once');
+  });
+
+  it('poll-only never opens a stream, and stops ticking when stopped', async () => {
+    follower = new Follower(DEMO.running, deps(), true);
+    await until(() => activity >= 2, 'polling ticks');
+    follower.stop();
+    const ticks = activity;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(activity, ticks);
+    assert.equal(sb.requests.filter((r) => r.path.endsWith('/stream')).length, 0);
+  });
+});
