@@ -1,0 +1,74 @@
+import * as vscode from 'vscode';
+import type { WorkflowEvent } from '../api/types';
+import { UserCancelled, UserFacingError } from '../common/errors';
+import type { LocatedDefinition } from '../source/definitionIndex';
+import { eventTarget, SourceTarget } from '../source/eventTarget';
+import type { DefinitionKind } from '../source/pythonDefinitions';
+import { EventNode } from '../tree/eventNode';
+import { ExecutionNode } from '../tree/executionNode';
+import { RunNode } from '../tree/runNodes';
+import type { Services } from './services';
+
+const KIND_WORDS: Readonly<Record<DefinitionKind, string>> = {
+  workflow: 'workflow',
+  activity: 'activity',
+  signal: 'signal handler',
+  query: 'query handler',
+  update: 'update handler',
+};
+
+interface DefinitionItem extends vscode.QuickPickItem {
+  definition: LocatedDefinition;
+}
+
+/**
+ * Opens the Python definition of what an execution or event row names: the workflow class, the
+ * activity function, or the signal or update handler. Several candidates: the user picks one.
+ */
+export async function goToSource(services: Services, node?: unknown): Promise<LocatedDefinition> {
+  const target = targetOf(node ?? services.treeView.selection[0]);
+  const { definitions, files } = await services.definitions.find(target.kind, target.name);
+  if (definitions.length === 0) {
+    const where = vscode.workspace.workspaceFolders?.length ? `in this workspace (searched ${files} Python file${files === 1 ? '' : 's'})` : '(no folder is open)';
+    throw new UserFacingError(`No Python definition of ${KIND_WORDS[target.kind]} “${target.name}” found ${where}.`);
+  }
+  const chosen = definitions.length === 1 ? definitions[0] : await pick(services, target, definitions);
+  const start = new vscode.Position(chosen.line, chosen.column);
+  await vscode.window.showTextDocument(chosen.uri, { selection: new vscode.Range(start, start.translate(0, chosen.identifier.length)) });
+  return chosen;
+}
+
+function targetOf(node: unknown): SourceTarget {
+  if (node instanceof ExecutionNode && node.execution.workflowName) return { kind: 'workflow', name: node.execution.workflowName };
+  if (node instanceof EventNode) {
+    const { history, workflowName } = ownerOf(node);
+    const target = eventTarget(node.event, node.kind, history, workflowName);
+    if (target) return target;
+    throw new UserFacingError(`Event ${node.event.idText} ${node.event.type} names no workflow, activity, signal or update to go to.`);
+  }
+  throw new UserFacingError('Select an execution, or a workflow, activity, signal or update event, in the Executions view.');
+}
+
+/** The loaded history and the workflow of the run an event row belongs to. */
+function ownerOf(node: EventNode): { history: readonly WorkflowEvent[]; workflowName: string | undefined } {
+  const owner = node.parent;
+  if (owner instanceof ExecutionNode) return { history: owner.rows.history.value?.events ?? [], workflowName: owner.execution.workflowName };
+  if (owner instanceof RunNode) return { history: owner.rows.history.value?.events ?? [], workflowName: owner.run.workflowName };
+  return { history: [], workflowName: undefined };
+}
+
+async function pick(services: Services, target: SourceTarget, definitions: readonly LocatedDefinition[]): Promise<LocatedDefinition> {
+  const items: DefinitionItem[] = definitions.map((definition) => ({
+    label: definition.name,
+    description: `${vscode.workspace.asRelativePath(definition.uri)}:${definition.line + 1}`,
+    detail: definition.container ? `${definition.container}.${definition.identifier}` : definition.identifier,
+    definition,
+  }));
+  const chosen = await services.ui.pickOne(items, {
+    title: `Go to Source: ${definitions.length} definitions of ${KIND_WORDS[target.kind]} “${target.name}”`,
+    placeHolder: 'Choose the definition to open',
+    matchOnDescription: true,
+  });
+  if (!chosen) throw new UserCancelled();
+  return chosen.definition;
+}

@@ -1,0 +1,56 @@
+/**
+ * Which Python definition an event of the history points at. Pure (no `vscode` import).
+ *
+ * Only some events carry the name: ACTIVITY_TASK_SCHEDULED has `activity_type.name`, the later
+ * activity events only `scheduled_event_id`; UPDATE_COMPLETED only `accepted_event_id`; child
+ * workflow events after the first only `initiated_event_id`. Those are followed back in the history.
+ * Workflow events other than STARTED name nothing: the execution's workflow is the answer.
+ */
+import { attrText } from '../api/attributes';
+import type { EventKind } from '../api/describe';
+import type { WorkflowEvent } from '../api/types';
+import type { DefinitionKind } from './pythonDefinitions';
+
+export interface SourceTarget {
+  kind: DefinitionKind;
+  name: string;
+}
+
+export function eventTarget(
+  event: WorkflowEvent,
+  kind: EventKind,
+  history: readonly WorkflowEvent[],
+  workflowName: string | undefined,
+): SourceTarget | undefined {
+  const named = (paths: readonly string[], ref: string): string | undefined => {
+    for (const path of paths) {
+      const name = attrText(event, path);
+      if (name !== undefined) return name;
+    }
+    const id = attrText(event, ref);
+    const referenced = id === undefined ? undefined : history.find((e) => e.idText === id);
+    for (const path of paths) {
+      const name = referenced && attrText(referenced, path);
+      if (name) return name;
+    }
+    return undefined;
+  };
+  switch (kind) {
+    case 'activity':
+      return withName('activity', named(['activity_type.name'], 'scheduled_event_id'));
+    case 'signal':
+      return withName('signal', attrText(event, 'signal_name'));
+    case 'update':
+      return withName('update', named(['accepted_request.input.name', 'request.input.name'], 'accepted_event_id'));
+    case 'child':
+      return withName('workflow', named(['workflow_type.name'], 'initiated_event_id'));
+    case 'workflow':
+      return withName('workflow', attrText(event, 'workflow_type.name') ?? workflowName);
+    default:
+      return undefined;
+  }
+}
+
+function withName(kind: DefinitionKind, name: string | undefined): SourceTarget | undefined {
+  return name ? { kind, name } : undefined;
+}
