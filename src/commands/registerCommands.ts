@@ -1,17 +1,21 @@
 import * as vscode from 'vscode';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
+import { unwatchExecution, watchExecution } from '../live/watchCommands';
 import { allowKeyOrigin } from './allowKeyOrigin';
 import { clearApiKey } from './clearApiKey';
 import { clearFilter } from './clearFilter';
+import { compareWithPreviousRun } from './compareWithPreviousRun';
 import { copyExecutionId } from './copyExecutionId';
 import { copyResetAsCurl, copyResetAsPython } from './copyResetAsCode';
 import { filterExecutions } from './filterExecutions';
+import { goToSource } from './goToSource';
 import { loadAllExecutions } from './loadAllExecutions';
 import { loadMore } from './loadMore';
 import { openExecution } from './openExecution';
 import { refresh } from './refresh';
 import { resetBeforeStep } from './resetBeforeStep';
 import { resetExecution } from './resetExecution';
+import { resetAllShown, resetSelected } from './resetSelected';
 import { resetToHere } from './resetToHere';
 import { retryNode } from './retryNode';
 import type { Services } from './services';
@@ -19,6 +23,7 @@ import { selectWorkspace } from './selectWorkspace';
 import { setApiKey } from './setApiKey';
 import { showEventDetails } from './showEventDetails';
 import { showLog } from './showLog';
+import { showWorkflowExecutions } from './showWorkflowExecutions';
 import { showResetHistory } from './showResetHistory';
 
 type Handler = (services: Services, ...args: unknown[]) => Promise<unknown>;
@@ -41,10 +46,17 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'mistralWorkflows.loadAllExecutions': loadAllExecutions,
   'mistralWorkflows.retryNode': retryNode,
   'mistralWorkflows.allowKeyOrigin': allowKeyOrigin,
+  'mistralWorkflows.watchExecution': watchExecution,
+  'mistralWorkflows.unwatchExecution': unwatchExecution,
+  'mistralWorkflows.goToSource': goToSource,
+  'mistralWorkflows.showWorkflowExecutions': showWorkflowExecutions,
   'mistralWorkflows.resetBeforeStep': resetBeforeStep,
   'mistralWorkflows.copyResetAsPython': copyResetAsPython,
   'mistralWorkflows.copyResetAsCurl': copyResetAsCurl,
   'mistralWorkflows.showResetHistory': showResetHistory,
+  'mistralWorkflows.compareWithPreviousRun': compareWithPreviousRun,
+  'mistralWorkflows.resetSelected': resetSelected,
+  'mistralWorkflows.resetAllShown': resetAllShown,
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

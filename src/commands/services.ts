@@ -1,11 +1,13 @@
 import type * as vscode from 'vscode';
 import type { ApiKeys } from '../auth/apiKeys';
 import type { Log } from '../common/log';
+import type { LiveUpdates } from '../live/liveUpdates';
 import type { UserInput } from '../common/ui';
 import type { Connection } from '../config/connection';
 import type { Settings } from '../config/settings';
 import type { ResetAudit } from '../reset/auditLog';
 import type { ResetRegistry } from '../reset/registry';
+import type { DefinitionIndex } from '../source/definitionIndex';
 import type { EventDocuments } from '../tree/eventDocuments';
 import type { ExecutionsProvider } from '../tree/executionsProvider';
 import type { TreeNode } from '../tree/node';
@@ -21,7 +23,11 @@ export interface Services {
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly eventDocuments: EventDocuments;
   readonly resets: ResetRegistry;
+  /** The workspace's Python workflow, activity and handler definitions (Go to Source, CodeLens). */
+  readonly definitions: DefinitionIndex;
   readonly audit: ResetAudit;
+  /** Live runs: following running executions, and watches. */
+  readonly liveUpdates: LiveUpdates;
   /** Replaceable so that tests answer the prompts. */
   ui: UserInput;
 }

@@ -3,7 +3,7 @@ import type { WorkflowEvent } from '../api/types';
 
 export const EVENT_SCHEME = 'mistral-workflows-event';
 
-/** Read-only JSON documents of events (a content provider's documents cannot be edited or saved). */
+/** Read-only documents: events as JSON, runs as text for diffs (a content provider's documents cannot be edited or saved). */
 export class EventDocuments implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly contents = new Map<string, string>();
   private readonly registration = vscode.workspace.registerTextDocumentContentProvider(EVENT_SCHEME, this);
@@ -24,6 +24,16 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.languages.setTextDocumentLanguage(document, 'json');
     return vscode.window.showTextDocument(document, { preview: true, preserveFocus: true });
+  }
+
+  /** Opens VS Code's diff editor on two read-only texts. */
+  async showDiff(left: { path: string; text: string }, right: { path: string; text: string }, title: string): Promise<void> {
+    const uri = (doc: { path: string; text: string }): vscode.Uri => {
+      const u = vscode.Uri.from({ scheme: EVENT_SCHEME, path: doc.path });
+      this.contents.set(u.toString(), doc.text);
+      return u;
+    };
+    await vscode.commands.executeCommand('vscode.diff', uri(left), uri(right), title, { preview: true });
   }
 
   dispose(): void {

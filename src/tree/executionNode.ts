@@ -13,6 +13,8 @@ import { TreeServices } from './services';
 /** One execution (its latest run). Its children: “Earlier runs (N)” when it has any, then its events. */
 export class ExecutionNode extends TreeNode {
   busy: string | undefined;
+  /** Watched (Live runs): the user is told when it ends. Shown as an eye in the description. */
+  watched = false;
   /** Runs of this execution seen in the list (the list may return one row per run). */
   knownRunIds = new Set<string>();
   rows: HistoryRows;
@@ -34,9 +36,9 @@ export class ExecutionNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.execution.workflowName || this.executionId, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = this.busy ?? executionDescription(this.execution);
+    item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · 👁 watching' : ''}`;
     item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
-    item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}`;
+    item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}${this.hasEarlierRuns ? ' +earlierRuns' : ''}${this.watched ? ' +watched' : ''}`;
     item.accessibilityInformation = {
       label: `${this.execution.workflowName} ${statusText(this.execution.status)} ${this.executionId}`,
     };
@@ -84,10 +86,19 @@ export class ExecutionNode extends TreeNode {
     }
   }
 
-  private earlierRunsNode(): EarlierRunsNode | undefined {
+  /** How many earlier runs are known: from the list's rows, or from the reset markers in the history. */
+  private get earlierRunCount(): number {
     const fromList = this.knownRunIds.size - 1;
     const fromHistory = this.rows.history.value?.events.filter(isResetMarker).length ?? 0;
-    const count = Math.max(fromList, fromHistory);
+    return Math.max(fromList, fromHistory);
+  }
+
+  get hasEarlierRuns(): boolean {
+    return this.earlierRunCount > 0;
+  }
+
+  private earlierRunsNode(): EarlierRunsNode | undefined {
+    const count = this.earlierRunCount;
     if (count <= 0) return undefined;
     this.earlier ??= new EarlierRunsNode(this, this.services);
     this.earlier.expectedCount = count;

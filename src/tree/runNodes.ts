@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { attr, isResetMarker } from '../api';
+import { attr, resetLinks } from '../api';
+import type { ResetLink } from '../api';
 import type { Execution } from '../api/types';
 import type { ExecutionNode } from './executionNode';
 import { HistoryRows } from './historyChildren';
@@ -28,6 +29,8 @@ export class EarlierRunsNode extends TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('history');
     item.contextValue = 'earlierRuns';
+    // A string tooltip would otherwise become the row's accessible name.
+    item.accessibilityInformation = { label: `Earlier runs (${count})` };
     item.tooltip = 'Runs of this execution that a reset terminated. Their events are read-only: only the latest run can be reset.';
     return item;
   }
@@ -56,18 +59,19 @@ export class EarlierRunsNode extends TreeNode {
     return this.runs;
   }
 
-  /** Why `runId` ended, from the reset markers of the histories loaded so far. */
-  resetReason(runId: string): string | undefined {
+  /** The reset that ended `runId` (reason, time, point), from the histories loaded so far. */
+  resetOf(runId: string): ResetLink | undefined {
     const histories = [this.execution.rows.history, ...(this.runs ?? []).map((r) => r.rows.history)];
     for (const history of histories) {
-      for (const event of history.value?.events ?? []) {
-        if (isResetMarker(event) && attr(event, 'base_run_id') === runId) {
-          const reason = attr(event, 'failure.message');
-          if (typeof reason === 'string') return reason;
-        }
-      }
+      const link = resetLinks(history.value?.events ?? []).find((l) => l.baseRunId === runId);
+      if (link) return link;
     }
     return undefined;
+  }
+
+  /** The runs listed so far (newest first), for comparing a run with the one before it. */
+  get listedRuns(): readonly RunNode[] {
+    return this.runs ?? [];
   }
 
   forget(): void {
@@ -94,8 +98,13 @@ export class RunNode extends TreeNode {
     this.rows = new HistoryRows(this, history, { executionId, runId, latest: false }, services);
   }
 
+  /** The reset that ended this run, as the next run's history records it. */
+  get reset(): ResetLink | undefined {
+    return this.run.runId ? this.group.resetOf(this.run.runId) : undefined;
+  }
+
   get reason(): string | undefined {
-    const fromMarkers = this.run.runId ? this.group.resetReason(this.run.runId) : undefined;
+    const fromMarkers = this.reset?.reason;
     if (fromMarkers) return fromMarkers;
     const events = this.rows.history.value?.events ?? [];
     const last = events[events.length - 1];
@@ -108,7 +117,8 @@ export class RunNode extends TreeNode {
     const item = new vscode.TreeItem(`Run ${shortId(this.run.runId)}`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const reason = this.reason;
-    item.description = [statusText(this.run.status), started, reason ? `reset: ${oneLine(reason, 80)}` : '']
+    const at = this.reset?.pointEventId !== undefined ? ` to event ${this.reset.pointEventId}` : '';
+    item.description = [statusText(this.run.status), started, reason ? `reset${at}: ${oneLine(reason, 80)}` : '']
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(this.run.status);
@@ -122,6 +132,8 @@ export class RunNode extends TreeNode {
       ['Started', formatTime(this.run.startTime)],
       ['Ended', formatTime(this.run.endTime)],
       ['Ended by reset', this.reason],
+      ['Reset at', this.reset?.time ? formatTime(this.reset.time) : undefined],
+      ['Reset to event', this.reset?.pointEventId?.toString()],
       ['Deployment', this.run.deploymentName],
     ]);
   }

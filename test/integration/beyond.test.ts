@@ -2,19 +2,10 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO } from '../../sandbox/seed';
 import type { EventNode } from '../../src/tree/eventNode';
-import type { TreeNode } from '../../src/tree/node';
-import { children, EXTENSION_ID, isEvent, setUpEnv, tearDownEnv, TestEnv } from './helpers/env';
-import { evaluateWhen } from './helpers/whenClause';
+import { children, isEvent, setUpEnv, tearDownEnv, TestEnv } from './helpers/env';
+import { menuCommandsFor } from './helpers/menus';
 
 const REASON = 'Deployed fix for ship_order (#512)';
-
-function menuCommandsFor(node: TreeNode): string[] {
-  const pkg = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { menus: Record<string, { command: string; when?: string }[]> } };
-  const viewItem = node.getTreeItem().contextValue;
-  return pkg.contributes.menus['view/item/context']
-    .filter((entry) => evaluateWhen(entry.when ?? 'true', { view: 'mistralWorkflows.executions', viewItem }))
-    .map((entry) => entry.command);
-}
 
 async function failedEvents(env: TestEnv): Promise<EventNode[]> {
   const node = await env.services.tree.openExecution(DEMO.failed);
@@ -94,5 +85,81 @@ describe('Beyond reset-to-here', () => {
     const text = vscode.window.activeTextEditor?.document.getText() ?? '';
     assert.ok(text.includes(REASON) && text.includes(env.sandbox.resets[0].newRunId));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
+  it('Compare with previous run: a diff of the two histories without ids and timestamps, and the lineage on earlier runs', async () => {
+    const node = await env.services.tree.openExecution(DEMO.reset);
+    const rows = await children(env, node);
+    assert.ok(menuCommandsFor(node).includes('mistralWorkflows.compareWithPreviousRun'));
+    await vscode.commands.executeCommand('mistralWorkflows.compareWithPreviousRun', node);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputTextDiff, 'a diff editor opened');
+    const left = (await vscode.workspace.openTextDocument(tab.input.original)).getText();
+    const right = (await vscode.workspace.openTextDocument(tab.input.modified)).getText();
+    assert.notEqual(left, right);
+    for (const text of [left, right]) {
+      assert.ok(!/[0-9a-f]{8}-[0-9a-f]{4}-/.test(text), 'no run or execution ids');
+      assert.ok(!/\d{4}-\d{2}-\d{2}T\d{2}:/.test(text), 'no timestamps');
+      assert.match(text, /^WORKFLOW_EXECUTION_STARTED/);
+    }
+    assert.match(right, /WORKFLOW_TASK_FAILED {2}Reset: /, 'the newer run shows its reset marker');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    const earlier = rows.find((n) => n.getTreeItem().contextValue === 'earlierRuns');
+    assert.ok(earlier);
+    const runs = await children(env, earlier);
+    for (const run of runs) await children(env, run);
+    const newest = runs[0].getTreeItem().description;
+    assert.match(typeof newest === 'string' ? newest : '', /reset to event \d+: Deployed fix/, 'each earlier run says at which event and why it was reset');
+    assert.match(runs[0].resolveTooltip()?.value ?? '', /Reset at/);
+  });
+
+  it('Batch reset: selected executions to their last workflow task, one reason, a summary of what failed and why', async () => {
+    const nodes = await Promise.all([DEMO.failed, DEMO.reset, DEMO.running].map((id) => env.services.tree.openExecution(id)));
+    const client = await env.services.connection.client();
+    const expected = new Map<string, number | undefined>();
+    for (const id of [DEMO.failed, DEMO.reset]) {
+      const events = await client.getHistory(id);
+      expected.set(id, events.filter((e) => e.type === 'WORKFLOW_TASK_COMPLETED').pop()?.eventId);
+    }
+    env.sandbox.faults.add({ method: 'POST', pathIncludes: `/executions/${DEMO.running}/reset`, status: 500, times: 1 });
+    env.ui.script(
+      { kind: 'pickOne', titleMatch: /Reset 3 executions/, choose: (items) => items.find((i) => i.label === 'Last workflow task') },
+      { kind: 'input', titleMatch: /reason/, answer: REASON },
+      { kind: 'pickMany', choose: (items) => items.filter((i) => /signals/.test(i.label)) },
+      { kind: 'confirm', answer: true },
+    );
+    const results = await vscode.commands.executeCommand<{ executionId: string; outcome: string; detail: string }[]>('mistralWorkflows.resetSelected', nodes[0], nodes);
+    env.ui.assertDone();
+    assert.deepEqual(results.map((r) => r.outcome), ['reset', 'reset', 'failed']);
+    assert.match(results[2].detail, /internal error \(500\)/);
+    assert.deepEqual(
+      env.sandbox.resets.map((r) => [r.executionId, r.eventId, r.reason, r.excludeSignals]),
+      [[DEMO.failed, expected.get(DEMO.failed), REASON, true], [DEMO.reset, expected.get(DEMO.reset), REASON, true]],
+    );
+    const summary = await env.ui.waitForNotification(/Batch reset/);
+    assert.equal(summary.message, 'Batch reset: 2 of 3 executions reset, 1 failed.');
+    assert.equal(summary.level, 'warning');
+    const confirm = env.ui.asked.find((a) => a.kind === 'confirm');
+    assert.match(confirm?.detail ?? '', new RegExp(DEMO.running));
+  });
+
+  it('Batch reset stops at Cancel: the rest are not attempted', async () => {
+    const nodes = await Promise.all([DEMO.failed, DEMO.reset, DEMO.running].map((id) => env.services.tree.openExecution(id)));
+    env.sandbox.faults.add({ method: 'POST', pathIncludes: '/reset', latencyMs: 1500, times: 1 });
+    env.ui.script(
+      { kind: 'pickOne', choose: (items) => items.find((i) => i.label === 'First workflow task') },
+      { kind: 'input', answer: REASON },
+      { kind: 'pickMany', choose: () => [] },
+      { kind: 'confirm', answer: true },
+    );
+    const cancel = new vscode.CancellationTokenSource();
+    const timer = setInterval(() => {
+      if (env.sandbox.requests.some((r) => r.method === 'POST')) cancel.cancel();
+    }, 50);
+    const results = await vscode.commands.executeCommand<{ outcome: string }[]>('mistralWorkflows.resetSelected', nodes[0], nodes, cancel.token);
+    clearInterval(timer);
+    env.ui.assertDone();
+    assert.deepEqual(results.map((r) => r.outcome), ['reset', 'not attempted', 'not attempted']);
+    assert.equal(env.sandbox.requests.filter((r) => r.method === 'POST').length, 1);
   });
 });

@@ -12,12 +12,17 @@ interface Manifest {
 
 /** Commands that act on a tree row: they make no sense from the palette. */
 const TREE_ONLY = [
+  'mistralWorkflows.compareWithPreviousRun',
   'mistralWorkflows.copyResetAsCurl',
   'mistralWorkflows.copyResetAsPython',
+  'mistralWorkflows.goToSource',
   'mistralWorkflows.loadMore',
   'mistralWorkflows.resetBeforeStep',
+  'mistralWorkflows.resetSelected',
   'mistralWorkflows.resetToHere',
   'mistralWorkflows.retryNode',
+  // The CodeLens's action (it takes the workflow name).
+  'mistralWorkflows.showWorkflowExecutions',
 ];
 
 describe('Contributed commands', () => {

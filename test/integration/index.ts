@@ -55,10 +55,14 @@ export function runSuitesIn(dir: string): Promise<void> {
       return;
     }
     try {
-      mocha.run((failures) => {
-        if (failures > 0) reject(new Error(`${failures} integration test(s) failed.`));
-        else resolve();
-      });
+      let ran = 0;
+      mocha
+        .run((failures) => {
+          if (failures > 0) reject(new Error(`${failures} integration test(s) failed.`));
+          else if (ran === 0) reject(new Error('No integration test ran (check MISTRAL_WF_TEST_GREP): that is a failure, not a pass.'));
+          else resolve();
+        })
+        .on('test end', () => ran++);
     } catch (err) {
       // A suite that throws while loading (a bad import, say) ends up here, not in a failure count.
       reject(err instanceof Error ? err : new Error(String(err)));

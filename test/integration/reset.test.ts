@@ -215,3 +215,28 @@ describe('Reset to here (in the extension host, against the sandbox)', function 
     });
   });
 });
+
+describe('Batch reset in a production workspace', () => {
+  let env: TestEnv;
+  beforeEach(async () => {
+    env = await setUpEnv({ production: true, completionDelayMs: 60_000 });
+  });
+  afterEach(async () => tearDownEnv(env));
+
+  it('demands the count typed before sending anything', async () => {
+    const nodes = await Promise.all([DEMO.failed, DEMO.reset].map((id) => env.services.tree.openExecution(id)));
+    const start: Step[] = [
+      { kind: 'pickOne', choose: (items) => items[0] },
+      reasonStep(REASON),
+      { kind: 'pickMany', choose: () => [] },
+      { kind: 'confirm', answer: true },
+    ];
+    env.ui.script(...start, { kind: 'input', titleMatch: /Production/, answer: undefined });
+    await vscode.commands.executeCommand('mistralWorkflows.resetSelected', nodes[0], nodes);
+    assert.equal(env.sandbox.requests.filter((r) => r.method === 'POST').length, 0, 'Escape at the typed confirmation sends nothing');
+    env.ui.script(...start, { kind: 'input', titleMatch: /Production/, rejected: ['2', 'yes'], answer: 'reset 2' });
+    await vscode.commands.executeCommand('mistralWorkflows.resetSelected', nodes[0], nodes);
+    env.ui.assertDone();
+    assert.equal(env.sandbox.resets.length, 2);
+  });
+});

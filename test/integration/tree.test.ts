@@ -2,28 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO, DEMO_RESET_REASONS } from '../../sandbox/seed';
 import type { ExecutionNode } from '../../src/tree/executionNode';
-import type { TreeNode } from '../../src/tree/node';
-import { children, description, EXTENSION_ID, isEarlierRuns, isEvent, isExecution, isLoadMore, isMessage, isRun, label, roots, setUpEnv, tearDownEnv, TestEnv } from './helpers/env';
-import { evaluateWhen } from './helpers/whenClause';
-
-interface MenuEntry {
-  command: string;
-  when?: string;
-  group?: string;
-}
-
-function contextMenu(): MenuEntry[] {
-  const pkg = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON as { contributes: { menus: Record<string, MenuEntry[]> } };
-  return pkg.contributes.menus['view/item/context'];
-}
-
-/** The commands whose context-menu (or inline) entries VS Code would show on `node`. */
-function menuCommandsFor(node: TreeNode): string[] {
-  const viewItem = node.getTreeItem().contextValue;
-  return contextMenu()
-    .filter((entry) => evaluateWhen(entry.when ?? 'true', { view: 'mistralWorkflows.executions', viewItem }))
-    .map((entry) => entry.command);
-}
+import { children, description, isEarlierRuns, isEvent, isExecution, isLoadMore, isMessage, isRun, label, roots, setUpEnv, tearDownEnv, TestEnv } from './helpers/env';
+import { contextMenu, menuCommandsFor } from './helpers/menus';
 
 async function executionNode(env: TestEnv, executionId: string): Promise<ExecutionNode> {
   const node = await env.services.tree.openExecution(executionId);
@@ -122,7 +102,7 @@ describe('Executions tree (in the extension host, against the sandbox)', functio
     for (const run of runs) await children(env, run);
     const reasons = runs.map((r) => r.reason);
     assert.deepEqual([...reasons].sort(), [...DEMO_RESET_REASONS].sort());
-    assert.ok(runs.every((r) => description(r).includes('reset: ')));
+    assert.ok(runs.every((r) => /reset to event \d+: /.test(description(r))));
   });
 
   it('pages the 51,200-event history 500 at a time from one request', async () => {
