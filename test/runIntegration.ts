@@ -22,34 +22,36 @@
  * Every other environment variable (MISTRAL_WF_TEST_* included) passes through code-server to the
  * extension host, where the tests read it from process.env.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { format } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { format, parseArgs } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import {
+  CODE_SERVER_DIR,
+  CODE_SERVER_ENTRY,
+  CODE_SERVER_VERSION,
+  DEFAULT_CHROMIUM,
+  KILL_GRACE_MS,
+  PROJECT_ROOT,
+  QUIET_SETTINGS,
+  childProcessGroups,
+  codeServerEnv,
+  freePort,
+  killGroup,
+  launchChromium,
+  makeTempLayout,
+  reapGroup,
+  startCodeServer,
+  stopCodeServer,
+  waitForHealthz,
+  writeJson,
+  type CodeServer,
+  type TempLayout,
+} from './codeServer';
 
-/** The project root: this file compiles to out/test/runIntegration.js. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
-export const CODE_SERVER_VERSION = '4.100.3';
-const CODE_SERVER_DIR = path.join(PROJECT_ROOT, '.vscode-test', 'code-server');
-const CODE_SERVER_ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-const DEFAULT_CHROMIUM = '/usr/bin/chromium';
-/** How long SIGTERM gets before the whole process group is SIGKILLed. */
-const KILL_GRACE_MS = 5_000;
-
-/** Settings that keep a fresh VS Code quiet: no welcome page, telemetry, update or experiment traffic. */
-export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
-  'workbench.startupEditor': 'none',
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'workbench.enableExperiments': false,
-  'workbench.tips.enabled': false,
-};
+// Re-exported: test/runDesktop.ts imports them from here.
+export { CODE_SERVER_VERSION, PROJECT_ROOT, QUIET_SETTINGS } from './codeServer';
 
 export interface IntegrationOptions {
   /** Merged over QUIET_SETTINGS into the user settings.json. */
@@ -114,25 +116,28 @@ export function optionsFromEnvAndArgs(env: NodeJS.ProcessEnv, argv: readonly str
   if (parseOnOff(env.MISTRAL_WF_TEST_VERBOSE, 'MISTRAL_WF_TEST_VERBOSE')) o.verbose = true;
   if (env.MISTRAL_WF_TEST_CHROMIUM) o.chromiumPath = env.MISTRAL_WF_TEST_CHROMIUM;
 
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const next = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    switch (arg) {
-      case '--trust': o.workspaceTrust = true; break;
-      case '--no-trust': o.workspaceTrust = false; break;
-      case '--grep': o.grep = next(); break;
-      case '--settings': o.settings = { ...o.settings, ...parseJsonObject(next(), '--settings') }; break;
-      case '--workspace': o.workspaceFixture = path.resolve(next()); break;
-      case '--timeout': o.timeoutMs = Number(next()) * 1000; break;
-      case '--keep': o.keepTemp = true; break;
-      case '--verbose': o.verbose = true; break;
-      default: throw new Error(`unknown argument ${arg}`);
-    }
-  }
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      trust: { type: 'boolean' },
+      'no-trust': { type: 'boolean' },
+      grep: { type: 'string' },
+      settings: { type: 'string' },
+      workspace: { type: 'string' },
+      timeout: { type: 'string' },
+      keep: { type: 'boolean' },
+      verbose: { type: 'boolean' },
+    },
+  });
+  if (values.trust) o.workspaceTrust = true;
+  if (values['no-trust']) o.workspaceTrust = false;
+  if (values.grep !== undefined) o.grep = values.grep;
+  if (values.settings !== undefined) o.settings = { ...o.settings, ...parseJsonObject(values.settings, '--settings') };
+  if (values.workspace !== undefined) o.workspaceFixture = path.resolve(values.workspace);
+  if (values.timeout !== undefined) o.timeoutMs = Number(values.timeout) * 1000;
+  if (values.keep) o.keepTemp = true;
+  if (values.verbose) o.verbose = true;
   if (o.timeoutMs !== undefined && !(o.timeoutMs > 0)) throw new Error('the timeout must be a positive number of seconds');
   return o;
 }
@@ -157,171 +162,20 @@ export function checkPrerequisites(chromiumPath: string, extensionTestsPath: str
   if (problems.length > 0) throw new SetupError(problems.join('\n'));
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('could not pick a free port'))));
-    });
+/** The integration run's temp layout: a copy of the fixture folder is opened. */
+function makeSandbox(fixture: string): TempLayout {
+  return makeTempLayout('mwf-vscode-it-', { fixture });
+}
+
+/** code-server's environment for the suite: the shared one plus what the suite reads from process.env. */
+function serverEnv(sb: TempLayout, trust: boolean, grep: string | undefined, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return codeServerEnv(sb, {
+    // Tell the suite which mode it runs in (the harness smoke test checks it against vscode.workspace.isTrusted).
+    MISTRAL_WF_TEST_TRUST: trust ? 'on' : 'off',
+    MISTRAL_WF_TEST_GREP: grep,
+    MISTRAL_WF_TEST_RUNNER: 'code-server',
+    ...extra,
   });
-}
-
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** True while any process of the group is alive (signal 0 only checks). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
-
-/** The temp layout: everything code-server or the browser writes goes in here. */
-interface Sandbox {
-  root: string;
-  home: string;
-  userData: string;
-  extensions: string;
-  workspace: string;
-  serverLog: string;
-}
-
-function makeSandbox(fixture: string): Sandbox {
-  // realpath: on some machines os.tmpdir() is a symlink, and VS Code reports real paths.
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'mwf-vscode-it-')));
-  const sb: Sandbox = {
-    root,
-    home: path.join(root, 'home'),
-    userData: path.join(root, 'user-data'),
-    extensions: path.join(root, 'extensions'),
-    workspace: path.join(root, 'workspace'),
-    serverLog: path.join(root, 'code-server.log'),
-  };
-  for (const dir of [sb.home, sb.userData, sb.extensions]) fs.mkdirSync(dir, { recursive: true });
-  for (const xdg of ['config', 'data', 'cache', 'state']) fs.mkdirSync(path.join(sb.home, `.${xdg}`), { recursive: true });
-  fs.mkdirSync(path.join(sb.home, '.runtime'), { recursive: true, mode: 0o700 });
-  // A copy, so tests may write into the folder (.env, .vscode/settings.json) without dirtying the repo.
-  fs.cpSync(fixture, sb.workspace, { recursive: true });
-  return sb;
-}
-
-function writeJson(file: string, value: unknown): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** code-server's environment: ours, minus what would make it talk to another VS Code, plus a throwaway home. */
-function serverEnv(sb: Sandbox, trust: boolean, grep: string | undefined, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    // Run from a VS Code terminal, VSCODE_IPC_HOOK_CLI and friends make code-server hand the folder to
-    // that VS Code instead of serving it. PASSWORD would be ignored with --auth none, but drop it anyway.
-    if (key.startsWith('VSCODE_') || key === 'ELECTRON_RUN_AS_NODE' || key === 'PASSWORD' || key === 'HASHED_PASSWORD') continue;
-    env[key] = value;
-  }
-  // Without these, code-server writes ~/.config/code-server/config.yaml and VS Code its caches into the
-  // real home. The extension host inherits them too, which keeps tests away from the user's files.
-  env.HOME = sb.home;
-  env.XDG_CONFIG_HOME = path.join(sb.home, '.config');
-  env.XDG_DATA_HOME = path.join(sb.home, '.data');
-  env.XDG_CACHE_HOME = path.join(sb.home, '.cache');
-  env.XDG_STATE_HOME = path.join(sb.home, '.state');
-  env.XDG_RUNTIME_DIR = path.join(sb.home, '.runtime');
-  // Tell the suite which mode it runs in (the harness smoke test checks it against vscode.workspace.isTrusted).
-  env.MISTRAL_WF_TEST_TRUST = trust ? 'on' : 'off';
-  if (grep !== undefined) env.MISTRAL_WF_TEST_GREP = grep;
-  else delete env.MISTRAL_WF_TEST_GREP;
-  env.MISTRAL_WF_TEST_RUNNER = 'code-server';
-  // An empty gallery switches the marketplace off (code-server reads this instead of product.json), so
-  // the workbench does not ask open-vsx.org about extensions: the tests stay offline and quiet.
-  env.EXTENSIONS_GALLERY ??= '{}';
-  return { ...env, ...extra };
-}
-
-interface Server {
-  child: ChildProcess;
-  pgid: number;
-  /** Last lines of its output, for error messages. */
-  tail: string[];
-  exited: Promise<number | null>;
-}
-
-function startCodeServer(sb: Sandbox, port: number, trust: boolean, env: NodeJS.ProcessEnv, verbose: boolean): Server {
-  const args = [
-    CODE_SERVER_ENTRY,
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-getting-started-override',
-    '--user-data-dir', sb.userData,
-    '--extensions-dir', sb.extensions,
-    ...(trust ? [] : ['--disable-workspace-trust']),
-    sb.workspace,
-  ];
-  // detached = setsid: code-server leads a process group of its own, so teardown can signal the whole
-  // group (it leaves extension hosts running for hours otherwise) without touching anything else.
-  // process.execPath: the same Node 20 that runs this script, whatever `node` is first on PATH.
-  const child = spawn(process.execPath, args, { cwd: sb.root, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid === undefined) throw new Error('code-server did not start');
-  const log = fs.createWriteStream(sb.serverLog);
-  const tail: string[] = [];
-  const onData = (chunk: Buffer): void => {
-    log.write(chunk);
-    for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '') continue;
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      if (verbose) console.log(`[code-server] ${line}`);
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => {
-    child.on('exit', (code) => resolve(code));
-    child.on('error', () => resolve(null));
-  });
-  void exited.then(() => log.end());
-  return { child, pgid: child.pid, tail, exited };
-}
-
-async function waitForHealthz(server: Server, port: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exited = false;
-  void server.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error(`code-server exited before it was ready:\n${server.tail.join('\n')}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      if (res.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await delay(200);
-  }
-  throw new Error(`code-server was not ready after ${timeoutMs / 1000} s:\n${server.tail.join('\n')}`);
-}
-
-async function stopCodeServer(server: Server): Promise<void> {
-  killGroup(server.pgid, 'SIGTERM');
-  // The leader may be gone while extension hosts of its group still run: SIGKILL whatever is left.
-  await reapGroup(server.pgid, KILL_GRACE_MS, 'code-server');
-  server.child.stdout?.destroy();
-  server.child.stderr?.destroy();
 }
 
 /**
@@ -343,42 +197,8 @@ export const SUITE_START_MARKER = '[integration] mocha starting';
 /** Workbench messages that repeat during every run and say nothing about the tests (shown with --verbose). */
 const WORKBENCH_NOISE: readonly RegExp[] = [/^Ignoring fetching additional builtin extensions from gallery as it is disabled\.$/];
 
-/** Process groups led by direct children of this process (Linux /proc; empty elsewhere). */
-function childProcessGroups(): number[] {
-  const groups = new Set<number>();
-  let entries: string[];
-  try {
-    entries = fs.readdirSync('/proc');
-  } catch {
-    return [];
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === process.pid) groups.add(Number(fields[2]));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  groups.delete(process.pid); // our own group: never signal it
-  return [...groups];
-}
-
-/** Waits for a process group (already signalled or closing) to end; SIGKILLs it after the grace period. */
-async function reapGroup(pgid: number, graceMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + graceMs;
-  while (groupAlive(pgid) && Date.now() < deadline) await delay(100);
-  if (groupAlive(pgid)) {
-    console.log(`[runner] ${what} (process group ${pgid}) still running after ${graceMs / 1000} s: SIGKILL`);
-    killGroup(pgid, 'SIGKILL');
-  }
-}
-
 /** Keeps what explains a failure in .vscode-test/logs/<time>/ (git-ignored) before the temp folder goes. */
-async function saveDiagnostics(sb: Sandbox, page: Page | undefined): Promise<string> {
+async function saveDiagnostics(sb: TempLayout, page: Page | undefined): Promise<string> {
   const dir = path.join(PROJECT_ROOT, '.vscode-test', 'logs', new Date().toISOString().replace(/[:.]/g, '-'));
   fs.mkdirSync(dir, { recursive: true });
   if (page !== undefined) {
@@ -413,7 +233,7 @@ export async function runIntegrationTests(options: IntegrationOptions = {}): Pro
     writeJson(path.join(sb.workspace, '.vscode', 'settings.json'), options.workspaceSettings);
   }
 
-  let server: Server | undefined;
+  let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let page: Page | undefined;
   let exitCode = 1;
@@ -473,31 +293,13 @@ export async function runIntegrationTests(options: IntegrationOptions = {}): Pro
     const port = await freePort();
     const env = serverEnv(sb, trust, options.grep, options.env ?? {});
     console.log(`[runner] code-server ${CODE_SERVER_VERSION} on 127.0.0.1:${port}, workspace trust ${trust ? 'ON (folder untrusted)' : 'off'}, temp ${sb.root}`);
-    server = startCodeServer(sb, port, trust, env, options.verbose ?? false);
+    server = startCodeServer({ layout: sb, port, trust, env, verbose: options.verbose ?? false });
     liveGroups.add(server.pgid);
-    await waitForHealthz(server, port, 60_000);
+    await waitForHealthz(server, 60_000);
 
     // playwright's launch() gives the browser a fresh temporary profile (the --user-data-dir the notes
-    // ask for) and deletes it on close. The flags stop Chromium from calling Google's hosts, which this
-    // closed network refuses, many connections at a time.
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      // Our handlers above tear everything down; playwright's own would exit(130) first and leave
-      // code-server running.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-      handleSIGHUP: false,
-      args: [
-        '--no-sandbox', // as root
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    // ask for) and deletes it on close.
+    browser = await launchChromium(chromiumPath);
     // playwright starts Chromium as the leader of a process group of its own: note it for teardown.
     for (const group of childProcessGroups()) liveGroups.add(group);
     page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -1,0 +1,249 @@
+/**
+ * `npm run demo`: the extension in a real VS Code in your browser, against the sandbox's demo data.
+ *
+ * After `npm run compile && npm run package` (the npm script does both) this:
+ *   1. installs code-server 4.100.3 into the git-ignored .vscode-test/ the first time
+ *      (scripts/install-code-server.sh; its Debian packages from scripts/install-system-deps.sh when root);
+ *   2. starts the sandbox API on 127.0.0.1:<--sandbox-port> with its demo data;
+ *   3. installs mistral-workflows.vsix into a fresh code-server profile, with user settings pointing the
+ *      extension at the sandbox, and MISTRAL_API_KEY (the sandbox's key) in code-server's environment;
+ *   4. starts code-server on 127.0.0.1:<--port> and prints the URL to open;
+ *   5. on Ctrl-C (or SIGTERM), stops code-server by its process group and the sandbox, and removes the
+ *      temporary profile.
+ *
+ * Usage: node out/scripts/demo.js [--port 8080] [--sandbox-port 8787] [--api-key sandbox-key]
+ *                                  [--completion-delay-ms 3000] [--verbose]
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO, startSandbox, type Sandbox } from '../sandbox/server';
+import {
+  CODE_SERVER_ENTRY,
+  CODE_SERVER_VERSION,
+  PROJECT_ROOT,
+  codeServerEnv,
+  installExtension,
+  makeTempLayout,
+  startCodeServer,
+  stopCodeServer,
+  waitForHealthz,
+  writeUserSettings,
+  type CodeServer,
+  type TempLayout,
+} from '../test/codeServer';
+
+const VSIX = path.join(PROJECT_ROOT, 'mistral-workflows.vsix');
+const HOST = '127.0.0.1';
+
+const say = (message: string): void => console.log(`[demo] ${message}`);
+
+class DemoError extends Error {}
+
+interface DemoOptions {
+  port: number;
+  sandboxPort: number;
+  apiKey: string;
+  completionDelayMs: number;
+  verbose: boolean;
+}
+
+function portOption(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) throw new DemoError(`--${name} must be a port number (1-65535), got "${value}"`);
+  return Number(value);
+}
+
+function parseOptions(argv: string[]): DemoOptions {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        'sandbox-port': { type: 'string' },
+        'api-key': { type: 'string' },
+        'completion-delay-ms': { type: 'string' },
+        verbose: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    throw new DemoError(err instanceof Error ? err.message : String(err));
+  }
+  const delay = values['completion-delay-ms'];
+  if (delay !== undefined && !/^\d+$/.test(delay)) throw new DemoError(`--completion-delay-ms must be a number of milliseconds, got "${delay}"`);
+  const options: DemoOptions = {
+    port: portOption('port', values.port, 8080),
+    sandboxPort: portOption('sandbox-port', values['sandbox-port'], 8787),
+    apiKey: values['api-key'] ?? 'sandbox-key',
+    completionDelayMs: delay === undefined ? 3000 : Number(delay),
+    verbose: values.verbose ?? false,
+  };
+  if (options.port === options.sandboxPort) throw new DemoError('--port and --sandbox-port must differ');
+  return options;
+}
+
+/** The system packages code-server's install needs (see scripts/install-code-server.sh), by what is missing. */
+function missingBuildTools(): string[] {
+  const onPath = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
+  const missing: string[] = [];
+  if (!onPath('rg')) missing.push('ripgrep');
+  if (!fs.existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
+  for (const [tool, pkg] of [['make', 'make'], ['g++', 'g++'], ['python3', 'python3']] as const) {
+    if (!onPath(tool)) missing.push(pkg);
+  }
+  return missing;
+}
+
+function runScript(script: string): void {
+  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', script)], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new DemoError(`scripts/${script} failed (exit ${result.status ?? result.signal})`);
+}
+
+/** code-server into .vscode-test/ on first use; its system packages first when we can install them. */
+function ensureCodeServer(): void {
+  if (fs.existsSync(CODE_SERVER_ENTRY)) {
+    say(`code-server ${CODE_SERVER_VERSION} found in .vscode-test/code-server`);
+    return;
+  }
+  say(`code-server ${CODE_SERVER_VERSION} is not installed yet: installing it into .vscode-test/code-server (once; a few minutes, ~450 MB)`);
+  const missing = missingBuildTools();
+  if (missing.length > 0) {
+    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    if (!root) {
+      throw new DemoError(
+        `code-server's install needs these Debian packages: ${missing.join(' ')}.\n` +
+          `Install them (sudo bash scripts/install-system-deps.sh, or sudo apt-get install ${missing.join(' ')}), then run npm run demo again.`,
+      );
+    }
+    say(`installing the missing system packages (${missing.join(', ')}) with scripts/install-system-deps.sh`);
+    runScript('install-system-deps.sh');
+  }
+  runScript('install-code-server.sh');
+}
+
+/** Fails with a clear message when something already listens on the port (code-server would only log it). */
+function checkPortFree(port: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new DemoError(err.code === 'EADDRINUSE' ? `port ${port} (${what}) is in use: pick another with --${what === 'VS Code' ? 'port' : 'sandbox-port'}` : err.message)),
+    );
+    probe.listen(port, HOST, () => probe.close(() => resolve()));
+  });
+}
+
+/** The opened folder: a README that says what to try (VS Code opens it at start-up). */
+function writeDemoFolder(layout: TempLayout, options: DemoOptions): void {
+  fs.writeFileSync(
+    path.join(layout.workspace, 'README.md'),
+    `# Mistral Workflows: demo
+
+This VS Code runs the extension against a local sandbox API (${`http://${HOST}:${options.sandboxPort}`}, key \`${options.apiKey}\`)
+with demo data. Nothing here talks to Mistral.
+
+1. Click the **Mistral Workflows** icon in the activity bar (left): the **Executions** view lists the
+   sandbox's executions.
+2. Expand **order-fulfillment FAILED** (execution \`${DEMO.failed}\`): it failed on
+   \`KeyError: 'shipping_address'\` in its last activity.
+3. Right-click **16 WORKFLOW_TASK_COMPLETED** → **Reset to Here…**: give a reason, choose whether to exclude
+   the signals and the update received after that point, read the confirmation, and **Reset**.
+4. The execution restarts from event 16 with a new run (the old one moves under **Earlier runs**) and
+   completes ${Math.round(options.completionDelayMs / 1000)} s later: **Refresh** (the view's title bar) shows it.
+
+Also try the command palette (F1): **Mistral Workflows: Reset Execution…** with an execution id, and
+**document-ingestion** (\`${DEMO.big}\`): 51,200 events, 500 at a time with **Load more**.
+`,
+  );
+}
+
+async function main(): Promise<number> {
+  const options = parseOptions(process.argv.slice(2));
+  if (!fs.existsSync(VSIX)) throw new DemoError(`${path.basename(VSIX)} is missing: run npm run package (npm run demo does it first)`);
+  ensureCodeServer();
+  await checkPortFree(options.port, 'VS Code');
+
+  let sandbox: Sandbox | undefined;
+  let server: CodeServer | undefined;
+  let layout: TempLayout | undefined;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      if (server !== undefined) {
+        say(`stopping code-server (process group ${server.pgid})`);
+        await stopCodeServer(server, 'demo');
+      }
+      if (sandbox !== undefined) {
+        say('stopping the sandbox');
+        await sandbox.close();
+      }
+      if (layout !== undefined) fs.rmSync(layout.root, { recursive: true, force: true, maxRetries: 3 });
+    })());
+
+  let exitCode: number | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (exitCode !== undefined) return; // a second Ctrl-C while stopping: the first one is finishing
+    exitCode = 0;
+    console.log('');
+    say(`${signal}: shutting down`);
+    void stop().then(() => {
+      say('stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+
+  try {
+    say(`starting the sandbox API with its demo data on http://${HOST}:${options.sandboxPort}`);
+    try {
+      sandbox = await startSandbox({ port: options.sandboxPort, apiKey: options.apiKey, completionDelayMs: options.completionDelayMs });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new DemoError(code === 'EADDRINUSE' ? `port ${options.sandboxPort} (sandbox) is in use: pick another with --sandbox-port` : String(err));
+    }
+
+    layout = makeTempLayout('mwf-demo-', { folderName: 'mistral-workflows-demo' });
+    writeDemoFolder(layout, options);
+    writeUserSettings(layout, {
+      'workbench.startupEditor': 'readme',
+      'workbench.colorTheme': 'Default Dark Modern',
+      'mistralWorkflows.workspaces': [{ name: 'sandbox', baseUrl: sandbox.baseUrl, production: false }],
+      'mistralWorkflows.activeWorkspace': 'sandbox',
+    });
+    // The key reaches the extension host through code-server's environment (the extension's third source).
+    const env = codeServerEnv(layout, { MISTRAL_API_KEY: options.apiKey });
+    say(`installing ${path.basename(VSIX)} into a fresh VS Code profile (${layout.root})`);
+    await installExtension(layout, VSIX, env);
+
+    say(`starting code-server ${CODE_SERVER_VERSION} on http://${HOST}:${options.port}`);
+    server = startCodeServer({ layout, port: options.port, host: HOST, trust: false, env, verbose: options.verbose });
+    await waitForHealthz(server, 60_000);
+    const running = server;
+    void running.exited.then((code) => {
+      if (stopping !== undefined) return;
+      console.error(`[demo] code-server exited on its own (code ${code}):\n${running.tail.join('\n')}`);
+      void stop().then(() => process.exit(1));
+    });
+
+    console.log('');
+    say(`ready. Open http://${HOST}:${options.port}/ in your browser,`);
+    say('then click the Mistral Workflows icon in the activity bar (left).');
+    say(`Sandbox API: ${sandbox.baseUrl} (key ${options.apiKey}); failed demo execution ${DEMO.failed}`);
+    say('Press Ctrl-C to stop both.');
+    return await new Promise<number>(() => undefined); // runs until a signal
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof DemoError ? `[demo] ${err.message}` : err);
+  process.exit(1);
+});
