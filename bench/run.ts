@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: every performance figure of the README in one run, against an in-process sandbox on
+ * 127.0.0.1 (random port). Prints `name: value unit` and `ratio name: x.xx` lines and writes them,
+ * with the machine, to bench/results.json. Run with --expose-gc (the npm script does).
+ *
+ * Environment: BENCH_REPS (default 7) and BENCH_WARMUPS (default 2) per comparison.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { startSandbox } from '../sandbox/server';
+import { productionBundle, activationScenario, sizeScenario } from './activation';
+import { createClients } from './contenders';
+import { createFakeVscode, installFakeVscode } from './fakeVscode';
+import { heapScenario } from './heap';
+import { hasGc, machineInfo, Report } from './measure';
+import { historyScenario, listScenario, RunSettings, traceScenario } from './scenarios';
+import { treeScenario } from './tree';
+
+function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in ${min}..${max}`);
+  return n;
+}
+
+async function main(): Promise<void> {
+  if (!hasGc()) throw new Error('run with node --expose-gc (npm run bench does)');
+  const settings: RunSettings = { reps: intFromEnv('BENCH_REPS', 7, 1, 50), warmups: intFromEnv('BENCH_WARMUPS', 2, 0, 10) };
+  const report = new Report();
+  const machine = machineInfo();
+  console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryGiB} GiB, ${machine.os}, node ${machine.node}`);
+  console.log(`repetitions: ${settings.reps} (+${settings.warmups} warm-up), contenders interleaved, medians`);
+
+  // Seed shape: the default, and the one the platform's /history is documented to send.
+  const sandbox = await startSandbox({ port: 0, historyShape: 'seed' });
+  const clients = await createClients(sandbox.baseUrl, sandbox.apiKey);
+  // The tree modules import `vscode`: the fake must be in place before they load (tree.ts imports them lazily).
+  const uninstallVscode = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
+  const bundle = await productionBundle();
+  try {
+    await historyScenario(clients, settings, report);
+    await traceScenario(clients, settings, report);
+    await listScenario(clients, settings, report);
+    await treeScenario(sandbox, clients.ours, settings, report);
+    await heapScenario(sandbox, 3, report);
+    uninstallVscode(); // activation installs its own, counting one
+    await activationScenario(bundle, settings.reps, settings.warmups, report);
+    await sizeScenario(bundle, report);
+  } finally {
+    uninstallVscode();
+    await bundle.dispose();
+    await clients.close();
+    await sandbox.close();
+  }
+
+  const out = join(resolve(__dirname, '..', '..'), 'bench', 'results.json');
+  await writeFile(out, `${JSON.stringify({ machine, settings, figures: report.figures, ratios: report.ratios, notes: report.notes }, null, 2)}\n`);
+  console.log(`written: ${out}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
