@@ -91,6 +91,13 @@ class MarkdownString {
   }
 }
 
+class CodeLens {
+  constructor(
+    readonly range: unknown,
+    public command?: unknown,
+  ) {}
+}
+
 class Uri {
   private constructor(
     readonly scheme: string,
@@ -170,6 +177,7 @@ export function createFakeVscode(stats: FakeVscodeStats): Record<string, unknown
     TreeItem,
     MarkdownString,
     Uri,
+    CodeLens,
     TreeItemCollapsibleState: { None: 0, Collapsed: 1, Expanded: 2 },
     StatusBarAlignment: { Left: 1, Right: 2 },
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
@@ -191,12 +199,18 @@ export function createFakeVscode(stats: FakeVscodeStats): Record<string, unknown
       },
       executeCommand: () => Promise.resolve(undefined),
     },
+    languages: {
+      registerCodeLensProvider: () => new Disposable_(),
+    },
     workspace: {
       isTrusted: true,
       workspaceFolders: undefined,
       getConfiguration: configuration,
       onDidChangeConfiguration: noEvent,
       onDidGrantWorkspaceTrust: noEvent,
+      onDidCloseTextDocument: noEvent,
+      onDidChangeTextDocument: noEvent,
+      textDocuments: [],
       createFileSystemWatcher: () => ({ onDidChange: noEvent, onDidCreate: noEvent, onDidDelete: noEvent, dispose: noop }),
       registerTextDocumentContentProvider: () => new Disposable_(),
     },

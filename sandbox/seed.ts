@@ -37,7 +37,7 @@ interface SeedContext {
   users: string[];
 }
 
-export function seedExecutions(seed: number, now: number): Execution[] {
+export function seedExecutions(seed: number, now: number, generic = 35): Execution[] {
   const rng = new Random(seed);
   const ctx: SeedContext = {
     rng,
@@ -48,9 +48,9 @@ export function seedExecutions(seed: number, now: number): Execution[] {
   const list = [demoFailed(ctx), demoRunning(ctx), demoReset(ctx), demoBig(ctx), continuedAsNew(ctx)];
   // Every status at least once, then mostly COMPLETED like a real workspace.
   const statuses: RunStatus[] = ['FAILED', 'RUNNING', 'CANCELED', 'TERMINATED', 'TIMED_OUT', 'RETRYING_AFTER_ERROR'];
-  for (let i = 0; i < 35; i++) {
+  for (let i = 0; i < generic; i++) {
     const status = i < statuses.length ? statuses[i] : rng.pick<RunStatus>(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'FAILED', 'RUNNING']);
-    list.push(generic(ctx, i, status));
+    list.push(ordinary(ctx, i, status));
   }
   return list;
 }
@@ -238,7 +238,7 @@ const FAILURES = [
 ];
 
 /** An ordinary execution ending in `status` after a random number of activities. */
-function generic(ctx: SeedContext, index: number, status: RunStatus): Execution {
+function ordinary(ctx: SeedContext, index: number, status: RunStatus): Execution {
   const { rng } = ctx;
   const def = rng.pick(WORKFLOWS);
   const key = def.key(rng);

@@ -31,6 +31,8 @@ export interface SandboxOptions {
   completionDelayMs?: number;
   /** Anchor time (ms) for the seeded data; default Date.now() floored to the minute. */
   now?: number;
+  /** How many ordinary executions to seed besides the special ones; default 35 (benchmarks list 1,000). */
+  executions?: number;
 }
 
 export interface RecordedRequest {
@@ -58,6 +60,7 @@ export interface Sandbox {
 
 const API_PREFIX = '/v1/workflows';
 const ADMIN_PREFIX = '/_sandbox/';
+const DEFAULT_GENERIC_EXECUTIONS = 35;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apiKey = options.apiKey ?? 'sandbox-key';
@@ -66,6 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seed: options.seed ?? 42,
     now: options.now ?? Math.floor(Date.now() / 60_000) * 60_000,
     completionDelayMs: options.completionDelayMs ?? 3000,
+    executions: options.executions ?? DEFAULT_GENERIC_EXECUTIONS,
   });
   const faults = new Faults();
   const requests: RecordedRequest[] = [];

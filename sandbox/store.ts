@@ -24,6 +24,8 @@ export interface StoreOptions {
   seed: number;
   now: number;
   completionDelayMs: number;
+  /** Ordinary executions to seed besides the special ones. */
+  executions: number;
 }
 
 export class Store {
@@ -38,7 +40,7 @@ export class Store {
   private readonly listeners = new Set<(executionId: string) => void>();
 
   constructor(private readonly options: StoreOptions) {
-    this.executions = seedExecutions(options.seed, options.now);
+    this.executions = seedExecutions(options.seed, options.now, options.executions);
     this.rng = new Random(options.seed ^ 0x5eed);
     for (const execution of this.executions) {
       this.byId.set(execution.executionId, execution);

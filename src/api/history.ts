@@ -92,16 +92,34 @@ export function normalizeEvent(raw: unknown): WorkflowEvent | undefined {
       if (Number.isSafeInteger(n)) eventId = n;
     }
   }
-  const event: WorkflowEvent = {
+  return new NormalizedEvent(
     eventId,
     idText,
-    type: typeof typeRaw === 'string' && typeRaw.trim() !== '' ? cached(typeCache, typeRaw, toUpperSnakeType) : 'UNKNOWN',
-    attributes: attributesOf(raw),
+    typeof typeRaw === 'string' && typeRaw.trim() !== '' ? cached(typeCache, typeRaw, toUpperSnakeType) : 'UNKNOWN',
+    attributesOf(raw),
     raw,
-  };
-  const time = timeOf(raw);
-  if (time !== undefined) event.time = time;
-  return event;
+  );
+}
+
+/**
+ * An event whose `time` is parsed on first read: date parsing is most of the cost of normalising a
+ * 51,200-event history, and the tree shows 500 events at a time.
+ */
+class NormalizedEvent implements WorkflowEvent {
+  private parsedTime: Date | null | undefined;
+
+  constructor(
+    readonly eventId: number | undefined,
+    readonly idText: string,
+    readonly type: string,
+    readonly attributes: Record<string, unknown>,
+    readonly raw: Json,
+  ) {}
+
+  get time(): Date | undefined {
+    if (this.parsedTime === undefined) this.parsedTime = timeOf(this.raw) ?? null;
+    return this.parsedTime ?? undefined;
+  }
 }
 
 const typeCache = new Map<string, string>();
