@@ -7,7 +7,7 @@ import { HISTORY_SHAPES, type HistoryShape } from './shapes';
 import { DEMO, startSandbox, type SandboxOptions } from './server';
 
 const USAGE = `Usage: node out/sandbox/cli.js [--port N] [--api-key K] [--seed N]
-       [--history-shape ${HISTORY_SHAPES.join('|')}] [--completion-delay-ms N]`;
+       [--history-shape ${HISTORY_SHAPES.join('|')}] [--completion-delay-ms N] [--executions N]`;
 
 class UsageError extends Error {}
 
@@ -32,6 +32,7 @@ export function parseCli(argv: string[]): SandboxOptions {
         seed: { type: 'string' },
         'history-shape': { type: 'string' },
         'completion-delay-ms': { type: 'string' },
+        executions: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -49,6 +50,7 @@ export function parseCli(argv: string[]): SandboxOptions {
     seed: integer('seed', values.seed, 0, 2 ** 32 - 1),
     historyShape: shape as HistoryShape | undefined,
     completionDelayMs: integer('completion-delay-ms', values['completion-delay-ms'], 0, 3_600_000),
+    executions: integer('executions', values.executions, 0, 100_000),
   };
 }
 

@@ -5,6 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { parseCli } from '../../sandbox/cli';
 import { BIG_EVENT_COUNT, DEMO, DEMO_RESET_REASONS, startSandbox, type Sandbox } from '../../sandbox/server';
 import { allRows, call, callJson, seedHistory, waitFor, W, type SeedEvent, type WirePage, type WireRow } from './helpers/sandbox-http';
 
@@ -478,6 +479,29 @@ describe('sandbox: CLI', () => {
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       assert.equal(code, 2, args.join(' '));
       assert.match(err, /sandbox: .+\nUsage:/);
+    }
+  });
+});
+
+describe('sandbox: --executions', () => {
+  it('seeds that many ordinary executions besides the special ones', async () => {
+    assert.equal(parseCli(['--executions', '995']).executions, 995);
+    assert.throws(() => parseCli(['--executions', 'many']), /--executions must be an integer/);
+    const sandbox = await startSandbox({ port: 0, executions: 95 });
+    try {
+      const ids = new Set<string>();
+      let token: string | undefined;
+      do {
+        const q = new URLSearchParams({ page_size: '1000' });
+        if (token) q.set('next_page_token', token);
+        const res = await fetch(`${sandbox.baseUrl}/v1/workflows/runs?${q}`, { headers: { authorization: `Bearer ${sandbox.apiKey}` } });
+        const body = (await res.json()) as { executions: { execution_id: string }[]; next_page_token: string | null };
+        for (const e of body.executions) ids.add(e.execution_id);
+        token = body.next_page_token ?? undefined;
+      } while (token);
+      assert.equal(ids.size, 100, '95 ordinary + 5 special executions');
+    } finally {
+      await sandbox.close();
     }
   });
 });
