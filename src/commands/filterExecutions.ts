@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { KNOWN_STATUSES } from '../api/types';
 import { UserCancelled } from '../common/errors';
-import { describeFilter, ExecutionFilter, isFiltered } from '../tree/filter';
+import { describeFilter, ExecutionFilter, isFiltered, parseFilter } from '../tree/filter';
 import type { Services } from './services';
 
 export const FILTER_STATE_KEY = 'mistralWorkflows.filter';
@@ -43,4 +43,11 @@ export async function applyFilter(services: Services, filter: ExecutionFilter): 
 export function showFilter(view: vscode.TreeView<unknown>, filter: ExecutionFilter): void {
   view.description = isFiltered(filter) ? `Filter: ${describeFilter(filter)}` : undefined;
   void vscode.commands.executeCommand('setContext', 'mistralWorkflows.filtered', isFiltered(filter));
+}
+
+/** At activation: the filter this folder had last time. */
+export function restoreFilter(services: Services): void {
+  const filter = parseFilter(services.context.workspaceState.get(FILTER_STATE_KEY));
+  showFilter(services.treeView, filter);
+  if (isFiltered(filter)) void applyFilter(services, filter);
 }

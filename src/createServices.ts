@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { ApiKeys } from './auth/apiKeys';
+import type { Services } from './commands/services';
+import { userMessage } from './common/errors';
+import { Log } from './common/log';
+import { VsCodeUserInput } from './common/ui';
+import { Connection } from './config/connection';
+import { Settings } from './config/settings';
+import { LiveUpdates } from './live/liveUpdates';
+import { ResetAudit } from './reset/auditLog';
+import { ResetRegistry } from './reset/registry';
+import { DefinitionIndex } from './source/definitionIndex';
+import { EventDocuments } from './tree/eventDocuments';
+import { ExecutionsProvider } from './tree/executionsProvider';
+
+/** Builds every service once; the caller registers them for disposal. */
+export function createServices(context: vscode.ExtensionContext): Services {
+  const log = new Log();
+  const settings = new Settings();
+  const keys = new ApiKeys(context.secrets);
+  const connection = new Connection(settings, keys, log, context.globalState);
+  const tree = new ExecutionsProvider(connection, settings, userMessage);
+  const auditFile = vscode.Uri.joinPath(context.globalStorageUri, 'reset-history.jsonl').fsPath;
+  return {
+    context,
+    log,
+    settings,
+    keys,
+    connection,
+    tree,
+    treeView: vscode.window.createTreeView('mistralWorkflows.executions', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }),
+    eventDocuments: new EventDocuments(),
+    resets: new ResetRegistry(),
+    definitions: new DefinitionIndex(log),
+    audit: new ResetAudit(auditFile, (e) => log.error('audit', 'Could not write the reset history.', e)),
+    ui: new VsCodeUserInput(),
+    liveUpdates: new LiveUpdates(),
+  };
+}
