@@ -41,6 +41,8 @@ export async function applyFilter(services: Services, filter: ExecutionFilter): 
 }
 
 export function showFilter(view: vscode.TreeView<unknown>, filter: ExecutionFilter): void {
+  // The title too: VS Code does not draw a view's description when it is alone in its container.
+  view.title = isFiltered(filter) ? `Executions (${describeFilter(filter)})` : 'Executions';
   view.description = isFiltered(filter) ? `Filter: ${describeFilter(filter)}` : undefined;
   void vscode.commands.executeCommand('setContext', 'mistralWorkflows.filtered', isFiltered(filter));
 }

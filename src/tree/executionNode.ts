@@ -36,7 +36,7 @@ export class ExecutionNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.execution.workflowName || this.executionId, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · 👁 watching' : ''}`;
+    item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}`;
     item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
     item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}${this.hasEarlierRuns ? ' +earlierRuns' : ''}${this.watched ? ' +watched' : ''}`;
     item.accessibilityInformation = {

@@ -44,6 +44,8 @@ export const SCREENSHOTS_DIR = path.join(PROJECT_ROOT, '.vscode-test', 'screensh
 export const FAILURES_DIR = path.join(SCREENSHOTS_DIR, 'failures');
 /** The name of the Mistral workspace the settings define. */
 export const WORKSPACE = 'sandbox';
+/** Python definitions named after the sandbox's demo data (order-fulfillment and its activities), for Go to Source. */
+export const PYTHON_FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'workspace');
 /** A fixed size, so screenshots look the same on every machine and the sidebar has room. */
 export const VIEWPORT = { width: 1280, height: 800 } as const;
 /** VS Code's context menu drops a mouse-up that comes within its first 100 ms (see the file comment). */
@@ -123,6 +125,8 @@ export interface SessionOptions {
   sandbox?: SandboxOptions;
   /** More user settings. */
   settings?: Record<string, unknown>;
+  /** A folder copied into the opened folder (default: an empty folder), e.g. PYTHON_FIXTURE. */
+  fixture?: string;
 }
 
 export class Session {
@@ -140,7 +144,7 @@ export class Session {
     const sandbox = await startSandbox({ port: 0, ...options.sandbox });
     const cleanups: (() => Promise<void>)[] = [() => sandbox.close()];
     try {
-      const layout = makeTempLayout('mwf-e2e-', { extensions: resources.extensions, folderName: 'my-workflows' });
+      const layout = makeTempLayout('mwf-e2e-', { extensions: resources.extensions, folderName: 'my-workflows', fixture: options.fixture });
       cleanups.push(async () => {
         if (!e2eConfig.keepTemp) fs.rmSync(layout.root, { recursive: true, force: true, maxRetries: 3 });
       });

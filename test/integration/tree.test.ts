@@ -145,12 +145,14 @@ describe('Executions tree (in the extension host, against the sandbox)', functio
     env.ui.assertDone();
     assert.deepEqual(env.services.tree.filter.statuses, ['FAILED']);
     assert.match(env.services.treeView.description ?? '', /FAILED/);
+    assert.equal(env.services.treeView.title, 'Executions (FAILED)', 'the title shows it too');
     const nodes = (await roots(env)).filter(isExecution);
     assert.ok(nodes.length > 0 && nodes.every((n) => n.execution.status === 'FAILED'));
     const listed = env.sandbox.requests.filter((r) => r.path === '/v1/workflows/runs').pop();
     assert.match(listed?.query ?? '', /status=FAILED/);
     await vscode.commands.executeCommand('mistralWorkflows.clearFilter');
     assert.equal(env.services.treeView.description, undefined);
+    assert.equal(env.services.treeView.title, 'Executions');
   });
 
   it('turns a failed listing into an error row with Retry, and recovers on the next refresh', async () => {
