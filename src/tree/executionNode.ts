@@ -10,7 +10,7 @@ import { TreeNode } from './node';
 import { RunHistory } from './runHistory';
 import { TreeServices } from './services';
 
-/** One execution (its latest run). Its children: “Earlier runs (N)” when it has any, then its events. */
+/** One execution (its latest run). Its children: “Earlier runs (N)” when there are earlier runs, then its events. */
 export class ExecutionNode extends TreeNode {
   busy: string | undefined;
   /** Watched (Live runs): the user is told when it ends. Shown as an eye in the description. */

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Context } from 'mocha';
 import { DEMO } from '../../sandbox/server';
-import { PYTHON_FIXTURE, Session, eventually, sandboxGet, type SessionOptions, type Workbench } from './workbench';
+import { PYTHON_FIXTURE, Session, endSession, eventually, sandboxGet, type SessionOptions, type Workbench } from './workbench';
 
 const REASON = 'Deployed fix for KeyError in create_shipment (#512)';
 const SIDEBAR_WIDTH = 560;
@@ -41,12 +41,7 @@ describe('Beyond “Reset to here”, in the VS Code UI', function () {
   afterEach(async function (this: Context) {
     const current = session;
     session = undefined;
-    if (current === undefined) return;
-    if (this.currentTest?.state === 'failed') {
-      const dir = await current.saveFailure(this.currentTest.fullTitle()).catch(() => undefined);
-      if (dir !== undefined) console.log(`      [e2e] screenshot and logs: ${dir}`);
-    }
-    await current.close();
+    await endSession(current, this.currentTest);
   });
 
   it('Reset to Before This Step… on a failed activity: says which event and why, sends one reset there; Show Reset History lists it', async () => {

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { Context } from 'mocha';
 import { DEMO } from '../../sandbox/server';
-import { Session, eventually, sandboxGet, type SessionOptions, type Workbench } from './workbench';
+import { Session, endSession, eventually, sandboxGet, type SessionOptions, type Workbench } from './workbench';
 
 const REASON = 'Deployed fix for KeyError in create_shipment (#512)';
 const RESET_TO_HERE = 'Reset to Here…';
@@ -26,12 +26,7 @@ async function start(options?: SessionOptions): Promise<{ s: Session; wb: Workbe
 afterEach(async function (this: Context) {
   const current = session;
   session = undefined;
-  if (current === undefined) return;
-  if (this.currentTest?.state === 'failed') {
-    const dir = await current.saveFailure(this.currentTest.fullTitle()).catch(() => undefined);
-    if (dir !== undefined) console.log(`      [e2e] screenshot and logs: ${dir}`);
-  }
-  await current.close();
+  await endSession(current, this.currentTest);
 });
 
 /** POST …/reset requests the sandbox received (accepted or not). */

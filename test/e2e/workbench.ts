@@ -465,3 +465,13 @@ export async function sandboxGet<T>(sandbox: Sandbox, apiPath: string): Promise<
   if (!res.ok) throw new Error(`GET ${apiPath}: ${res.status}`);
   return (await res.json()) as T;
 }
+
+/** After each test: on failure keep a screenshot and the logs, then stop the test's session. */
+export async function endSession(current: Session | undefined, test: { state?: string; fullTitle(): string } | undefined): Promise<void> {
+  if (current === undefined) return;
+  if (test?.state === 'failed') {
+    const dir = await current.saveFailure(test.fullTitle()).catch(() => undefined);
+    if (dir !== undefined) console.log(`      [e2e] screenshot and logs: ${dir}`);
+  }
+  await current.close();
+}
