@@ -9,7 +9,6 @@ export async function clearApiKey(services: Services): Promise<void> {
   await services.keys.clear(workspace.name);
   services.log.info('auth', `Removed the stored API key of workspace “${workspace.name}”.`);
   services.connection.invalidate('API key cleared');
-  services.tree.refreshAll();
   const fallback = await services.keys.resolve(workspace.name);
   void services.ui.notify(
     'info',

@@ -8,5 +8,4 @@ export async function refresh(services: Services, node?: unknown): Promise<void>
     return;
   }
   services.connection.invalidate('refresh requested');
-  services.tree.refreshAll();
 }

@@ -23,5 +23,4 @@ export async function selectWorkspace(services: Services): Promise<void> {
   if (picked.name === active.name) return;
   await services.settings.setActiveWorkspace(picked.name);
   services.connection.invalidate(`workspace switched to “${picked.name}”`);
-  services.tree.refreshAll();
 }

@@ -18,6 +18,5 @@ export async function setApiKey(services: Services): Promise<void> {
   await services.connection.rememberKeyOrigin(workspace.name, new URL(workspace.baseUrl).origin);
   services.log.info('auth', `Stored an API key for workspace “${workspace.name}” in secret storage.`);
   services.connection.invalidate('API key set');
-  services.tree.refreshAll();
   void services.ui.notify('info', `API key saved for the workspace “${workspace.name}”.`);
 }

@@ -80,6 +80,7 @@ export class Connection implements vscode.Disposable {
     await this.memory.update(KEY_ORIGINS, origins);
   }
 
+  /** Drops the client; listeners (the tree reloads from the first page) hear it synchronously. */
   invalidate(why: string): void {
     const old = this.state;
     this.state = undefined;
