@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { Context } from 'mocha';
 import { DEMO } from '../../sandbox/server';
-import { PYTHON_FIXTURE, Session, endSession, eventually, sandboxGet, type SessionOptions, type Workbench } from './workbench';
+import { PYTHON_FIXTURE, Session, endSession, eventually, resetRequests, sandboxGet, startSession, type SessionOptions, type Workbench } from './workbench';
 
 const REASON = 'Deployed fix for KeyError in create_shipment (#512)';
 const SIDEBAR_WIDTH = 560;
@@ -21,15 +21,8 @@ interface SeedEvent {
 let session: Session | undefined;
 
 async function start(options?: SessionOptions, sidebarWidth = SIDEBAR_WIDTH): Promise<{ s: Session; wb: Workbench }> {
-  session = await Session.start(options);
-  await session.wb.openView();
-  await session.wb.widenSidebar(sidebarWidth);
+  session = await startSession(options, sidebarWidth);
   return { s: session, wb: session.wb };
-}
-
-/** POST …/reset requests the sandbox received (accepted or not). */
-function resetRequests(s: Session): number {
-  return s.sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/reset')).length;
 }
 
 /** The active editor's text as drawn (the lines on screen). */

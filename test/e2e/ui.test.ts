@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { Context } from 'mocha';
 import { DEMO } from '../../sandbox/server';
-import { Session, endSession, eventually, sandboxGet, type SessionOptions, type Workbench } from './workbench';
+import { Session, endSession, eventually, reasonThenConfirm, resetRequests, sandboxGet, startSession, type SessionOptions, type Workbench } from './workbench';
 
 const REASON = 'Deployed fix for KeyError in create_shipment (#512)';
 const RESET_TO_HERE = 'Reset to Here…';
@@ -17,9 +17,7 @@ const SIDEBAR_WIDTH = 560;
 let session: Session | undefined;
 
 async function start(options?: SessionOptions): Promise<{ s: Session; wb: Workbench }> {
-  session = await Session.start(options);
-  await session.wb.openView();
-  await session.wb.widenSidebar(SIDEBAR_WIDTH);
+  session = await startSession(options, SIDEBAR_WIDTH);
   return { s: session, wb: session.wb };
 }
 
@@ -28,11 +26,6 @@ afterEach(async function (this: Context) {
   session = undefined;
   await endSession(current, this.currentTest);
 });
-
-/** POST …/reset requests the sandbox received (accepted or not). */
-function resetRequests(s: Session): number {
-  return s.sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/reset')).length;
-}
 
 /** Expands DEMO.failed and opens “Reset to Here…” on event `id`; returns the reason box. */
 async function resetToHere(wb: Workbench, id = POINT): Promise<void> {
@@ -173,12 +166,7 @@ describe('Mistral Workflows in the VS Code UI', function () {
     await wb.screenshot('palette-reset-point', { publish: true });
     await last.click();
 
-    const reason = await wb.waitForQuickInput('Reset execution (1/3): reason');
-    await reason.fill(REASON);
-    await reason.press('Enter');
-    const options = await wb.waitForQuickInput('Reset execution (2/3): options');
-    await options.press('Enter');
-    await wb.dialog.getByRole('button', { name: 'Reset', exact: true }).click();
+    await reasonThenConfirm(wb, REASON);
 
     const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0]);
     assert.deepEqual(
@@ -192,12 +180,7 @@ describe('Mistral Workflows in the VS Code UI', function () {
   it('in a production workspace, demands the execution id typed before sending', async () => {
     const { s, wb } = await start({ production: true });
     await resetToHere(wb);
-    const reason = await wb.waitForQuickInput('Reset execution (1/3): reason');
-    await reason.fill(REASON);
-    await reason.press('Enter');
-    const options = await wb.waitForQuickInput('Reset execution (2/3): options');
-    await options.press('Enter');
-    await wb.dialog.getByRole('button', { name: 'Reset', exact: true }).click();
+    await reasonThenConfirm(wb, REASON);
 
     const confirm = await wb.waitForQuickInput('Production workspace “sandbox”: confirm the reset');
     await confirm.fill(DEMO.failed.slice(0, 8));

@@ -475,3 +475,26 @@ export async function endSession(current: Session | undefined, test: { state?: s
   }
   await current.close();
 }
+
+/** A new session with the Executions view open and a sidebar wide enough for event details. */
+export async function startSession(options?: SessionOptions, sidebarWidth = 560): Promise<Session> {
+  const session = await Session.start(options);
+  await session.wb.openView();
+  await session.wb.widenSidebar(sidebarWidth);
+  return session;
+}
+
+/** POST …/reset requests the sandbox received (accepted or not). */
+export function resetRequests(s: Session): number {
+  return s.sandbox.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/reset')).length;
+}
+
+/** The common path through the reset flow: type the reason, keep the options, press Reset. */
+export async function reasonThenConfirm(wb: Workbench, reason: string): Promise<void> {
+  const input = await wb.waitForQuickInput('Reset execution (1/3): reason');
+  await input.fill(reason);
+  await input.press('Enter');
+  const options = await wb.waitForQuickInput('Reset execution (2/3): options');
+  await options.press('Enter');
+  await wb.dialog.getByRole('button', { name: 'Reset', exact: true }).click();
+}

@@ -16,7 +16,8 @@ function folder(): vscode.Uri {
 /** Zero-based line and column of `identifier` in the first line of `relative` that contains `marker`. */
 async function locate(relative: string, marker: string, identifier: string): Promise<{ uri: vscode.Uri; line: number; column: number }> {
   const uri = vscode.Uri.joinPath(folder(), relative);
-  const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)).split('\n');
+  // Through a document, not the file: the CodeLens command needs the document loaded.
+  const lines = (await vscode.workspace.openTextDocument(uri)).getText().split('\n');
   const line = lines.findIndex((l) => l.includes(marker));
   assert.ok(line >= 0, `${marker} is in ${relative}`);
   return { uri, line, column: lines[line].indexOf(identifier, lines[line].indexOf(marker)) };
