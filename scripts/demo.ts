@@ -3,7 +3,7 @@
  *
  * After `npm run compile && npm run package` (the npm script does both) this:
  *   1. installs code-server 4.100.3 into the git-ignored .vscode-test/ the first time
- *      (scripts/install-code-server.sh; its Debian packages from scripts/install-system-deps.sh when root);
+ *      (scripts/setup.sh demo: its Debian packages too, when root or passwordless sudo can install them);
  *   2. starts the sandbox API on 127.0.0.1:<--sandbox-port> with its demo data;
  *   3. installs mistral-workflows.vsix into a fresh code-server profile, with user settings pointing the
  *      extension at the sandbox, and MISTRAL_API_KEY (the sandbox's key) in code-server's environment;
@@ -87,43 +87,15 @@ function parseOptions(argv: string[]): DemoOptions {
   return options;
 }
 
-/** The system packages code-server's install needs (see scripts/install-code-server.sh), by what is missing. */
-function missingBuildTools(): string[] {
-  const onPath = (tool: string): boolean => spawnSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' }).status === 0;
-  const missing: string[] = [];
-  if (!onPath('rg')) missing.push('ripgrep');
-  if (!fs.existsSync('/usr/include/gssapi/gssapi.h')) missing.push('libkrb5-dev');
-  for (const [tool, pkg] of [['make', 'make'], ['g++', 'g++'], ['python3', 'python3']] as const) {
-    if (!onPath(tool)) missing.push(pkg);
-  }
-  return missing;
-}
-
-function runScript(script: string): void {
-  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', script)], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new DemoError(`scripts/${script} failed (exit ${result.status ?? result.signal})`);
-}
-
-/** code-server into .vscode-test/ on first use; its system packages first when we can install them. */
+/** code-server (and the Debian packages its install needs) on first use: the same set-up step as `npm test`. */
 function ensureCodeServer(): void {
   if (fs.existsSync(CODE_SERVER_ENTRY)) {
     say(`code-server ${CODE_SERVER_VERSION} found in .vscode-test/code-server`);
     return;
   }
   say(`code-server ${CODE_SERVER_VERSION} is not installed yet: installing it into .vscode-test/code-server (once; a few minutes, ~450 MB)`);
-  const missing = missingBuildTools();
-  if (missing.length > 0) {
-    const root = typeof process.getuid === 'function' && process.getuid() === 0;
-    if (!root) {
-      throw new DemoError(
-        `code-server's install needs these Debian packages: ${missing.join(' ')}.\n` +
-          `Install them (sudo bash scripts/install-system-deps.sh, or sudo apt-get install ${missing.join(' ')}), then run npm run demo again.`,
-      );
-    }
-    say(`installing the missing system packages (${missing.join(', ')}) with scripts/install-system-deps.sh`);
-    runScript('install-system-deps.sh');
-  }
-  runScript('install-code-server.sh');
+  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'setup.sh'), 'demo'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new DemoError(`the set-up (scripts/setup.sh demo) stopped (exit ${result.status ?? result.signal}): see its message above`);
 }
 
 /** Fails with a clear message when something already listens on the port (code-server would only log it). */

@@ -10,7 +10,7 @@
 # plain `npm ci` stays fast and small (this is ~450 MB).
 #
 # Idempotent: if the requested version is already fully installed, it exits at once.
-# Needs Debian's ripgrep, libkrb5-dev, make, g++, python3: run scripts/install-system-deps.sh first.
+# Needs Debian's ripgrep, libkrb5-dev, make, g++, python3: scripts/setup.sh installs them first.
 set -euo pipefail
 
 VERSION="${CODE_SERVER_VERSION:-4.100.3}"
@@ -44,7 +44,7 @@ for tool in make g++ python3 tar gzip; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   log "missing: ${missing[*]}"
-  log "run: bash scripts/install-system-deps.sh"
+  log "run: bash scripts/setup.sh (it installs them when root or passwordless sudo can)"
   exit 1
 fi
 

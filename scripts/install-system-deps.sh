@@ -4,10 +4,15 @@
 #   ripgrep      - /usr/bin/rg, repackaged for @vscode/ripgrep's postinstall (it cannot reach GitHub)
 #   libkrb5-dev  - gssapi headers: code-server's `kerberos` native module compiles from source
 #   python3 make g++ - node-gyp toolchain for kerberos, argon2 and node-pty (normally present already)
+# With arguments, only those packages (scripts/setup.sh passes what it found missing).
 # `apt-get update` runs once, and only when something is missing, so a prepared machine skips apt entirely.
 set -euo pipefail
 
-packages=(chromium ripgrep libkrb5-dev python3 make g++)
+if [ "$#" -gt 0 ]; then
+  packages=("$@")
+else
+  packages=(chromium ripgrep libkrb5-dev python3 make g++)
+fi
 
 missing=()
 for pkg in "${packages[@]}"; do
@@ -22,7 +27,7 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 
-echo "install-system-deps: installing ${missing[*]}"
+echo "install-system-deps: installing ${missing[*]} (apt-get)"
 SUDO=()
 if [ "$(id -u)" -ne 0 ]; then
   SUDO=(sudo)
