@@ -13,7 +13,8 @@ import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
 import { SseParser } from '../../src/api/sse';
 import { call, callJson, W, type WirePage } from './helpers/sandbox-http';
 
-const OPENAPI = path.resolve(__dirname, '../../../../shared/api/openapi-workflows.yaml');
+// A copy kept in the repository (see test/fixtures/api/README.md): tests never read outside it.
+const OPENAPI = path.resolve(__dirname, '../../../test/fixtures/api/openapi-workflows.yaml');
 const DOC_ID = 'https://sandbox.local/openapi-workflows.json';
 
 function loadValidators(): (name: string) => ValidateFunction {
