@@ -52,7 +52,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const started = Date.now();
-  const mocha = new Mocha({ timeout: 120_000, reporter: 'spec', slow: 20_000 });
+  const mocha = new Mocha({ timeout: 120_000, reporter: 'spec', slow: 20_000, forbidOnly: true });
   if (options.grep !== undefined) mocha.grep(new RegExp(options.grep));
   const dir = __dirname;
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.test.js')).sort()) mocha.addFile(path.join(dir, file));
