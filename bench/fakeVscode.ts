@@ -183,6 +183,7 @@ export function createFakeVscode(stats: FakeVscodeStats): Record<string, unknown
     ConfigurationTarget: { Global: 1, Workspace: 2, WorkspaceFolder: 3 },
     ProgressLocation: { SourceControl: 1, Window: 10, Notification: 15 },
     QuickPickItemKind: { Separator: -1, Default: 0 },
+    ExtensionMode: { Production: 1, Development: 2, Test: 3 },
     window: {
       createOutputChannel: outputChannel,
       createTreeView: () => {
@@ -228,9 +229,11 @@ export interface FakeContext {
   globalStorageUri: Uri;
   storageUri: Uri;
   logUri: Uri;
+  /** vscode.ExtensionMode: 1 Production (an installed VSIX), 2 Development, 3 Test. */
+  extensionMode: 1 | 2 | 3;
 }
 
-export function createFakeContext(): FakeContext {
+export function createFakeContext(extensionMode: FakeContext['extensionMode'] = 1): FakeContext {
   const memento = { get: () => undefined, update: () => Promise.resolve(), keys: () => [] };
   return {
     subscriptions: [],
@@ -241,6 +244,7 @@ export function createFakeContext(): FakeContext {
     globalStorageUri: Uri.file('/nonexistent/bench-global-storage'),
     storageUri: Uri.file('/nonexistent/bench-storage'),
     logUri: Uri.file('/nonexistent/bench-log'),
+    extensionMode,
   };
 }
 

@@ -1,4 +1,4 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { restoreFilter } from './commands/filterExecutions';
 import { registerCommands } from './commands/registerCommands';
 import type { Services } from './commands/services';
@@ -6,12 +6,15 @@ import { createWorkspaceStatusBar } from './config/statusBar';
 import { createServices } from './createServices';
 import { registerWorkflowCodeLens } from './source/workflowCodeLens';
 
-/** What `activate` returns: the services, for the extension's own integration tests. */
+/**
+ * What `activate` returns to the extension's own integration tests. Any installed extension can read
+ * `exports`, and the services hold the key store: outside ExtensionMode.Test there is nothing to read.
+ */
 export interface ExtensionApi {
   services: Services;
 }
 
-export function activate(context: vscode.ExtensionContext): ExtensionApi {
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const services = createServices(context);
   const { log, keys, connection, tree, treeView, eventDocuments, definitions, liveUpdates } = services;
   context.subscriptions.push(
@@ -23,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     liveUpdates.start(services),
   );
   restoreFilter(services);
-  return { services };
+  return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;
 }
 
 export function deactivate(): void {}

@@ -25,9 +25,11 @@ export interface TestEnv {
 }
 
 export async function extensionApi(): Promise<ExtensionApi> {
-  const extension = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  const extension = vscode.extensions.getExtension<ExtensionApi | undefined>(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is installed`);
-  return extension.activate();
+  const api = await extension.activate();
+  assert.ok(api, 'the extension exports its services in ExtensionMode.Test');
+  return api;
 }
 
 /** A fresh sandbox, the extension pointed at it with its key in SecretStorage, and a scripted user. */
