@@ -9,9 +9,12 @@ export interface DescribedEvents {
 
 /**
  * The history of one run as the tree shows it: fetched once (one request, however long), then shown a
- * page at a time. Concurrent expansions share the one request.
+ * page at a time. Concurrent expansions share the one request. `forget()` starts a new generation: an
+ * answer to an older request is dropped (its waiters get the current history instead), so a slow old
+ * answer can never overwrite a newer one.
  */
 export class RunHistory {
+  private generation = 0;
   private loaded: DescribedEvents | undefined;
   private pending: Promise<DescribedEvents> | undefined;
   private failure: unknown;
@@ -37,8 +40,10 @@ export class RunHistory {
 
   async load(): Promise<DescribedEvents> {
     if (this.loaded) return this.loaded;
+    const generation = this.generation;
     this.pending ??= this.fetch().then(
       (events) => {
+        if (generation !== this.generation) return this.load();
         const described = describeEvents(events);
         this.loaded = { events, kinds: described.map((d) => d.kind), details: described.map((d) => d.detail) };
         this.failure = undefined;
@@ -47,6 +52,7 @@ export class RunHistory {
         return this.loaded;
       },
       (error: unknown) => {
+        if (generation !== this.generation) return this.load();
         this.failure = error;
         this.pending = undefined;
         throw error;
@@ -66,6 +72,7 @@ export class RunHistory {
   }
 
   forget(): void {
+    this.generation++;
     this.loaded = undefined;
     this.pending = undefined;
     this.failure = undefined;
