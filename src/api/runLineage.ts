@@ -34,8 +34,12 @@ export function resetLinks(events: readonly WorkflowEvent[]): ResetLink[] {
   return links;
 }
 
-/** Keys whose values differ between runs without meaning anything: ids, times, who ran it. */
-const VOLATILE_KEY = /(^|_|\.)(id|ids|time|timestamp|identity|nano|ms|attempt|version|checksum)$|_id$|Id$|Time$|_time$/i;
+/**
+ * Keys whose values differ between runs without meaning anything: ids, times, identities (who ran it)
+ * and attempts, as whole words of a snake_case or camelCase key. Case-sensitive on purpose: `paid`,
+ * `is_paid`, `valid` or `runtime` are real fields, not ids or times.
+ */
+const VOLATILE_KEY = /(^|_)(id|ids|time|timestamp|identity|attempt)$|_unix_(nano|ms)$|[a-z0-9](Id|Ids|Time|Timestamp|Identity|Attempt)$/;
 
 /** One line per event: type, short detail, then the stable attributes as sorted JSON. */
 export function historyAsText(events: readonly WorkflowEvent[]): string {
