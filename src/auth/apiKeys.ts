@@ -12,13 +12,18 @@ export interface ResolvedKey {
 
 const ENV_NAME = 'MISTRAL_API_KEY';
 
+/** Which workspace's key may have changed: a stored key names its workspace; .env, trust and the like may touch any. */
+export interface KeyChange {
+  workspace?: string;
+}
+
 /**
  * Finds the API key of a Mistral workspace, in this order: SecretStorage (set with “Set API Key…”),
  * `MISTRAL_API_KEY` in a workspace folder's `.env` (trusted folders only: an untrusted repository must
  * not be able to choose which key we send), then the `MISTRAL_API_KEY` environment variable.
  */
 export class ApiKeys implements vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly changed = new vscode.EventEmitter<KeyChange>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
@@ -28,16 +33,16 @@ export class ApiKeys implements vscode.Disposable {
   ) {
     this.disposables.push(
       secrets.onDidChange((e) => {
-        if (e.key.startsWith(SECRET_PREFIX)) this.changed.fire();
+        if (e.key.startsWith(SECRET_PREFIX)) this.changed.fire({ workspace: e.key.slice(SECRET_PREFIX.length) });
       }),
-      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire({})),
     );
     const watcher = vscode.workspace.createFileSystemWatcher('**/.env');
     this.disposables.push(
       watcher,
-      watcher.onDidChange(() => this.changed.fire()),
-      watcher.onDidCreate(() => this.changed.fire()),
-      watcher.onDidDelete(() => this.changed.fire()),
+      watcher.onDidChange(() => this.changed.fire({})),
+      watcher.onDidCreate(() => this.changed.fire({})),
+      watcher.onDidDelete(() => this.changed.fire({})),
     );
   }
 

@@ -17,13 +17,19 @@ const KEY_ORIGINS = 'mistralWorkflows.keyOrigins';
 
 /**
  * The client for the active workspace. Rebuilt when the workspace, its base URL, the timeout or its key
- * changes; a key is only ever handed to the client of the workspace it belongs to.
+ * changes, and only then: a settings write or another workspace's key arriving late must not reload the
+ * tree from the server it already uses. A key is only ever handed to the client of the workspace it
+ * belongs to, and a switch closes the old client at once, so nothing reaches the old server afterwards.
  */
 export class Connection implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly disposables: vscode.Disposable[] = [this.changed];
   private state: Promise<ConnectionState> | undefined;
+  /** The settings `state` was built from (see `settingsKey`). */
+  private builtFor: string | undefined;
+  /** The client of `state` once it is built, so that a switch can close it synchronously. */
+  private readyClient: WorkflowsClient | undefined;
 
   constructor(
     private readonly settings: Settings,
@@ -33,10 +39,12 @@ export class Connection implements vscode.Disposable {
     private readonly memory: vscode.Memento,
   ) {
     this.disposables.push(
-      keys.onDidChange(() => this.invalidate('API key changed')),
+      keys.onDidChange((e) => {
+        if (e.workspace === undefined || e.workspace === this.currentWorkspace().name) this.invalidate('API key changed');
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        // Live updates' settings do not change where or how we connect (and reconnecting would refresh the view).
-        if (e.affectsConfiguration(SECTION) && !e.affectsConfiguration(`${SECTION}.liveUpdates`)) this.invalidate('settings changed');
+        if (!e.affectsConfiguration(SECTION) || this.state === undefined) return;
+        if (this.settingsKey() !== this.builtFor) this.invalidate('settings changed');
       }),
     );
   }
@@ -46,7 +54,16 @@ export class Connection implements vscode.Disposable {
   }
 
   current(): Promise<ConnectionState> {
-    this.state ??= this.build();
+    if (this.state === undefined) {
+      const state = this.build();
+      this.state = state;
+      this.builtFor = this.settingsKey();
+      state.then((s) => {
+        if (s.kind !== 'ready') return;
+        if (this.state === state) this.readyClient = s.client;
+        else void s.client.close(); // invalidated while it was being built
+      }, () => undefined);
+    }
     return this.state;
   }
 
@@ -80,18 +97,32 @@ export class Connection implements vscode.Disposable {
     await this.memory.update(KEY_ORIGINS, origins);
   }
 
-  /** Drops the client; listeners (the tree reloads from the first page) hear it synchronously. */
+  /**
+   * Drops the client and closes it before anyone hears of the change: from here on it refuses new
+   * requests and cancels its reads in flight (a write in flight is let finish: its answer matters).
+   * Listeners (the tree reloads from the first page) hear it synchronously.
+   */
   invalidate(why: string): void {
-    const old = this.state;
-    this.state = undefined;
-    void old?.then((s) => (s.kind === 'ready' ? s.client.close() : undefined)).catch(() => undefined);
+    this.closeClient();
     this.log.info('connection', `Reconnecting: ${why}.`);
     this.changed.fire();
   }
 
   dispose(): void {
-    void this.state?.then((s) => (s.kind === 'ready' ? s.client.close() : undefined)).catch(() => undefined);
+    this.closeClient();
     for (const d of this.disposables) d.dispose();
+  }
+
+  private closeClient(): void {
+    void this.readyClient?.close().catch(() => undefined);
+    this.readyClient = undefined;
+    this.state = undefined;
+    this.builtFor = undefined;
+  }
+
+  /** What the connection depends on in the settings: the active workspace entry and the timeout. */
+  private settingsKey(): string {
+    return JSON.stringify([this.settings.activeWorkspace(), this.settings.requestTimeoutMs()]);
   }
 
   private async build(): Promise<ConnectionState> {

@@ -29,6 +29,7 @@ describe('Security: hostile data, key routing and origins', function () {
     env = await setUpEnv();
   });
   afterEach(async () => {
+    await env.services.keys.clear('other');
     await other?.close();
     other = undefined;
     await tearDownEnv(env);
@@ -71,8 +72,34 @@ describe('Security: hostile data, key routing and origins', function () {
     await config.update('activeWorkspace', 'other', vscode.ConfigurationTarget.Global);
     assert.ok((await roots(env)).some(isExecution));
     assert.ok(other.requests.length > 0 && other.requests.every((r) => r.authorized), 'the other workspace’s server got its own key');
-    assert.equal(env.sandbox.requests.length, firstCount, 'the first server got nothing after the switch');
+    assert.deepEqual(env.sandbox.requests.slice(firstCount).map((r) => `${r.method} ${r.path}`), [], 'the first server got nothing after the switch');
     await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
+  });
+
+  it('does not reconnect (nor reload from its server) when another workspace’s key or an unrelated setting changes', async () => {
+    assert.ok((await roots(env)).some(isExecution));
+    const before = env.sandbox.requests.length;
+    // Wait for the very events the extension reacts to, then look at the tree again.
+    const secretSeen = new Promise<void>((resolve) => {
+      const sub = env.services.context.secrets.onDidChange((e) => {
+        if (!e.key.endsWith('.other')) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+    await env.services.keys.store('other', 'mwf-other-workspace-key');
+    await secretSeen;
+    const settingSeen = new Promise<void>((resolve) => {
+      const sub = vscode.workspace.onDidChangeConfiguration((e) => {
+        if (!e.affectsConfiguration('mistralWorkflows.executionsPageSize')) return;
+        sub.dispose();
+        resolve();
+      });
+    });
+    await vscode.workspace.getConfiguration('mistralWorkflows').update('executionsPageSize', 49, vscode.ConfigurationTarget.Global);
+    await settingSeen;
+    assert.ok((await roots(env)).some(isExecution));
+    assert.deepEqual(env.sandbox.requests.slice(before).map((r) => `${r.method} ${r.path}`), [], 'the tree kept what it had');
   });
 
   it('asks before sending a stored key to a base URL on a new origin', async () => {
