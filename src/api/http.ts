@@ -53,6 +53,8 @@ export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private closed = false;
+  /** Reads in flight, cancelled by close(). */
+  private readonly reads = new Set<AbortController>();
 
   constructor(private readonly settings: HttpSettings) {
     const url = new URL(settings.baseUrl);
@@ -76,17 +78,24 @@ export class HttpTransport {
     }
   }
 
+  /**
+   * From now on nothing new is sent (even on an injected dispatcher) and reads in flight are cancelled;
+   * a write in flight finishes, so that its caller learns what happened.
+   */
   async close(): Promise<void> {
-    if (this.closed || !this.ownsDispatcher) return;
+    if (this.closed) return;
     this.closed = true;
-    await this.dispatcher.close();
+    for (const read of this.reads) read.abort();
+    if (this.ownsDispatcher) await this.dispatcher.close();
   }
 
   private async attempt(c: HttpCall): Promise<unknown> {
     // Errors name the API path (`/v1/...`), not the base URL's prefix, so they read the same everywhere.
     const path = c.path;
     if (c.signal?.aborted) throw this.aborted(c, path, false);
+    if (this.closed) throw this.closedError(c, path);
     const controller = new AbortController();
+    if (c.method === 'GET') this.reads.add(controller);
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -125,6 +134,7 @@ export class HttpTransport {
         text = await res.body.text(); // collects the chunks and decodes once
       } catch (e) {
         if (e instanceof WorkflowsApiError) throw e;
+        if (this.closed && c.method === 'GET') throw this.closedError(c, path, e);
         if (timedOut) throw this.timeout(c, path, e);
         if (c.signal?.aborted) throw this.aborted(c, path, c.method !== 'GET', e);
         throw this.network(c, path, e);
@@ -132,8 +142,17 @@ export class HttpTransport {
       return this.interpret(c, path, res, text);
     } finally {
       clearTimeout(timer);
+      this.reads.delete(controller);
       c.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** The client was closed (another workspace, key or base URL is in use): the request was not sent, or a read was cancelled. */
+  private closedError(c: HttpCall, path: string, cause?: unknown): WorkflowsApiError {
+    return new WorkflowsApiError({
+      kind: 'aborted', method: c.method, path, cause,
+      message: 'The connection was closed because the workspace, its base URL or its API key changed; nothing more was sent on it.',
+    });
   }
 
   private interpret(c: HttpCall, path: string, res: Dispatcher.ResponseData, text: string): unknown {

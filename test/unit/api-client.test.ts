@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
-import { WorkflowsClient } from '../../src/api';
+import { isWorkflowsApiError, WorkflowsClient } from '../../src/api';
 import { clientFor, json, raw, startServer, TEST_KEY, withServer } from './api-testServer';
 
 const row = (id: string, start: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -135,6 +135,35 @@ describe('api/client: requests', () => {
       const history = await c.getHistory('big');
       assert.equal(history.length, 51_200);
       assert.equal(history[51_199].eventId, 51_200);
+    });
+  });
+
+  it('once closed sends nothing more and cancels its reads in flight, but lets a write finish', async () => {
+    let releaseWrite: () => void = () => undefined;
+    let readArrived: () => void = () => undefined;
+    const readIn = new Promise<void>((resolve) => (readArrived = resolve));
+    await withServer((req, res) => {
+      if (req.method === 'POST') {
+        releaseWrite = () => { res.statusCode = 204; res.end(); };
+        readArrived(); // the write is in flight too
+        return;
+      }
+      if (req.url?.includes('/history')) return; // never answers: cancelled by close()
+      json(res, 200, row('e1', '2026-01-01T00:00:00Z'));
+    }, async (c, s) => {
+      const read = c.getHistory('slow');
+      const write = c.reset(RESET);
+      await readIn;
+      while (s.requests.length < 2) await new Promise((r) => setImmediate(r));
+      const closing = c.close();
+      await assert.rejects(read, (e: unknown) => isWorkflowsApiError(e) && e.kind === 'aborted' && /connection was closed/.test(e.message));
+      const before = s.requests.length;
+      await assert.rejects(c.getExecution('e1'), (e: unknown) => isWorkflowsApiError(e) && e.kind === 'aborted' && !e.outcomeUnknown);
+      await assert.rejects(c.terminate('e1'), (e: unknown) => isWorkflowsApiError(e) && e.kind === 'aborted' && !e.outcomeUnknown);
+      assert.equal(s.requests.length, before, 'nothing was sent after close()');
+      releaseWrite();
+      await write; // the reset in flight still gets its answer
+      await closing;
     });
   });
 
