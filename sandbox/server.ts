@@ -54,6 +54,8 @@ export interface Sandbox {
   resets: ResetRecord[];
   faults: FaultSwitch;
   setHistoryShape(shape: HistoryShape): void;
+  /** How many event streams are being served right now (a client that stops following closes its own). */
+  openStreams(): number;
   /** Closes the server and all sockets and clears timers. */
   close(): Promise<void>;
 }
@@ -73,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const faults = new Faults();
   const requests: RecordedRequest[] = [];
+  let openStreams = 0;
   const timers = new Set<NodeJS.Timeout>();
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -169,6 +172,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const streamed = reply.streamExecutionId === undefined ? undefined : store.execution(reply.streamExecutionId);
     if (streamed) {
       const header = req.headers['last-event-id'];
+      openStreams++;
+      res.once('close', () => openStreams--);
       serveStream(res, store, streamed, {
         lastEventId: (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('last_event_id') ?? undefined,
         dropAfterMs: fault?.drop === 'after' ? (fault.dropAfterMs ?? 100) : undefined,
@@ -215,6 +220,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resets: store.resets,
     faults,
     setHistoryShape,
+    openStreams: () => openStreams,
     close: async () => {
       store.dispose();
       for (const t of timers) clearTimeout(t);

@@ -41,15 +41,15 @@ describe('live: Follower', () => {
     await sb.close();
   });
 
-  it('follows the stream: activity on appended events, no polling', async () => {
+  it('follows the stream: activity on appended events, no polling; stop() closes the stream', async () => {
     follower = new Follower(DEMO.running, deps(), false);
-    await until(() => sb.requests.some((r) => r.path.endsWith('/stream')), 'the stream request');
-    await new Promise((r) => setTimeout(r, 100));
+    await until(() => sb.openStreams() === 1, 'the stream is being served');
     await client.signal(DEMO.running, 'approve');
     await until(() => activity > 0, 'activity');
     assert.equal(follower.polling, false);
     follower.stop();
-    await until(() => sb.requests.filter((r) => r.path.endsWith('/stream')).length === 1, 'no reconnect after stop');
+    await until(() => sb.openStreams() === 0, 'the follower closed its stream');
+    assert.equal(sb.requests.filter((r) => r.path.endsWith('/stream')).length, 1, 'one stream request, no reconnect');
   });
 
   it('polls when the stream endpoint answers 404 without a workflow code, and says it is unsupported', async () => {
@@ -65,8 +65,16 @@ describe('live: Follower', () => {
     await until(() => activity >= 2, 'polling ticks');
     follower.stop();
     const ticks = activity;
-    await new Promise((r) => setTimeout(r, 200));
-    assert.equal(activity, ticks);
+    // A second follower on the same 50 ms interval is the clock: when it has ticked 4 times, the stopped
+    // one would have ticked too.
+    let controlTicks = 0;
+    const control = new Follower(DEMO.running, { ...deps(), onActivity: () => controlTicks++ }, true);
+    try {
+      await until(() => controlTicks >= 4, 'the control follower ticks');
+    } finally {
+      control.stop();
+    }
+    assert.equal(activity, ticks, 'no tick after stop()');
     assert.equal(sb.requests.filter((r) => r.path.endsWith('/stream')).length, 0);
   });
 });
