@@ -108,18 +108,17 @@ describe('api/history normalizeHistory', () => {
     assert.equal(b.time, undefined);
   });
 
-  it('normalises 51,200 events quickly', () => {
+  it('normalises and describes 51,200 events, the platform limit (npm run bench measures the speed)', () => {
     const body = { events: Array.from({ length: 51_200 }, (_, i) => ({
       eventId: String(i + 1), eventTime: ISO, eventType: 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED',
       activityTaskScheduledEventAttributes: { activityType: { name: `a${i % 7}` } },
     })) };
-    const t0 = process.hrtime.bigint();
     const events = normalizeHistory(body);
-    describeEvents(events);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const described = describeEvents(events);
     assert.equal(events.length, 51_200);
-    // Generous bound for a busy CI box; a regression to O(n²) would take seconds.
-    assert.ok(ms < 2000, `took ${ms} ms`);
+    assert.equal(events[51_199].eventId, 51_200);
+    assert.equal(events[51_199].type, 'ACTIVITY_TASK_SCHEDULED');
+    assert.equal(described[51_199].detail, `a${51_199 % 7}`);
   });
 });
 
