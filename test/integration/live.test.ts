@@ -8,20 +8,13 @@ import * as vscode from 'vscode';
 import { DEMO } from '../../sandbox/seed';
 import { WorkflowsClient } from '../../src/api';
 import type { ExecutionNode } from '../../src/tree/executionNode';
-import { children, description, eventually, isEvent, roots, setUpEnv, tearDownEnv, type TestEnv } from './helpers/env';
+import { children, description, eventually, isEvent, setUpEnv, showView, tearDownEnv, type TestEnv } from './helpers/env';
 
 const LIVE = 'mistralWorkflows.liveUpdates';
 const COMPLETED = /^order-fulfillment \(6f1c2a9e-3b7d-4e58-9a41-0c2d8e7f5b13\) completed\.$/;
 
 async function setLive(key: 'enabled' | 'pollIntervalSeconds', value: boolean | number | undefined): Promise<void> {
   await vscode.workspace.getConfiguration(LIVE).update(key, value, vscode.ConfigurationTarget.Global);
-}
-
-/** Shows the view (only a visible view follows what it shows) and lists the executions. */
-async function showView(env: TestEnv): Promise<void> {
-  await vscode.commands.executeCommand('mistralWorkflows.executions.focus');
-  await eventually(async () => (env.services.treeView.visible ? true : undefined), 'the Executions view to be visible');
-  await roots(env);
 }
 
 const streamRequests = (env: TestEnv, id: string): number => env.sandbox.requests.filter((r) => r.path === `/v1/workflows/executions/${id}/stream`).length;
@@ -59,7 +52,8 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     const before = (await children(env, node)).filter(isEvent).length;
     await eventually(async () => (streamRequests(env, DEMO.running) > 0 ? true : undefined), 'a stream to be opened for the running execution');
     await eventually(async () => (env.services.liveUpdates.following.get(DEMO.running) === 'stream' ? true : undefined), 'the stream to be followed');
-    await new Promise((r) => setTimeout(r, 500)); // the stream is connected (it sends what is appended from then on)
+    // The server is serving it (a stream sends what is appended from then on).
+    await eventually(async () => (env.sandbox.openStreams() > 0 ? true : undefined), 'the sandbox to serve the stream');
 
     await client.signal(DEMO.running, 'approve');
     await eventually(async () => {
@@ -85,9 +79,11 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     assert.equal(note.level, 'info');
     assert.deepEqual(note.actions, ['Show']);
     assert.equal(node.execution.status, 'COMPLETED', 'the tree shows it too');
-    await new Promise((r) => setTimeout(r, 3000)); // more refreshes may come: still one notification
-    assert.equal(env.ui.notifications.filter((n) => COMPLETED.test(n.message)).length, 1);
+    // Only a watch notifies, and the watch ends with its one notification: once it and its follower are
+    // gone, no later refresh can notify again.
     assert.equal(env.services.liveUpdates.isWatched(DEMO.failed), false, 'the watch ended');
+    await eventually(async () => (env.services.liveUpdates.following.has(DEMO.failed) ? undefined : true), 'following to stop');
+    assert.equal(env.ui.notifications.filter((n) => COMPLETED.test(n.message)).length, 1);
     assert.doesNotMatch(description(node), /watching/);
   });
 
@@ -98,7 +94,8 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     await vscode.commands.executeCommand('mistralWorkflows.unwatchExecution', node);
     assert.equal(env.services.liveUpdates.isWatched(DEMO.failed), false);
     await eventually(async () => ((await client.getExecution(DEMO.failed)).status === 'COMPLETED' ? true : undefined), 'the run to complete');
-    await new Promise((r) => setTimeout(r, 2000));
+    // A watch that survived would keep its follower until the end was seen, and notify right then.
+    await eventually(async () => (env.services.liveUpdates.following.has(DEMO.failed) ? undefined : true), 'no follower for the execution');
     assert.equal(env.ui.notifications.filter((n) => COMPLETED.test(n.message)).length, 0);
   });
 
@@ -116,14 +113,19 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
   it('with the setting off, opens no stream (a watch still notifies, by polling)', async () => {
     await setLive('enabled', false);
     await showView(env);
-    await new Promise((r) => setTimeout(r, 1000)); // a stream opened before the setting changed is closed by now
+    await eventually(async () => (env.sandbox.openStreams() === 0 ? true : undefined), 'streams opened before the setting changed to close');
     const baseline = env.sandbox.requests.filter((r) => r.path.endsWith('/stream')).length;
     const node = await runningAgain();
     await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);
     assert.equal(env.services.liveUpdates.following.get(DEMO.failed), 'poll');
     await env.ui.waitForNotification(COMPLETED, 30_000);
-    await new Promise((r) => setTimeout(r, 6000)); // a reconcile tick (5 s) with the view visible and DEMO.running listed
-    assert.ok([...env.services.liveUpdates.following.values()].every((how) => how === 'poll'));
+    // Watching reconciles at once, with the view visible and DEMO.running listed: only what is watched is
+    // followed, and by polling.
+    const running = env.services.tree.findExecution(DEMO.running);
+    assert.ok(running, 'DEMO.running is listed');
+    await vscode.commands.executeCommand('mistralWorkflows.watchExecution', running);
+    assert.deepEqual([...env.services.liveUpdates.following], [[DEMO.running, 'poll']]);
+    await vscode.commands.executeCommand('mistralWorkflows.unwatchExecution', running);
     assert.equal(env.sandbox.requests.filter((r) => r.path.endsWith('/stream')).length, baseline, 'no stream requests');
   });
 });

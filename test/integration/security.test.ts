@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { DEMO } from '../../sandbox/seed';
-import { children, description, isEvent, isExecution, label, roots, setUpEnv, tearDownEnv, TestEnv, WORKSPACE } from './helpers/env';
+import { children, description, isEvent, isExecution, label, roots, setUpEnv, showAndSettle, tearDownEnv, TestEnv, WORKSPACE } from './helpers/env';
 
 const HOSTILE_NAME = 'ship\u202Eorder\n[click me](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold**';
 
@@ -67,18 +67,30 @@ describe('Security: hostile data, key routing and origins', function () {
     ], vscode.ConfigurationTarget.Global);
     await env.services.keys.store('other', other.apiKey);
     await env.services.connection.rememberKeyOrigin('other', new URL(other.baseUrl).origin);
-    assert.ok((await roots(env)).some(isExecution));
-    const firstCount = env.sandbox.requests.length;
-    await config.update('activeWorkspace', 'other', vscode.ConfigurationTarget.Global);
-    assert.ok((await roots(env)).some(isExecution));
+    // The tree listed and its running executions streamed from the first server; then the switch.
+    await showAndSettle(env);
+    const first = env.sandbox;
+    let firstCount = -1;
+    const switched = env.services.connection.onDidChange(() => {
+      if (firstCount < 0) firstCount = first.requests.length;
+    });
+    try {
+      await config.update('activeWorkspace', 'other', vscode.ConfigurationTarget.Global);
+      await showAndSettle(env, other);
+    } finally {
+      switched.dispose();
+    }
+    assert.ok(firstCount >= 0, 'the extension saw the switch');
     assert.ok(other.requests.length > 0 && other.requests.every((r) => r.authorized), 'the other workspace’s server got its own key');
-    assert.deepEqual(env.sandbox.requests.slice(firstCount).map((r) => `${r.method} ${r.path}`), [], 'the first server got nothing after the switch');
+    assert.equal(first.openStreams(), 0, 'the streams to the first server were closed');
+    assert.deepEqual(first.requests.slice(firstCount).map((r) => `${r.method} ${r.path}`), [], 'the first server got nothing after the switch');
     await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
   });
 
   it('does not reconnect (nor reload from its server) when another workspace’s key or an unrelated setting changes', async () => {
-    assert.ok((await roots(env)).some(isExecution));
+    await showAndSettle(env);
     const before = env.sandbox.requests.length;
+    const streams = env.sandbox.openStreams();
     // Wait for the very events the extension reacts to, then look at the tree again.
     const secretSeen = new Promise<void>((resolve) => {
       const sub = env.services.context.secrets.onDidChange((e) => {
@@ -100,6 +112,7 @@ describe('Security: hostile data, key routing and origins', function () {
     await settingSeen;
     assert.ok((await roots(env)).some(isExecution));
     assert.deepEqual(env.sandbox.requests.slice(before).map((r) => `${r.method} ${r.path}`), [], 'the tree kept what it had');
+    assert.equal(env.sandbox.openStreams(), streams, 'the streams stayed open');
   });
 
   it('asks before sending a stored key to a base URL on a new origin', async () => {

@@ -4,6 +4,7 @@
  * the key store). Runs the real compiled activate() against the bench's fake `vscode` module.
  */
 import { strict as assert } from 'node:assert';
+import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { createFakeContext, createFakeVscode, installFakeVscode } from '../../bench/fakeVscode';
 
@@ -13,7 +14,7 @@ function activateIn(mode: 1 | 2 | 3): unknown {
   const uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
   const context = createFakeContext(mode);
   try {
-    const mod = require(EXTENSION) as { activate(context: unknown): unknown };
+    const mod = createRequire(__filename)(EXTENSION) as { activate(context: unknown): unknown };
     return mod.activate(context);
   } finally {
     for (const d of context.subscriptions) d.dispose();

@@ -7,6 +7,8 @@ import type { ExecutionNode } from '../../../src/tree/executionNode';
 import type { LoadMoreNode, TreeNode } from '../../../src/tree/node';
 import type { EarlierRunsNode, RunNode } from '../../../src/tree/runNodes';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server';
+import { MAX_TREE_STREAMS } from '../../../src/live/liveUpdates';
+import { isOpen } from '../../../src/live/status';
 import { ScriptedUi } from './scriptedUi';
 
 export const EXTENSION_ID = 'mistral-workflows-vscode.mistral-workflows';
@@ -60,6 +62,29 @@ export async function tearDownEnv(env: TestEnv | undefined): Promise<void> {
   if (!env) return;
   await env.services.keys.clear(WORKSPACE);
   await env.sandbox.close();
+}
+
+/** Shows the Executions view (only a visible view follows what it shows) and lists the executions. */
+export async function showView(env: TestEnv): Promise<void> {
+  await vscode.commands.executeCommand('mistralWorkflows.executions.focus');
+  await eventually(async () => (env.services.treeView.visible ? true : undefined), 'the Executions view to be visible');
+  await roots(env);
+}
+
+/**
+ * Shows the view and waits until the extension is quiet: no editor asking CodeLens counts, the first
+ * page listed, and each running execution it shows followed by a stream that `sandbox` is serving.
+ * Tests that count requests start from here, so that they count only what they cause.
+ */
+export async function showAndSettle(env: TestEnv, sandbox: Sandbox = env.sandbox): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await showView(env);
+  const expected = Math.min(MAX_TREE_STREAMS, env.services.tree.executions.filter((n) => isOpen(n.execution.status)).length);
+  await eventually(async () => {
+    const following = [...env.services.liveUpdates.following.values()];
+    const settled = following.length === expected && following.every((how) => how === 'stream') && sandbox.openStreams() === expected;
+    return settled ? true : undefined;
+  }, `${expected} running executions to be followed by streams`);
 }
 
 export async function roots(env: TestEnv): Promise<TreeNode[]> {
