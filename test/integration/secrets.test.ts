@@ -39,8 +39,13 @@ describe('Secrets', function () {
     const echo = JSON.stringify({ detail: `invalid token Bearer ${TEST_API_KEY}`, code: 'WF_1200' });
     env.sandbox.faults.add({ method: 'GET', pathIncludes: '/history', status: 500, body: echo, contentType: 'application/json' });
     const node = await env.services.tree.openExecution(DEMO.failed);
-    const rows = await children(env, node);
-    assert.match(JSON.stringify(rows.map((r) => r.getTreeItem().label)), /Could not load the history/);
+    const labels = JSON.stringify((await children(env, node)).map((r) => r.getTreeItem().label));
+    assert.match(labels, /Could not load the history/);
+    assert.ok(!labels.includes(TEST_API_KEY), `the error row does not show the key: ${labels}`);
+    // A command that fails on such an answer: logged in full by the command wrapper, and shown.
+    env.sandbox.faults.add({ method: 'GET', pathIncludes: '/executions/no-such-execution', status: 500, body: echo, contentType: 'application/json' });
+    await vscode.commands.executeCommand('mistralWorkflows.openExecution', 'no-such-execution');
+    await env.ui.waitForNotification(/invalid token/);
     env.sandbox.faults.clear();
     // A reset (its notifications), then Copy Reset as curl (the clipboard).
     env.services.tree.refreshAll();
