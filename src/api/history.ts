@@ -51,7 +51,8 @@ function cached(cache: Map<string, string>, key: string, compute: (k: string) =>
  * Accepts `{ events: [...] }`, a bare array, or `{ history: { events } }`. An object without events is
  * an empty history; a body that is not an object or array at all throws HistoryFormatError (the
  * client reports it as a 'parse' error). Inside the list, nulls and non-objects are skipped; an event
- * without a type gets type 'UNKNOWN'. Order is kept as sent.
+ * without a type gets type 'UNKNOWN'. The result is in event order: a history sent newest first
+ * (Temporal's history-reverse) is turned round; any other order is kept as sent.
  */
 export function normalizeHistory(body: unknown): WorkflowEvent[] {
   const list = eventList(body);
@@ -60,7 +61,23 @@ export function normalizeHistory(body: unknown): WorkflowEvent[] {
     const e = normalizeEvent(list[i]);
     if (e !== undefined) out.push(e);
   }
-  return out;
+  return newestFirst(out) ? out.reverse() : out;
+}
+
+/**
+ * Whether the list runs from the newest event to the oldest: its first integer id is greater than its
+ * last one. Looks only at the two ends (events without an integer id, e.g. trace progress, are passed
+ * over), so a 51,200-event history costs two reads, and a reversal when it is newest first.
+ */
+function newestFirst(events: readonly WorkflowEvent[]): boolean {
+  let first: number | undefined;
+  let i = 0;
+  for (; i < events.length && first === undefined; i++) first = events[i].eventId;
+  for (let j = events.length - 1; j >= i; j--) {
+    const last = events[j].eventId;
+    if (last !== undefined) return first !== undefined && first > last;
+  }
+  return false;
 }
 
 function eventList(body: unknown): unknown[] {

@@ -12,7 +12,8 @@
  * - The API key never appears in an error's message, properties or stack.
  * - `normalizeHistory` skips null/non-object events, types a type-less event 'UNKNOWN', treats an object
  *   without events as an empty history, and throws `HistoryFormatError` for a body that is not an object
- *   or array (the client reports that as kind 'parse').
+ *   or array (the client reports that as kind 'parse'). Its events are in event order: a history sent
+ *   newest first (first id greater than the last) is reversed.
  * - `streamExecution` follows an execution's events (SSE) and reconnects with Last-Event-ID after a drop
  *   or a 5xx/429, a bounded number of times in a row; other HTTP errors throw at once; abort ends it quietly.
  */

@@ -77,14 +77,38 @@ describe('api/history normalizeHistory', () => {
     assert.equal(events[9].idText, '');
   });
 
-  it('keeps unknown types and fields, and the order as sent', () => {
+  it('keeps unknown types and fields, and an order that is not newest first as sent', () => {
     const raw = { event_id: 3, event_type: 'SOMETHING_NEW', extra: { a: 1 }, attributes: { weird: true } };
-    const events = normalizeHistory([{ event_id: 9, event_type: 'TIMER_FIRED' }, raw, { event_id: 1, event_type: 'TIMER_STARTED' }]);
-    assert.deepEqual(events.map((e) => e.eventId), [9, 3, 1]);
+    const events = normalizeHistory([{ event_id: 1, event_type: 'TIMER_STARTED' }, raw, { event_id: 9, event_type: 'TIMER_FIRED' }]);
+    assert.deepEqual(events.map((e) => e.eventId), [1, 3, 9]);
     assert.equal(events[1].type, 'SOMETHING_NEW');
     assert.deepEqual(events[1].attributes, { weird: true });
     assert.equal(events[1].raw, raw);
     assert.deepEqual(describeEvent(events[1]), { kind: 'other' });
+  });
+
+  it('puts a history sent newest first (history-reverse) into event order, in every wrapper', () => {
+    const newestFirst = [
+      { eventId: '4', eventType: 'ActivityTaskStarted', activityTaskStartedEventAttributes: { scheduledEventId: '3' } },
+      { eventId: '3', eventType: 'ActivityTaskScheduled', activityTaskScheduledEventAttributes: { activityType: { name: 'charge' } } },
+      { eventId: '2', eventType: 'WorkflowTaskCompleted' },
+      { eventId: '1', eventType: 'WorkflowExecutionStarted' },
+    ];
+    for (const body of [newestFirst, { events: newestFirst }, { history: { events: newestFirst }, nextPageToken: null }]) {
+      const events = normalizeHistory(body);
+      assert.deepEqual(events.map((e) => e.eventId), [1, 2, 3, 4]);
+      assert.equal(events[0].raw, newestFirst[3]);
+      assert.deepEqual(describeEvents(events).map((d) => d.detail), [undefined, undefined, 'charge', 'charge']);
+    }
+  });
+
+  it('decides the order from the first and last integer ids, passing over events without one', () => {
+    const ids = (list: unknown[]): unknown[] => normalizeHistory(list).map((e) => e.idText);
+    assert.deepEqual(ids([{ id: 'ct-1a', name: 'X' }, { id: '9', name: 'X' }, { id: '2', name: 'X' }, { id: 'ct-1b', name: 'X' }]), ['ct-1b', '2', '9', 'ct-1a']);
+    assert.deepEqual(ids([{ id: 'ct-1a', name: 'X' }, { id: '2', name: 'X' }, { id: '9', name: 'X' }]), ['ct-1a', '2', '9']);
+    assert.deepEqual(ids([{ id: '5', name: 'X' }, { id: 'ct', name: 'X' }, { id: '5', name: 'X' }]), ['5', 'ct', '5']);
+    assert.deepEqual(ids([{ id: '7', name: 'X' }, { id: 'ct', name: 'X' }]), ['7', 'ct']);
+    assert.deepEqual(ids([{ id: 'b', name: 'X' }, { id: 'a', name: 'X' }]), ['b', 'a']);
   });
 
   it('skips junk events and types a type-less event UNKNOWN', () => {
