@@ -5,6 +5,7 @@
  * event itself holds.
  */
 import { attrText } from './attributes';
+import { enumNamer } from './enums';
 import { WorkflowEvent } from './types';
 
 export type EventKind =
@@ -17,6 +18,7 @@ export interface EventDescription {
 
 const MAX_DETAIL = 120;
 const kindCache = new Map<string, EventKind>();
+const workflowTaskFailedCause = enumNamer('WORKFLOW_TASK_FAILED_CAUSE_');
 
 export function eventKind(type: string): EventKind {
   let k = kindCache.get(type);
@@ -56,14 +58,18 @@ interface NameIndex {
   children: Map<string, string>;
 }
 
+/** A WORKFLOW_TASK_FAILED event's cause without its prefix (`RESET_WORKFLOW`), however it was spelt. */
+function failedTaskCause(event: WorkflowEvent): string | undefined {
+  const cause = attrText(event, 'cause');
+  return cause === undefined ? undefined : workflowTaskFailedCause(cause);
+}
+
 /**
- * The WORKFLOW_TASK_FAILED event a reset writes into the new run (cause RESET_WORKFLOW, or Temporal's
- * WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW); its `failure.message` is the reset reason.
+ * The WORKFLOW_TASK_FAILED event a reset writes into the new run (cause RESET_WORKFLOW in any spelling:
+ * `WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW`, `ResetWorkflow`...); its `failure.message` is the reset reason.
  */
 export function isResetMarker(event: WorkflowEvent): boolean {
-  if (event.type !== 'WORKFLOW_TASK_FAILED') return false;
-  const cause = attrText(event, 'cause');
-  return cause !== undefined && cause.endsWith('RESET_WORKFLOW');
+  return event.type === 'WORKFLOW_TASK_FAILED' && failedTaskCause(event) === 'RESET_WORKFLOW';
 }
 
 export function describeEvent(event: WorkflowEvent): EventDescription {
@@ -116,7 +122,7 @@ function describeWith(event: WorkflowEvent, index: NameIndex | undefined): Event
       if (isResetMarker(event)) {
         detail = `Reset: ${failureOf() ?? shortText(attrText(event, 'reason')) ?? 'no reason given'}`;
       } else {
-        detail = failureOf() ?? (t === 'WORKFLOW_TASK_FAILED' ? attrText(event, 'cause') : undefined);
+        detail = failureOf() ?? (t === 'WORKFLOW_TASK_FAILED' ? failedTaskCause(event) : undefined);
       }
       break;
     }

@@ -24,6 +24,7 @@ export type { WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } fr
 export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';
 export { normalizeHistory, normalizeEvent, HistoryFormatError } from './history';
 export { attr, attrText, readPath } from './attributes';
+export { enumNamer, upperSnake } from './enums';
 export { describeEvent, describeEvents, eventKind, isResetMarker, shortText } from './describe';
 export type { EventDescription, EventKind } from './describe';
 export { isResetPoint, resetPoints, firstResetPoint, lastResetPoint, analyzeReset, nextStepAfter } from './resetPoints';

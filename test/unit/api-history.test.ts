@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  attr, describeEvent, describeEvents, HistoryFormatError, isResetMarker, normalizeHistory, WorkflowEvent,
+  attr, describeEvent, describeEvents, enumNamer, HistoryFormatError, isResetMarker, normalizeHistory, WorkflowEvent,
 } from '../../src/api';
 
 const ISO = '2026-03-01T10:00:00.000Z';
@@ -150,6 +150,28 @@ function ev(eventId: number, type: string, attributes: Record<string, unknown>):
   return { eventId, idText: String(eventId), type, attributes, raw: null };
 }
 
+describe('api/enums enumNamer', () => {
+  it('gives one name for the full, short, Pascal-with-prefix and bare spellings of a value', () => {
+    const cases: [string, string, string[]][] = [
+      ['WORKFLOW_TASK_FAILED_CAUSE_', 'RESET_WORKFLOW', ['WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW', 'ResetWorkflow', 'WorkflowTaskFailedCauseResetWorkflow', 'RESET_WORKFLOW']],
+      ['EVENT_TYPE_', 'WORKFLOW_TASK_COMPLETED', ['EVENT_TYPE_WORKFLOW_TASK_COMPLETED', 'WorkflowTaskCompleted', 'EventTypeWorkflowTaskCompleted', 'WORKFLOW_TASK_COMPLETED']],
+      ['TASK_QUEUE_KIND_', 'NORMAL', ['TASK_QUEUE_KIND_NORMAL', 'Normal', 'TaskQueueKindNormal', 'NORMAL']],
+      ['RETRY_STATE_', 'MAXIMUM_ATTEMPTS_REACHED', ['RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED', 'MaximumAttemptsReached', 'RetryStateMaximumAttemptsReached']],
+      ['TIMEOUT_TYPE_', 'START_TO_CLOSE', ['TIMEOUT_TYPE_START_TO_CLOSE', 'StartToClose', 'TimeoutTypeStartToClose', 'START_TO_CLOSE']],
+    ];
+    for (const [prefix, name, spellings] of cases) {
+      const namer = enumNamer(prefix);
+      for (const value of spellings) assert.equal(namer(value), name, `${prefix} ${value}`);
+    }
+  });
+
+  it('keeps a value that is only the prefix, and a value of another enum, whole', () => {
+    const namer = enumNamer('TIMEOUT_TYPE_');
+    assert.equal(namer('TIMEOUT_TYPE_'), 'TIMEOUT_TYPE_');
+    assert.equal(namer('RETRY_STATE_TIMEOUT'), 'RETRY_STATE_TIMEOUT');
+  });
+});
+
 describe('api/history attr', () => {
   const layouts: Record<string, unknown>[] = [
     { activity_type: { name: 'charge' }, failure: { application_failure_info: { type: 'E' } } },
@@ -215,5 +237,19 @@ describe('api/history describeEvent(s)', () => {
       workflowTaskFailedEventAttributes: { cause: 'WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW', failure: { message: 'why' } },
     }] });
     assert.deepEqual(describeEvent(e), { kind: 'workflowTask', detail: 'Reset: why' });
+  });
+
+  it('recognises the reset cause and shows other causes the same in every enum spelling', () => {
+    const failed = (cause: string, failure?: { message: string }): WorkflowEvent =>
+      normalizeHistory([{ eventId: '4', eventType: 'WorkflowTaskFailed', workflowTaskFailedEventAttributes: { cause, failure } }])[0];
+    for (const cause of ['WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW', 'ResetWorkflow', 'WorkflowTaskFailedCauseResetWorkflow', 'RESET_WORKFLOW']) {
+      assert.equal(isResetMarker(failed(cause, { message: 'why' })), true, cause);
+      assert.deepEqual(describeEvent(failed(cause, { message: 'why' })), { kind: 'workflowTask', detail: 'Reset: why' }, cause);
+    }
+    for (const cause of ['WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND', 'UnhandledCommand', 'UNHANDLED_COMMAND']) {
+      assert.equal(isResetMarker(failed(cause)), false, cause);
+      assert.deepEqual(describeEvent(failed(cause)), { kind: 'workflowTask', detail: 'UNHANDLED_COMMAND' }, cause);
+    }
+    assert.equal(isResetMarker(failed('WorkflowWorkerUnhandledFailure', { message: 'boom' })), false);
   });
 });
