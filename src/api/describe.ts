@@ -51,11 +51,38 @@ export function shortText(text: string | undefined): string | undefined {
   return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line;
 }
 
-/** Names learnt from earlier events, keyed by the id text of the event that introduced them. */
+/**
+ * Names learnt from earlier events, keyed by the id text of the event that introduced them; update
+ * names also by update id, since an update's events may point at each other only through it.
+ */
 interface NameIndex {
   activities: Map<string, string>;
+  signals: Map<string, string>;
   updates: Map<string, string>;
+  updatesById: Map<string, string>;
   children: Map<string, string>;
+}
+
+/** Where an update's events name it: ADMITTED, ACCEPTED, REJECTED (COMPLETED carries no name). */
+export const UPDATE_NAME_PATHS = ['accepted_request.input.name', 'request.input.name', 'rejected_request.input.name'] as const;
+
+/**
+ * The update id an update event carries: the protocol instance id on ACCEPTED/REJECTED, the request's
+ * `meta.update_id` on ADMITTED/ACCEPTED, `meta.update_id` on COMPLETED. A reapplied update's ACCEPTED
+ * event (after a reset) has no request, only this id, tying it to the ADMITTED event that names it.
+ */
+export function updateIdOf(event: WorkflowEvent): string | undefined {
+  return attrText(event, 'protocol_instance_id') ?? attrText(event, 'meta.update_id') ?? attrText(event, 'request.meta.update_id')
+    ?? attrText(event, 'accepted_request.meta.update_id') ?? attrText(event, 'rejected_request.meta.update_id');
+}
+
+/** The update's name, when this event carries it. */
+export function updateName(event: WorkflowEvent): string | undefined {
+  for (const path of UPDATE_NAME_PATHS) {
+    const name = attrText(event, path);
+    if (name !== undefined) return name;
+  }
+  return undefined;
 }
 
 /** A WORKFLOW_TASK_FAILED event's cause without its prefix (`RESET_WORKFLOW`), however it was spelt. */
@@ -78,7 +105,7 @@ export function describeEvent(event: WorkflowEvent): EventDescription {
 
 /** Descriptions for a whole history in one O(n) pass, resolving names through back-references. */
 export function describeEvents(events: readonly WorkflowEvent[]): EventDescription[] {
-  const index: NameIndex = { activities: new Map(), updates: new Map(), children: new Map() };
+  const index: NameIndex = { activities: new Map(), signals: new Map(), updates: new Map(), updatesById: new Map(), children: new Map() };
   const out: EventDescription[] = new Array<EventDescription>(events.length);
   for (let i = 0; i < events.length; i++) out[i] = describeWith(events[i], index);
   return out;
@@ -129,13 +156,26 @@ function describeWith(event: WorkflowEvent, index: NameIndex | undefined): Event
     case 'timer':
       detail = attrText(event, 'timer_id');
       break;
-    case 'signal':
-      detail = attrText(event, 'signal_name');
+    case 'signal': {
+      // A signal sent to another workflow: INITIATED names it, EXTERNAL_..._SIGNALED and _FAILED point back.
+      const name = attrText(event, 'signal_name');
+      if (name !== undefined && t === 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED') index?.signals.set(event.idText, name);
+      detail = name ?? refName(event, 'initiated_event_id', index?.signals);
       break;
+    }
     case 'update': {
-      const name = attrText(event, 'accepted_request.input.name') ?? attrText(event, 'request.input.name');
-      if (name !== undefined && t === 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED') index?.updates.set(event.idText, name);
-      detail = name ?? refName(event, 'accepted_event_id', index?.updates) ?? failureOf();
+      const own = updateName(event);
+      let name = own ?? refName(event, 'accepted_event_id', index?.updates);
+      if (index !== undefined) {
+        // The update id is read only where it helps: to remember a name, or to find one nothing else gave.
+        if (own !== undefined || name === undefined) {
+          const updateId = updateIdOf(event);
+          if (updateId !== undefined && own !== undefined) index.updatesById.set(updateId, own);
+          else if (updateId !== undefined) name = index.updatesById.get(updateId);
+        }
+        if (name !== undefined && t === 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED') index.updates.set(event.idText, name);
+      }
+      detail = name ?? failureOf();
       break;
     }
     case 'child': {

@@ -23,6 +23,8 @@ const BACK_REFERENCES: Record<string, string> = {
   timer: 'started_event_id',
   child: 'initiated_event_id',
   update: 'accepted_event_id',
+  // EXTERNAL_WORKFLOW_EXECUTION_SIGNALED / SIGNAL_EXTERNAL_..._FAILED → SIGNAL_EXTERNAL_..._INITIATED
+  signal: 'initiated_event_id',
 };
 
 /** The reset point before the step that `events[index]` belongs to; undefined when there is none. */

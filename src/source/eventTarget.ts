@@ -2,11 +2,14 @@
  * Which Python definition an event of the history points at. Pure (no `vscode` import).
  *
  * Only some events carry the name: ACTIVITY_TASK_SCHEDULED has `activity_type.name`, the later
- * activity events only `scheduled_event_id`; UPDATE_COMPLETED only `accepted_event_id`; child
- * workflow events after the first only `initiated_event_id`. Those are followed back in the history.
+ * activity events only `scheduled_event_id`; UPDATE_COMPLETED only `accepted_event_id` and the update
+ * id (a reapplied update's ACCEPTED only the update id: its name is on UPDATE_ADMITTED); child
+ * workflow events after the first, and a signal sent to another workflow after its INITIATED event,
+ * only `initiated_event_id`. Those are followed back in the history.
  * Workflow events other than STARTED name nothing: the execution's workflow is the answer.
  */
 import { attrText } from '../api/attributes';
+import { eventKind, UPDATE_NAME_PATHS, updateIdOf, updateName } from '../api/describe';
 import type { EventKind } from '../api/describe';
 import type { WorkflowEvent } from '../api/types';
 import type { DefinitionKind } from './pythonDefinitions';
@@ -39,9 +42,9 @@ export function eventTarget(
     case 'activity':
       return withName('activity', named(['activity_type.name'], 'scheduled_event_id'));
     case 'signal':
-      return withName('signal', attrText(event, 'signal_name'));
+      return withName('signal', named(['signal_name'], 'initiated_event_id'));
     case 'update':
-      return withName('update', named(['accepted_request.input.name', 'request.input.name'], 'accepted_event_id'));
+      return withName('update', named(UPDATE_NAME_PATHS, 'accepted_event_id') ?? byUpdateId(event, history));
     case 'child':
       return withName('workflow', named(['workflow_type.name'], 'initiated_event_id'));
     case 'workflow':
@@ -49,6 +52,18 @@ export function eventTarget(
     default:
       return undefined;
   }
+}
+
+/** The name an event of the same update (same update id) carries. */
+function byUpdateId(event: WorkflowEvent, history: readonly WorkflowEvent[]): string | undefined {
+  const id = updateIdOf(event);
+  if (id === undefined) return undefined;
+  for (const other of history) {
+    if (other === event || eventKind(other.type) !== 'update' || updateIdOf(other) !== id) continue;
+    const name = updateName(other);
+    if (name !== undefined) return name;
+  }
+  return undefined;
 }
 
 function withName(kind: DefinitionKind, name: string | undefined): SourceTarget | undefined {

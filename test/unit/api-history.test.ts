@@ -221,6 +221,25 @@ describe('api/history describeEvent(s)', () => {
     assert.ok(!isResetMarker(events[1]));
   });
 
+  it('names a reapplied update through its update id, and a signal sent elsewhere through its initiated event', () => {
+    // As Temporal writes them: after a reset the ACCEPTED event has only the protocol instance id.
+    const events = normalizeHistory({ events: [
+      { eventId: '5', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ADMITTED', workflowExecutionUpdateAdmittedEventAttributes: { request: { meta: { updateId: 'u1' }, input: { name: 'fetch_and_add' } } } },
+      { eventId: '9', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED', workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: 'u1', acceptedRequestSequencingEventId: '5' } },
+      { eventId: '10', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED', workflowExecutionUpdateAcceptedEventAttributes: { protocolInstanceId: 'u2', acceptedRequest: { meta: { updateId: 'u2' }, input: { name: 'echo' } } } },
+      { eventId: '15', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED', workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'u1' }, acceptedEventId: '9' } },
+      { eventId: '16', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED', workflowExecutionUpdateCompletedEventAttributes: { acceptedEventId: '9' } },
+      { eventId: '17', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED', workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'u2' } } },
+      { eventId: '25', eventType: 'SignalExternalWorkflowExecutionInitiated', signalExternalWorkflowExecutionInitiatedEventAttributes: { signalName: 'go' } },
+      { eventId: '26', eventType: 'ExternalWorkflowExecutionSignaled', externalWorkflowExecutionSignaledEventAttributes: { initiatedEventId: '25' } },
+      { eventId: '27', eventType: 'SignalExternalWorkflowExecutionFailed', signalExternalWorkflowExecutionFailedEventAttributes: { initiatedEventId: '25' } },
+    ] });
+    assert.deepEqual(describeEvents(events).map((d) => `${d.kind} ${d.detail}`), [
+      'update fetch_and_add', 'update fetch_and_add', 'update echo', 'update fetch_and_add', 'update fetch_and_add', 'update echo',
+      'signal go', 'signal go', 'signal go',
+    ]);
+  });
+
   it('puts a Python exception type before its message, once', () => {
     const typed = (message: string) =>
       describeEvent(ev(7, 'ACTIVITY_TASK_FAILED', {

@@ -37,6 +37,18 @@ describe('Reset to before this step (pure)', () => {
     assert.match(failed?.why ?? '', /last completed workflow task before this step \(event 12\)/);
   });
 
+  it('follows a signal sent to another workflow back to its INITIATED event', () => {
+    const sent = normalizeHistory([
+      { event_id: 4, event_type: 'WORKFLOW_TASK_COMPLETED', attributes: {} },
+      { event_id: 5, event_type: 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED', attributes: { signal_name: 'go', workflow_task_completed_event_id: 4 } },
+      { event_id: 6, event_type: 'WORKFLOW_TASK_COMPLETED', attributes: {} },
+      { event_id: 7, event_type: 'EXTERNAL_WORKFLOW_EXECUTION_SIGNALED', attributes: { initiated_event_id: 5 } },
+    ]);
+    const found = resetPointBefore(sent, 3);
+    assert.equal(found?.stepStart.eventId, 5);
+    assert.equal(found?.point.eventId, 4);
+  });
+
   it('offers nothing for events that are not steps, or steps before any workflow task', () => {
     assert.equal(resetPointBefore(history, at(4)), undefined);
     const early = normalizeHistory([{ event_id: 1, event_type: 'WORKFLOW_EXECUTION_SIGNALED', attributes: {} }]);

@@ -18,6 +18,12 @@ describe('Go to source: event targets and execution counts (pure)', () => {
       { event_id: 12, event_type: 'CHILD_WORKFLOW_EXECUTION_COMPLETED', attributes: { initiated_event_id: 11 } },
       { event_id: 13, event_type: 'TIMER_STARTED', attributes: { timer_id: 't' } },
       { event_id: 14, event_type: 'WORKFLOW_EXECUTION_FAILED', attributes: { failure: { message: 'boom' } } },
+      // A reapplied update (after a reset): only ADMITTED names it; ACCEPTED and COMPLETED carry its id.
+      { event_id: 15, event_type: 'WORKFLOW_EXECUTION_UPDATE_ADMITTED', attributes: { request: { meta: { update_id: 'u1' }, input: { name: 'fetch_and_add' } } } },
+      { event_id: 16, event_type: 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED', attributes: { protocol_instance_id: 'u1' } },
+      { event_id: 17, event_type: 'WORKFLOW_EXECUTION_UPDATE_COMPLETED', attributes: { meta: { update_id: 'u1' }, accepted_event_id: 16 } },
+      { event_id: 18, event_type: 'SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED', attributes: { signal_name: 'go' } },
+      { event_id: 19, event_type: 'EXTERNAL_WORKFLOW_EXECUTION_SIGNALED', attributes: { initiated_event_id: 18 } },
     ],
   });
   const target = (id: number, workflow?: string): string => {
@@ -40,6 +46,11 @@ describe('Go to source: event targets and execution counts (pure)', () => {
     assert.equal(target(13), 'none');
     assert.equal(target(14, 'order-fulfillment'), 'workflow order-fulfillment', 'the execution’s workflow');
     assert.equal(target(14), 'none');
+    assert.equal(target(15), 'update fetch_and_add');
+    assert.equal(target(16), 'update fetch_and_add', 'through the update id');
+    assert.equal(target(17), 'update fetch_and_add', 'through the accepted event, then the update id');
+    assert.equal(target(18), 'signal go');
+    assert.equal(target(19), 'signal go', 'through initiated_event_id');
   });
 
   it('counts running and failed executions by their newest run, across pages', async () => {
