@@ -3,6 +3,7 @@ import { getEventListeners } from 'node:events';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { WorkflowsApiError } from '../../src/api';
 import { clientFor, closedPort, json, rejection, withServer } from './api-testServer';
+import { until } from './helpers/wait';
 
 const row = (id: string, start: string): Record<string, unknown> => ({ workflow_name: 'order', execution_id: id, status: 'RUNNING', start_time: start });
 const RESET = { executionId: 'e1', eventId: 4, reason: 'fix deployed', excludeSignals: false, excludeUpdates: false };
@@ -97,8 +98,9 @@ describe('api/client: timeouts and aborts', () => {
       const read = await rejection(c.getExecution('e1'));
       assert.ok(read instanceof WorkflowsApiError);
       assert.equal(read.kind, 'timeout');
-      await new Promise((r) => setTimeout(r, 100)); // let a (wrong) retry arrive if there were one
-      assert.ok(s.requests.length <= 1, `read sent ${s.requests.length} times`);
+      // The call gives up only after its last attempt, and each attempt here ends in its own timeout:
+      // a retry would have arrived before this rejection.
+      assert.equal(s.requests.length, 1, `read sent ${s.requests.length} times`);
       const write = await rejection(c.reset(RESET));
       assert.ok(write instanceof WorkflowsApiError);
       assert.equal(write.kind, 'timeout');
@@ -132,7 +134,7 @@ describe('api/client: timeouts and aborts', () => {
       const backoff = new AbortController();
       const p = c.getExecution('busy', backoff.signal);
       const busyCount = (): number => s.requests.filter((r) => r.url.includes('busy')).length;
-      while (busyCount() < 1) await new Promise((r) => setTimeout(r, 5));
+      await until(() => busyCount() >= 1, 'the first attempt');
       backoff.abort(); // the client now waits out a Retry-After of an hour (capped at 60 s)
       const e2 = await rejection(p);
       assert.ok(e2 instanceof WorkflowsApiError);

@@ -7,6 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { isTerminalMessage, isWorkflowsApiError, type StreamExecutionOptions, type StreamMessage, type WorkflowsClient } from '../../src/api';
 import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
 import { clientFor, startServer, TEST_KEY, withServer } from './api-testServer';
+import { until } from './helpers/wait';
 
 const FAST: StreamExecutionOptions = { reconnectBaseDelayMs: 5, maxReconnectDelayMs: 20 };
 
@@ -14,12 +15,12 @@ function sse(res: ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
 }
 
-/** Collects messages until `until` says stop (then ends the iteration) or the stream ends. */
-async function collect(iterable: AsyncIterable<StreamMessage>, until: (all: StreamMessage[]) => boolean = () => false): Promise<StreamMessage[]> {
+/** Collects messages until `stop` says so (then ends the iteration) or the stream ends. */
+async function collect(iterable: AsyncIterable<StreamMessage>, stop: (all: StreamMessage[]) => boolean = () => false): Promise<StreamMessage[]> {
   const all: StreamMessage[] = [];
   for await (const m of iterable) {
     all.push(m);
-    if (until(all)) break;
+    if (stop(all)) break;
   }
   return all;
 }
@@ -173,9 +174,10 @@ describe('api: streamExecution (sandbox)', () => {
     sb.faults.add({ pathIncludes: '/stream', drop: 'after', dropAfterMs: 150, times: 1 });
     sb.faults.add({ pathIncludes: '/stream', latencyMs: 500, times: 1 }); // the reconnect is slow...
     const done = collect(client.streamExecution(DEMO.running, { ...FAST, lastEventId: '19' }), (all) => all.some(isTerminalMessage));
-    await new Promise((r) => setTimeout(r, 350));
+    const streamRequests = (): number => sb.requests.filter((r) => r.path.endsWith('/stream')).length;
+    await until(() => streamRequests() === 2 && sb.openStreams() === 0, 'the reconnect to be waiting on its latency');
     await client.signal(DEMO.running, 'approve'); // ...so these events happen while disconnected
-    await new Promise((r) => setTimeout(r, 500));
+    await until(() => sb.openStreams() === 1, 'the reconnected stream to be served');
     await client.terminate(DEMO.running);
     const ids = (await done).map((m) => Number(m.id));
     assert.equal(sb.requests.filter((r) => r.path.endsWith('/stream')).length, 2, 'reconnected once');

@@ -4,14 +4,7 @@ import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
 import type { WorkflowsClient } from '../../src/api';
 import { Follower, type FollowerDeps } from '../../src/live/follower';
 import { clientFor } from './api-testServer';
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { until } from './helpers/wait';
 
 describe('live: Follower', () => {
   let sb: Sandbox;
