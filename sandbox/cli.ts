@@ -3,7 +3,7 @@
  * Starts the sandbox in the foreground; Ctrl+C (SIGINT) or SIGTERM stops it cleanly.
  */
 import { parseArgs } from 'node:util';
-import { HISTORY_SHAPES, type HistoryShape } from './shapes';
+import { HISTORY_SHAPES, type HistoryShape } from './backend';
 import { DEMO, startSandbox, type SandboxOptions } from './server';
 
 const USAGE = `Usage: node out/sandbox/cli.js [--port N] [--api-key K] [--seed N]

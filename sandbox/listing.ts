@@ -1,13 +1,14 @@
 /**
- * GET /v1/workflows/runs: filters, ordering and keyset paging. One row per run, like the platform
- * may answer, so an execution reset twice shows three rows sharing its execution_id.
+ * GET /v1/workflows/runs, the API's part: query validation, the order and keyset paging every backend
+ * follows, and the page token. One row per run, like the platform may answer, so an execution reset
+ * twice shows three rows sharing its execution_id. Which runs match is each backend's own business.
  */
+import type { RunKey, RunRow, RunsPage, RunsQuery } from './backend';
 import { issue, laxInt, type ValidationIssue } from './errors';
-import { STATUSES, type Execution, type Run } from './model';
-import { runRow } from './shapes';
+import { STATUSES, type RunStatus } from './model';
 
-type SortBy = 'start_time' | 'end_time';
-type Order = 'asc' | 'desc';
+type SortBy = RunsQuery['sortBy'];
+type Order = RunsQuery['order'];
 
 /** Where the previous page ended: the last row's sort value and ids (null sort value = still open). */
 interface Cursor {
@@ -19,23 +20,9 @@ interface Cursor {
   r: string;
 }
 
-export interface ListQuery {
-  workflow?: string;
-  search?: string;
-  statuses: string[];
-  deployment?: string;
-  rootExecutionId?: string;
-  startAfter?: number;
-  startBefore?: number;
-  sortBy: SortBy;
-  order: Order;
-  pageSize: number;
-  cursor?: Cursor;
-}
-
 const q = (name: string): string[] => ['query', name];
 
-export function parseListQuery(params: URLSearchParams): ListQuery | ValidationIssue[] {
+export function parseListQuery(params: URLSearchParams): RunsQuery | ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const one = (name: string): string | undefined => params.getAll(name).at(-1);
 
@@ -80,69 +67,49 @@ export function parseListQuery(params: URLSearchParams): ListQuery | ValidationI
 
   if (issues.length > 0) return issues;
   return {
-    workflow: one('workflow_identifier'),
+    workflowIdentifier: one('workflow_identifier'),
     search: one('search'),
-    statuses,
-    deployment: one('deployment_name'),
+    statuses: statuses as RunStatus[],
+    deploymentName: one('deployment_name'),
     rootExecutionId: one('root_execution_id'),
-    startAfter,
-    startBefore,
+    startTimeAfterMs: startAfter,
+    startTimeBeforeMs: startBefore,
     sortBy: sortBy as SortBy,
     order: order as Order,
     pageSize,
-    cursor,
+    after: cursor && { sortValueMs: cursor.k, executionId: cursor.e, runId: cursor.r },
   };
 }
 
-interface Row {
-  execution: Execution;
-  run: Run;
-  key: number | null;
-}
-
-export function listPage(all: Execution[], query: ListQuery): { executions: Record<string, unknown>[]; next_page_token: string | null } {
-  const rows: Row[] = [];
-  for (const execution of all) {
-    for (const run of execution.runs) {
-      if (!matches(execution, run, query)) continue;
-      rows.push({ execution, run, key: query.sortBy === 'start_time' ? run.startMs : run.endMs });
-    }
-  }
-  const cmp = (a: Pick<Row, 'key'> & { e: string; r: string }, b: Pick<Row, 'key'> & { e: string; r: string }): number => {
-    // Open runs have no end time: they sort as the newest.
-    const ka = a.key ?? Number.POSITIVE_INFINITY;
-    const kb = b.key ?? Number.POSITIVE_INFINITY;
+/**
+ * The API's order and keyset paging over any backend's runs: sorted by the query's sort value (open
+ * runs have no end time and count as the newest), ties broken by execution id then run id; the page
+ * starts strictly after `query.after`. Sort values are the rows' times in whole milliseconds, as the
+ * wire rows write them (the routes rebuild the page token from the last row).
+ */
+export function pageOf<T>(items: T[], key: (item: T) => RunKey, query: Pick<RunsQuery, 'order' | 'pageSize' | 'after'>): { page: T[]; more: boolean } {
+  const cmp = (a: RunKey, b: RunKey): number => {
+    const ka = a.sortValueMs ?? Number.POSITIVE_INFINITY;
+    const kb = b.sortValueMs ?? Number.POSITIVE_INFINITY;
     if (ka !== kb) return (ka < kb ? -1 : 1) * (query.order === 'asc' ? 1 : -1);
-    if (a.e !== b.e) return a.e < b.e ? -1 : 1;
-    return a.r === b.r ? 0 : a.r < b.r ? -1 : 1;
+    if (a.executionId !== b.executionId) return a.executionId < b.executionId ? -1 : 1;
+    return a.runId === b.runId ? 0 : a.runId < b.runId ? -1 : 1;
   };
-  const keyed = rows.map((r) => ({ ...r, e: r.execution.executionId, r: r.run.runId }));
-  keyed.sort(cmp);
-  const cursor = query.cursor;
-  const start = cursor ? keyed.findIndex((r) => cmp(r, { key: cursor.k, e: cursor.e, r: cursor.r }) > 0) : 0;
+  const keyed = items.map((item) => ({ item, key: key(item) }));
+  keyed.sort((a, b) => cmp(a.key, b.key));
+  const after = query.after;
+  const start = after ? keyed.findIndex((r) => cmp(r.key, after) > 0) : 0;
   const page = start < 0 ? [] : keyed.slice(start, start + query.pageSize);
-  const more = start >= 0 && start + query.pageSize < keyed.length;
-  const last = page[page.length - 1];
-  return {
-    executions: page.map((r) => runRow(r.execution, r.run)),
-    next_page_token: more && last ? encodeCursor({ v: 1, s: query.sortBy, o: query.order, k: last.key, e: last.e, r: last.r }) : null,
-  };
+  return { page: page.map((r) => r.item), more: start >= 0 && start + query.pageSize < keyed.length };
 }
 
-function matches(execution: Execution, run: Run, query: ListQuery): boolean {
-  if (query.workflow !== undefined && query.workflow !== execution.workflowName && query.workflow !== execution.workflowId) return false;
-  if (query.search !== undefined && query.search !== '') {
-    const s = query.search;
-    const hit =
-      execution.workflowName.toLowerCase().includes(s.toLowerCase()) || s === execution.executionId || s === run.runId;
-    if (!hit) return false;
-  }
-  if (query.statuses.length > 0 && !query.statuses.includes(run.status)) return false;
-  if (query.deployment !== undefined && query.deployment !== execution.deploymentName) return false;
-  if (query.rootExecutionId !== undefined && query.rootExecutionId !== execution.executionId) return false;
-  if (query.startAfter !== undefined && run.startMs < query.startAfter) return false;
-  if (query.startBefore !== undefined && run.startMs > query.startBefore) return false;
-  return true;
+/** The wire page: rows plus the token for the rows after the last one (null on the last page). */
+export function listBody(query: RunsQuery, page: RunsPage): { executions: RunRow[]; next_page_token: string | null } {
+  const last = page.executions[page.executions.length - 1];
+  if (!page.more || !last) return { executions: page.executions, next_page_token: null };
+  const time = query.sortBy === 'start_time' ? last.start_time : last.end_time;
+  const cursor: Cursor = { v: 1, s: query.sortBy, o: query.order, k: time === null ? null : Date.parse(time), e: last.execution_id, r: last.run_id };
+  return { executions: page.executions, next_page_token: encodeCursor(cursor) };
 }
 
 function encodeCursor(c: Cursor): string {

@@ -1,14 +1,11 @@
 /**
- * The Workflows API routes. Each handler validates like FastAPI would, acts on the store and returns
- * a Reply; sending it (and any fault mangling) is server.ts's job.
+ * The Workflows API routes. Each handler validates like FastAPI would, asks the backend to act or read
+ * and returns a Reply; sending it (and any fault mangling) is server.ts's job. The validation, the
+ * error bodies and the reset records are the API's, so they live here, the same for every backend.
  */
+import type { HistoryShape, JsonText, Outcome, WorkflowsBackend } from './backend';
 import { issue, json, laxInt, notFoundExecution, notRunning, plainError, validationError, type Reply, type ValidationIssue } from './errors';
-import { stringifyExact } from './json';
-import { listPage, parseListQuery } from './listing';
-import { latestRun, type Execution, type Run } from './model';
-import { validResetEventIds } from './reset';
-import { historyBody, runDetail, traceBody, type HistoryShape } from './shapes';
-import type { Store } from './store';
+import { listBody, parseListQuery } from './listing';
 
 export type RequestBody =
   | { kind: 'none' }
@@ -23,26 +20,42 @@ export interface ApiRequest {
   body: RequestBody;
 }
 
+/** A reset the API accepted (204), as `sandbox.resets` and `GET /_sandbox/resets` list them. */
+export interface ResetRecord {
+  executionId: string;
+  eventId: number;
+  reason: string | null;
+  excludeSignals: boolean;
+  excludeUpdates: boolean;
+  oldRunId: string;
+  newRunId: string;
+  time: number;
+}
+
 export interface RouteContext {
-  store: Store;
+  backend: WorkflowsBackend;
+  /** One of the backend's `historyShapes`. */
   historyShape: () => HistoryShape;
+  /** Accepted resets are appended here. */
+  resets: ResetRecord[];
 }
 
 const UUID = /^(urn:uuid:)?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
-export function route(req: ApiRequest, ctx: RouteContext): Reply {
+export async function route(req: ApiRequest, ctx: RouteContext): Promise<Reply> {
   const [first, id, ...rest] = req.segments;
   const tail = rest.join('/');
   const get = req.method === 'GET';
   const post = req.method === 'POST';
+  const { backend } = ctx;
 
   if (first === 'runs' && id === undefined) return get ? listRuns(req, ctx) : plainError(405);
   if (first === 'runs' && id !== undefined && (tail === '' || tail === 'history')) {
     if (!get) return plainError(405);
     if (!UUID.test(id)) return validationError([issue.uuid(['path', 'run_id'], id)]);
-    const found = ctx.store.run(id);
-    if (!found) return notFoundExecution();
-    return tail === '' ? json(200, runDetail(found.execution, found.run)) : history(ctx, found.execution, found.run);
+    if (tail === 'history') return jsonText(await backend.history({ runId: id }, ctx.historyShape()));
+    const run = await backend.run(id);
+    return run ? json(200, run) : notFoundExecution();
   }
   if (first !== 'executions' || id === undefined) return plainError(404);
 
@@ -50,52 +63,55 @@ export function route(req: ApiRequest, ctx: RouteContext): Reply {
   if (!known.includes(tail)) return plainError(404);
   const readOnly = tail === '' || tail === 'history' || tail === 'trace/events' || tail === 'stream';
   if (readOnly ? !get : !post) return plainError(405);
-  const execution = ctx.store.execution(id);
-  if (!execution) {
-    // FastAPI validates the body before the handler looks the execution up.
-    const issues = tail === 'reset' ? resetIssues(req.body) : [];
-    return issues.length > 0 ? validationError(issues) : notFoundExecution();
-  }
   switch (tail) {
-    case '':
-      return json(200, runDetail(execution));
+    case '': {
+      const execution = await backend.execution(id);
+      return execution ? json(200, execution) : notFoundExecution();
+    }
     case 'history':
-      return history(ctx, execution, latestRun(execution));
+      return jsonText(await backend.history({ executionId: id }, ctx.historyShape()));
     case 'trace/events':
-      return { status: 200, body: stringifyExact(traceBody(execution, latestRun(execution))), contentType: 'application/json' };
+      return backend.traceEvents ? jsonText(await backend.traceEvents(id)) : plainError(404);
     case 'stream':
-      return streamReply(req, execution);
+      return (await backend.execution(id)) ? streamReply(req, id) : notFoundExecution();
     case 'reset':
-      return reset(req, ctx, execution);
+      return reset(req, ctx, id);
     case 'terminate':
-      return ctx.store.terminate(execution, 'Terminated via API') ? { status: 204 } : notRunning(latestRun(execution).status);
+      return done(await backend.terminate(id, 'Terminated via API'), () => ({ status: 204 }));
     case 'cancel':
-      return ctx.store.cancel(execution) ? { status: 204 } : notRunning(latestRun(execution).status);
+      return done(await backend.cancel(id), () => ({ status: 204 }));
     default:
-      return interact(tail, req, ctx, execution);
+      return interact(tail, req, backend, id);
   }
+}
+
+/** A body the backend wrote; undefined = no such execution or run. */
+function jsonText(body: JsonText | undefined): Reply {
+  return body === undefined ? notFoundExecution() : { status: 200, body, contentType: 'application/json' };
+}
+
+/** The reply for a backend's outcome: `ok` for done, the API's errors for the refusals. */
+function done<T>(outcome: Outcome<T>, ok: (value: T) => Reply): Reply {
+  if (outcome.kind === 'not_found') return notFoundExecution();
+  if (outcome.kind === 'not_running') return notRunning(outcome.status);
+  return ok(outcome.value);
 }
 
 const EVENT_SOURCES = ['DATABASE', 'LIVE', 'HYBRID'];
 
 /** The stream itself is served by server.ts (stream.ts); here only the query is validated. */
-function streamReply(req: ApiRequest, execution: Execution): Reply {
+function streamReply(req: ApiRequest, executionId: string): Reply {
   const source = req.query.get('event_source');
   if (source !== null && !EVENT_SOURCES.includes(source)) {
     return validationError([{ type: 'enum', loc: ['query', 'event_source'], msg: "Input should be 'DATABASE', 'LIVE' or 'HYBRID'", input: source, ctx: { expected: "'DATABASE', 'LIVE' or 'HYBRID'" } }]);
   }
-  return { status: 200, streamExecutionId: execution.executionId };
+  return { status: 200, streamExecutionId: executionId };
 }
 
-function listRuns(req: ApiRequest, ctx: RouteContext): Reply {
+async function listRuns(req: ApiRequest, ctx: RouteContext): Promise<Reply> {
   const query = parseListQuery(req.query);
   if (Array.isArray(query)) return validationError(query);
-  return json(200, listPage(ctx.store.executions, query));
-}
-
-function history(ctx: RouteContext, execution: Execution, run: Run): Reply {
-  // decode_payloads is accepted and ignored: the sandbox's payloads are always decoded JSON.
-  return { status: 200, body: stringifyExact(historyBody(ctx.historyShape(), execution, run)), contentType: 'application/json' };
+  return json(200, listBody(query, await ctx.backend.listRuns(query)));
 }
 
 function bodyObject(body: RequestBody): { issues: ValidationIssue[]; value: Record<string, unknown> } {
@@ -120,40 +136,40 @@ function resetIssues(body: RequestBody): ValidationIssue[] {
   return issues;
 }
 
-function reset(req: ApiRequest, ctx: RouteContext, execution: Execution): Reply {
+async function reset(req: ApiRequest, ctx: RouteContext, executionId: string): Promise<Reply> {
+  // FastAPI validates the body before the handler looks the execution up.
   const issues = resetIssues(req.body);
   if (issues.length > 0) return validationError(issues);
   const body = (req.body as { value: Record<string, unknown> }).value;
-  const eventId = laxInt(body.event_id) as number;
-  const valid = validResetEventIds(latestRun(execution));
-  if (!valid.includes(eventId)) {
-    return json(422, {
-      detail: `Invalid event id for reset: ${eventId} is not a WORKFLOW_TASK_COMPLETED event of the latest run`,
-      code: 'WF_1001',
-      valid_reset_events: valid,
-    });
-  }
-  ctx.store.reset(execution, {
-    eventId,
+  const request = {
+    eventId: laxInt(body.event_id) as number,
     reason: typeof body.reason === 'string' ? body.reason : null,
     excludeSignals: body.exclude_signals === true,
     excludeUpdates: body.exclude_updates === true,
+  };
+  const outcome = await ctx.backend.reset(executionId, request);
+  if (outcome.kind === 'invalid_event') {
+    return json(422, {
+      detail: `Invalid event id for reset: ${request.eventId} is not a WORKFLOW_TASK_COMPLETED event of the latest run`,
+      code: 'WF_1001',
+      valid_reset_events: outcome.validResetEvents,
+    });
+  }
+  return done(outcome, (runs) => {
+    ctx.resets.push({ executionId, ...request, ...runs, time: Date.now() });
+    return { status: 204 };
   });
-  return { status: 204 };
 }
 
 /** signals / updates / queries: `{ name, input? }`. */
-function interact(tail: string, req: ApiRequest, ctx: RouteContext, execution: Execution): Reply {
+async function interact(tail: string, req: ApiRequest, backend: WorkflowsBackend, executionId: string): Promise<Reply> {
   const { issues, value } = bodyObject(req.body);
   if (issues.length === 0 && !('name' in value)) issues.push(issue.missing(['body', 'name'], value));
   else if (issues.length === 0 && typeof value.name !== 'string') issues.push(issue.string(['body', 'name'], value.name));
-  if (issues.length > 0) return validationError(issues);
+  // Unlike reset, these answer 404 for an unknown execution before looking at the body.
+  if (issues.length > 0) return (await backend.execution(executionId)) ? validationError(issues) : notFoundExecution();
   const name = value.name as string;
-  const run = latestRun(execution);
-  if (tail === 'queries') return json(200, { query_name: name, result: { status: run.status } });
-  if (tail === 'signals') {
-    return ctx.store.signal(execution, name, value.input) ? json(202, { message: 'Signal accepted' }) : notRunning(run.status);
-  }
-  const result = ctx.store.update(execution, name, value.input);
-  return result === undefined ? notRunning(run.status) : json(200, { update_name: name, result });
+  if (tail === 'queries') return done(await backend.query(executionId, name, value.input), (result) => json(200, { query_name: name, result }));
+  if (tail === 'signals') return done(await backend.signal(executionId, name, value.input), () => json(202, { message: 'Signal accepted' }));
+  return done(await backend.update(executionId, name, value.input), (result) => json(200, { update_name: name, result }));
 }

@@ -4,17 +4,18 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HISTORY_SHAPES, type HistoryShape, type WorkflowsBackend } from './backend';
 import { plainError, statusBody, type Reply } from './errors';
 import { checkRule, Faults, type FaultRule, type FaultSwitch } from './faults';
-import { route, type RequestBody } from './routes';
-import { DEMO } from './seed';
-import { HISTORY_SHAPES, type HistoryShape } from './shapes';
-import { Store, type ResetRecord } from './store';
+import { MemoryBackend } from './memory-backend';
+import { route, type RequestBody, type ResetRecord } from './routes';
+import { Store } from './store';
 import { serveStream } from './stream';
 
+export type { WorkflowsBackend } from './backend';
 export type { FaultRule, FaultSwitch } from './faults';
-export type { HistoryShape } from './shapes';
-export type { ResetRecord } from './store';
+export type { HistoryShape } from './backend';
+export type { ResetRecord } from './routes';
 export { DEMO, DEMO_RESET_REASONS } from './seed';
 export { BIG_EVENT_COUNT } from './seed-big';
 
@@ -66,13 +67,15 @@ const DEFAULT_GENERIC_EXECUTIONS = 35;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apiKey = options.apiKey ?? 'sandbox-key';
-  let shape: HistoryShape = options.historyShape ?? 'seed';
   const store = new Store({
     seed: options.seed ?? 42,
     now: options.now ?? Math.floor(Date.now() / 60_000) * 60_000,
     completionDelayMs: options.completionDelayMs ?? 3000,
     executions: options.executions ?? DEFAULT_GENERIC_EXECUTIONS,
   });
+  const backend: WorkflowsBackend = new MemoryBackend(store);
+  const resets: ResetRecord[] = [];
+  let shape: HistoryShape = options.historyShape ?? backend.defaultHistoryShape;
   const faults = new Faults();
   const requests: RecordedRequest[] = [];
   let openStreams = 0;
@@ -89,8 +92,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const setHistoryShape = (next: HistoryShape): void => {
     if (!HISTORY_SHAPES.includes(next)) throw new Error(`unknown history shape "${String(next)}"`);
+    if (!backend.historyShapes.includes(next)) throw new Error(`this backend does not write the "${next}" history shape`);
     shape = next;
   };
+  setHistoryShape(shape);
 
   const admin = (method: string, path: string, raw: string): Reply => {
     const body = parseJson(raw);
@@ -99,7 +104,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       case 'GET requests':
         return jsonReply(200, requests);
       case 'GET resets':
-        return jsonReply(200, store.resets);
+        return jsonReply(200, resets);
       case 'GET faults':
         return jsonReply(200, faults.rules);
       case 'POST faults': {
@@ -113,14 +118,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { status: 204 };
       case 'POST history-shape': {
         const next = body.kind === 'json' ? (body.value as { shape?: unknown } | null)?.shape : undefined;
-        if (typeof next !== 'string' || !(HISTORY_SHAPES as readonly string[]).includes(next)) {
-          return jsonReply(400, { detail: `shape must be one of ${HISTORY_SHAPES.join(', ')}` });
+        if (typeof next !== 'string' || !(backend.historyShapes as readonly string[]).includes(next)) {
+          return jsonReply(400, { detail: `shape must be one of ${backend.historyShapes.join(', ')}` });
         }
         shape = next as HistoryShape;
         return { status: 204 };
       }
       case 'GET info':
-        return jsonReply(200, { baseUrl, apiKey, historyShape: shape, demo: DEMO });
+        return jsonReply(200, { baseUrl, apiKey, historyShape: shape, ...backend.info?.() });
       default:
         return plainError(404);
     }
@@ -165,16 +170,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else {
       const segments = pathSegments(url.pathname.slice(API_PREFIX.length));
       reply = segments
-        ? route({ method, segments, query: url.searchParams, body }, { store, historyShape: () => shape })
+        ? await route({ method, segments, query: url.searchParams, body }, { backend, historyShape: () => shape, resets })
         : plainError(404);
     }
 
-    const streamed = reply.streamExecutionId === undefined ? undefined : store.execution(reply.streamExecutionId);
-    if (streamed) {
+    if (reply.streamExecutionId !== undefined) {
       const header = req.headers['last-event-id'];
       openStreams++;
       res.once('close', () => openStreams--);
-      serveStream(res, store, streamed, {
+      serveStream(res, backend, reply.streamExecutionId, {
         lastEventId: (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('last_event_id') ?? undefined,
         dropAfterMs: fault?.drop === 'after' ? (fault.dropAfterMs ?? 100) : undefined,
       });
@@ -217,12 +221,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     apiKey,
     port,
     requests,
-    resets: store.resets,
+    resets,
     faults,
     setHistoryShape,
     openStreams: () => openStreams,
     close: async () => {
-      store.dispose();
+      await backend.close();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await new Promise<void>((resolve) => {

@@ -2,14 +2,12 @@
  * Wire bodies: execution rows and the three history shapes described in sandbox/README.md. Bodies
  * that may hold nanosecond timestamps contain BigInt values: write them with stringifyExact().
  */
+import type { HistoryShape, RunDetail, RunRow } from './backend';
 import { iso, unixNano } from './json';
 import { events, latestRun, type Attributes, type Execution, type Run, type SandboxEvent } from './model';
 
-export type HistoryShape = 'temporal' | 'seed' | 'trace';
-export const HISTORY_SHAPES: readonly HistoryShape[] = ['temporal', 'seed', 'trace'];
-
 /** A row of /runs (WorkflowExecutionWithoutResultResponse): one run of an execution. */
-export function runRow(execution: Execution, run: Run): Record<string, unknown> {
+export function runRow(execution: Execution, run: Run): RunRow {
   return {
     workflow_name: execution.workflowName,
     workflow_id: execution.workflowId,
@@ -27,7 +25,7 @@ export function runRow(execution: Execution, run: Run): Record<string, unknown> 
 }
 
 /** WorkflowExecutionResponse: the row plus `result`. */
-export function runDetail(execution: Execution, run: Run = latestRun(execution)): Record<string, unknown> {
+export function runDetail(execution: Execution, run: Run = latestRun(execution)): RunDetail {
   return { ...runRow(execution, run), result: run.status === 'COMPLETED' ? run.result : null };
 }
 
@@ -44,7 +42,7 @@ export function historyBody(shape: HistoryShape, execution: Execution, run: Run)
 }
 
 /** WorkflowExecutionTraceEventsResponse (also the `trace` history shape). */
-export function traceBody(execution: Execution, run: Run): Record<string, unknown> {
+export function traceBody(execution: Execution, run: Run): RunDetail & { events: Record<string, unknown>[] } {
   return { ...runDetail(execution, run), events: events(run).map(traceEvent) };
 }
 

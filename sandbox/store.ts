@@ -9,17 +9,6 @@ import { Random } from './random';
 import { applyReset, completeResetRun } from './reset';
 import { seedExecutions } from './seed';
 
-export interface ResetRecord {
-  executionId: string;
-  eventId: number;
-  reason: string | null;
-  excludeSignals: boolean;
-  excludeUpdates: boolean;
-  oldRunId: string;
-  newRunId: string;
-  time: number;
-}
-
 export interface StoreOptions {
   seed: number;
   now: number;
@@ -30,7 +19,6 @@ export interface StoreOptions {
 
 export class Store {
   readonly executions: Execution[];
-  readonly resets: ResetRecord[] = [];
   private readonly byId = new Map<string, Execution>();
   private readonly byRun = new Map<string, { execution: Execution; run: Run }>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -80,14 +68,12 @@ export class Store {
   reset(
     execution: Execution,
     body: { eventId: number; reason: string | null; excludeSignals: boolean; excludeUpdates: boolean },
-  ): ResetRecord {
+  ): { oldRunId: string; newRunId: string } {
     const oldRunId = latestRun(execution).runId;
     const now = Date.now();
     const ctx = this.worker(execution);
     const run = applyReset(execution, { ...body, nowMs: now, newRunId: randomUUID(), ctx });
     this.byRun.set(run.runId, { execution, run });
-    const record: ResetRecord = { executionId: execution.executionId, ...body, oldRunId, newRunId: run.runId, time: now };
-    this.resets.push(record);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       completeResetRun(execution, run, ctx, Date.now());
@@ -95,7 +81,7 @@ export class Store {
     }, this.options.completionDelayMs);
     this.timers.add(timer);
     this.changed(execution);
-    return record;
+    return { oldRunId, newRunId: run.runId };
   }
 
   /** Ends the latest run; false when it is not running. */

@@ -1,20 +1,13 @@
 /**
- * `GET /executions/{id}/stream`: the execution's events as Server-Sent Events, as they are appended.
+ * `GET /executions/{id}/stream`: a backend's change feed as Server-Sent Events.
  *
- * Every event of every run of the execution has a broker sequence: its 1-based position in the runs'
- * events laid end to end (oldest run first). Runs only ever grow at the end and a reset starts a new
- * run after the old one's last event, so a sequence never changes meaning: it is the SSE `id`, and a
- * client that resumes with `Last-Event-ID: n` (or `?last_event_id=n`) first gets every event after n.
- * Without one, the stream starts from now. It ends once the latest run is closed.
- *
- * The payload is the platform's `StreamEventSsePayload`. Its `data` is one of the published event
- * schemas; history events with no published counterpart (workflow tasks, signals, timers, updates...)
- * are sent as CUSTOM_TASK_IN_PROGRESS with `custom_task_type` = the history event type, and TERMINATED as
- * CANCELED (no terminated schema exists). `metadata` always names the history event and run.
+ * Each payload's `broker_sequence` is the SSE `id`, so a client that resumes with `Last-Event-ID: n`
+ * (or `?last_event_id=n`) first gets every event after n. Without one, the stream starts from now. It
+ * ends once the feed says the latest run is closed. The payloads themselves are the backend's
+ * (stream-events.ts for the in-memory store).
  */
 import type { ServerResponse } from 'node:http';
-import { attr, events, isOpen, latestRun, type Execution, type Run, type SandboxEvent } from './model';
-import type { Store } from './store';
+import type { StreamPayload, WorkflowsBackend } from './backend';
 
 export const HEARTBEAT_MS = 15_000;
 
@@ -27,130 +20,32 @@ export interface StreamOptions {
 }
 
 /** Serves the stream until the execution closes, the client goes away or the socket is dropped. */
-export function serveStream(res: ServerResponse, store: Store, execution: Execution, options: StreamOptions = {}): void {
+export function serveStream(
+  res: ServerResponse,
+  feed: Pick<WorkflowsBackend, 'follow'>,
+  executionId: string,
+  options: StreamOptions = {},
+): void {
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.write('retry: 1000\n\n');
   const resumeFrom = Number(options.lastEventId);
-  let sent = Number.isInteger(resumeFrom) && resumeFrom >= 0 ? resumeFrom : sequenced(execution).length;
-
-  const flush = (): void => {
-    const all = sequenced(execution);
-    for (const item of all.slice(sent)) res.write(message(execution, item));
-    sent = Math.max(sent, all.length);
-    if (!isOpen(latestRun(execution))) res.end();
-  };
-  const unsubscribe = store.onChange((id) => {
-    if (id === execution.executionId && !res.writableEnded) flush();
-  });
+  const after = Number.isInteger(resumeFrom) && resumeFrom >= 0 ? resumeFrom : undefined;
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), options.heartbeatMs ?? HEARTBEAT_MS);
   const drop = options.dropAfterMs === undefined ? undefined : setTimeout(() => res.socket?.destroy(), options.dropAfterMs);
+  // 'close' is emitted asynchronously, so `unsubscribe` is set by then even if the first batch ends the stream.
+  let unsubscribe = (): void => undefined;
   res.on('close', () => {
     unsubscribe();
     clearInterval(heartbeat);
     if (drop) clearTimeout(drop);
   });
-  flush();
+  unsubscribe = feed.follow(executionId, after, (batch) => {
+    if (res.writableEnded) return;
+    for (const payload of batch.events) res.write(message(payload));
+    if (batch.closed) res.end();
+  });
 }
 
-interface Sequenced {
-  seq: number;
-  run: Run;
-  event: SandboxEvent;
-}
-
-function sequenced(execution: Execution): Sequenced[] {
-  const out: Sequenced[] = [];
-  for (const run of execution.runs) for (const event of events(run)) out.push({ seq: out.length + 1, run, event });
-  return out;
-}
-
-function message(execution: Execution, item: Sequenced): string {
-  const payload = ssePayload(execution, item);
-  return `id: ${item.seq}\nevent: ${payload.data.event_type}\ndata: ${JSON.stringify(payload)}\n\n`;
-}
-
-export interface StreamPayload {
-  stream: string;
-  timestamp: string;
-  data: { event_type: string } & Record<string, unknown>;
-  workflow_context: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-  broker_sequence: number;
-}
-
-export function ssePayload(execution: Execution, { seq, run, event }: Sequenced): StreamPayload {
-  const [eventType, attributes] = streamEvent(run, event);
-  return {
-    stream: `workflow-executions.${execution.executionId}`,
-    timestamp: new Date(event.timeMs).toISOString(),
-    data: {
-      event_id: `${run.runId}:${event.eventId}`,
-      event_timestamp: event.timeMs * 1_000_000,
-      root_workflow_exec_id: execution.executionId,
-      parent_workflow_exec_id: null,
-      continued_run_id: null,
-      first_execution_run_id: run.runId,
-      schedule_id: null,
-      workflow_exec_id: execution.executionId,
-      workflow_run_id: run.runId,
-      workflow_name: execution.workflowName,
-      event_type: eventType,
-      attributes,
-    },
-    workflow_context: {
-      namespace: 'default',
-      workflow_name: execution.workflowName,
-      workflow_exec_id: execution.executionId,
-      parent_workflow_exec_id: null,
-      root_workflow_exec_id: execution.executionId,
-    },
-    metadata: { history_event_id: event.eventId, history_event_type: event.type, run_id: run.runId },
-    broker_sequence: seq,
-  };
-}
-
-const json = (value: unknown): { type: 'json'; value: unknown } => ({ type: 'json', value: value ?? null });
-const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
-
-/** The published event type and attributes for a history event. */
-function streamEvent(run: Run, event: SandboxEvent): [string, Record<string, unknown>] {
-  const a = event.attributes;
-  const taskId = String(event.eventId);
-  switch (event.type) {
-    case 'WORKFLOW_EXECUTION_STARTED':
-      return [event.type, { task_id: taskId, workflow_name: text(attr(a, 'workflow_type.name'), ''), input: json(a.input), attempt: 1 }];
-    case 'WORKFLOW_EXECUTION_COMPLETED':
-      return [event.type, { task_id: taskId, result: json(a.result) }];
-    case 'WORKFLOW_EXECUTION_FAILED':
-      return [event.type, { task_id: taskId, failure: { message: text(attr(a, 'failure.message'), 'Workflow failed') } }];
-    case 'WORKFLOW_EXECUTION_TIMED_OUT':
-      return ['WORKFLOW_EXECUTION_FAILED', { task_id: taskId, failure: { message: 'Workflow execution timed out' } }];
-    case 'WORKFLOW_EXECUTION_CANCELED':
-      return [event.type, { task_id: taskId, reason: typeof a.details === 'string' ? a.details : null }];
-    case 'WORKFLOW_EXECUTION_TERMINATED':
-      return ['WORKFLOW_EXECUTION_CANCELED', { task_id: taskId, reason: `Terminated: ${text(a.reason, 'no reason given')}` }];
-    case 'WORKFLOW_TASK_FAILED':
-      return [event.type, { task_id: taskId, failure: { message: text(attr(a, 'failure.message'), text(a.cause, 'Workflow task failed')) } }];
-    case 'WORKFLOW_TASK_TIMED_OUT':
-      return [event.type, { task_id: taskId, timeout_type: text(a.timeout_type, 'START_TO_CLOSE') }];
-    case 'ACTIVITY_TASK_STARTED':
-    case 'ACTIVITY_TASK_COMPLETED':
-    case 'ACTIVITY_TASK_FAILED':
-      return activityEvent(run, event);
-    default:
-      return ['CUSTOM_TASK_IN_PROGRESS', { custom_task_id: `history-${event.eventId}`, custom_task_type: event.type, payload: json(a) }];
-  }
-}
-
-function activityEvent(run: Run, event: SandboxEvent): [string, Record<string, unknown>] {
-  const scheduledId = event.attributes.scheduled_event_id;
-  const scheduled = events(run).find((e) => e.eventId === scheduledId);
-  const base = {
-    task_id: text(scheduled?.attributes.activity_id, String(scheduledId)),
-    activity_name: text(scheduled && attr(scheduled.attributes, 'activity_type.name'), 'activity'),
-  };
-  if (event.type === 'ACTIVITY_TASK_STARTED') return [event.type, { ...base, input: json(scheduled?.attributes.input) }];
-  if (event.type === 'ACTIVITY_TASK_COMPLETED') return [event.type, { ...base, result: json(event.attributes.result) }];
-  const attempt = scheduled ? events(run).find((e) => e.type === 'ACTIVITY_TASK_STARTED' && e.attributes.scheduled_event_id === scheduledId)?.attributes.attempt : undefined;
-  return [event.type, { ...base, attempt: typeof attempt === 'number' ? attempt : 1, failure: { message: text(attr(event.attributes, 'failure.message'), 'Activity failed') } }];
+function message(payload: StreamPayload): string {
+  return `id: ${payload.broker_sequence}\nevent: ${payload.data.event_type}\ndata: ${JSON.stringify(payload)}\n\n`;
 }
