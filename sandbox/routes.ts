@@ -6,19 +6,7 @@
 import type { HistoryShape, JsonText, Outcome, WorkflowsBackend } from './backend';
 import { issue, json, laxInt, notFoundExecution, notRunning, plainError, validationError, type Reply, type ValidationIssue } from './errors';
 import { listBody, parseListQuery } from './listing';
-
-export type RequestBody =
-  | { kind: 'none' }
-  | { kind: 'json'; value: unknown }
-  | { kind: 'invalid'; position: number; message: string };
-
-export interface ApiRequest {
-  method: string;
-  /** Decoded path segments after /v1/workflows. */
-  segments: string[];
-  query: URLSearchParams;
-  body: RequestBody;
-}
+import { bodyObject, type ApiRequest, type RequestBody } from './request';
 
 /** A reset the API accepted (204), as `sandbox.resets` and `GET /_sandbox/resets` list them. */
 export interface ResetRecord {
@@ -112,16 +100,6 @@ async function listRuns(req: ApiRequest, ctx: RouteContext): Promise<Reply> {
   const query = parseListQuery(req.query);
   if (Array.isArray(query)) return validationError(query);
   return json(200, listBody(query, await ctx.backend.listRuns(query)));
-}
-
-function bodyObject(body: RequestBody): { issues: ValidationIssue[]; value: Record<string, unknown> } {
-  if (body.kind === 'invalid') return { issues: [issue.json(body.position, body.message)], value: {} };
-  if (body.kind === 'none') return { issues: [issue.missing(['body'], null)], value: {} };
-  const v = body.value;
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    return { issues: [{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: v }], value: {} };
-  }
-  return { issues: [], value: v as Record<string, unknown> };
 }
 
 function resetIssues(body: RequestBody): ValidationIssue[] {

@@ -8,7 +8,8 @@ import { HISTORY_SHAPES, type HistoryShape, type WorkflowsBackend } from './back
 import { plainError, statusBody, type Reply } from './errors';
 import { checkRule, Faults, type FaultRule, type FaultSwitch } from './faults';
 import { MemoryBackend } from './memory-backend';
-import { route, type RequestBody, type ResetRecord } from './routes';
+import type { RequestBody } from './request';
+import { route, type ResetRecord } from './routes';
 import { Store } from './store';
 import { serveStream } from './stream';
 
