@@ -79,6 +79,8 @@ export const issue = {
     input,
   }),
   string: (loc: (string | number)[], input: unknown): ValidationIssue => ({ type: 'string_type', loc, msg: 'Input should be a valid string', input }),
+  list: (loc: (string | number)[], input: unknown): ValidationIssue => ({ type: 'list_type', loc, msg: 'Input should be a valid list', input }),
+  dict: (loc: (string | number)[], input: unknown): ValidationIssue => ({ type: 'dict_type', loc, msg: 'Input should be a valid dictionary', input }),
   enumeration: (loc: (string | number)[], input: unknown, values: readonly string[]): ValidationIssue => ({
     type: 'enum',
     loc,

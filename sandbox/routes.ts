@@ -7,6 +7,7 @@ import type { HistoryShape, JsonText, Outcome, WorkflowsBackend } from './backen
 import { issue, json, laxInt, notFoundExecution, notRunning, plainError, validationError, type Reply, type ValidationIssue } from './errors';
 import { listBody, parseListQuery } from './listing';
 import { bodyObject, type ApiRequest, type RequestBody } from './request';
+import { workerRoute, type WorkerRouteContext } from './worker-routes';
 
 /** A reset the API accepted (204), as `sandbox.resets` and `GET /_sandbox/resets` list them. */
 export interface ResetRecord {
@@ -20,7 +21,7 @@ export interface ResetRecord {
   time: number;
 }
 
-export interface RouteContext {
+export interface RouteContext extends WorkerRouteContext {
   backend: WorkflowsBackend;
   /** One of the backend's `historyShapes`. */
   historyShape: () => HistoryShape;
@@ -36,6 +37,8 @@ export async function route(req: ApiRequest, ctx: RouteContext): Promise<Reply> 
   const get = req.method === 'GET';
   const post = req.method === 'POST';
   const { backend } = ctx;
+  const worker = workerRoute(req, ctx);
+  if (worker) return worker;
 
   if (first === 'runs' && id === undefined) return get ? listRuns(req, ctx) : plainError(405);
   if (first === 'runs' && id !== undefined && (tail === '' || tail === 'history')) {

@@ -12,11 +12,13 @@ import type { RequestBody } from './request';
 import { route, type ResetRecord } from './routes';
 import { Store } from './store';
 import { serveStream } from './stream';
+import { WorkerRegistry, type EngineAddress } from './workers';
 
 export type { WorkflowsBackend } from './backend';
 export type { FaultRule, FaultSwitch } from './faults';
 export type { HistoryShape } from './backend';
 export type { ResetRecord } from './routes';
+export type { EngineAddress, RegisteredExecution, RegisteredWorkflow, WorkerRegistry } from './workers';
 export { DEMO, DEMO_RESET_REASONS } from './seed';
 export { BIG_EVENT_COUNT } from './seed-big';
 
@@ -35,6 +37,8 @@ export interface SandboxOptions {
   now?: number;
   /** How many ordinary executions to seed besides the special ones; default 35 (benchmarks list 1,000). */
   executions?: number;
+  /** The engine workers should connect to (`GET /workers/whoami`); without it whoami is 404. */
+  engine?: EngineAddress;
 }
 
 export interface RecordedRequest {
@@ -54,6 +58,8 @@ export interface Sandbox {
   requests: RecordedRequest[];
   /** Every reset the server accepted (204). */
   resets: ResetRecord[];
+  /** What workers registered (workflow definitions, executions). */
+  workers: WorkerRegistry;
   faults: FaultSwitch;
   setHistoryShape(shape: HistoryShape): void;
   /** How many event streams are being served right now (a client that stops following closes its own). */
@@ -76,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const backend: WorkflowsBackend = new MemoryBackend(store);
   const resets: ResetRecord[] = [];
+  const workers = new WorkerRegistry();
   let shape: HistoryShape = options.historyShape ?? backend.defaultHistoryShape;
   const faults = new Faults();
   const requests: RecordedRequest[] = [];
@@ -106,6 +113,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return jsonReply(200, requests);
       case 'GET resets':
         return jsonReply(200, resets);
+      case 'GET workers':
+        return jsonReply(200, { workflows: workers.workflows(), executions: workers.executions(), eventsReceived: workers.eventsReceived });
       case 'GET faults':
         return jsonReply(200, faults.rules);
       case 'POST faults': {
@@ -171,7 +180,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else {
       const segments = pathSegments(url.pathname.slice(API_PREFIX.length));
       reply = segments
-        ? await route({ method, segments, query: url.searchParams, body }, { backend, historyShape: () => shape, resets })
+        ? await route({ method, segments, query: url.searchParams, body }, { backend, historyShape: () => shape, resets, workers, engine: options.engine })
         : plainError(404);
     }
 
@@ -223,6 +232,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     port,
     requests,
     resets,
+    workers,
     faults,
     setHistoryShape,
     openStreams: () => openStreams,
