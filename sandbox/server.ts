@@ -39,6 +39,11 @@ export interface SandboxOptions {
   executions?: number;
   /** The engine workers should connect to (`GET /workers/whoami`); without it whoami is 404. */
   engine?: EngineAddress;
+  /**
+   * The store behind the routes, made once the sandbox has its worker registry; closed with the
+   * sandbox. Default: the seeded in-memory store (`seed`, `now`, `completionDelayMs`, `executions`).
+   */
+  backend?: (shared: { workers: WorkerRegistry }) => WorkflowsBackend | Promise<WorkflowsBackend>;
 }
 
 export interface RecordedRequest {
@@ -74,15 +79,9 @@ const DEFAULT_GENERIC_EXECUTIONS = 35;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apiKey = options.apiKey ?? 'sandbox-key';
-  const store = new Store({
-    seed: options.seed ?? 42,
-    now: options.now ?? Math.floor(Date.now() / 60_000) * 60_000,
-    completionDelayMs: options.completionDelayMs ?? 3000,
-    executions: options.executions ?? DEFAULT_GENERIC_EXECUTIONS,
-  });
-  const backend: WorkflowsBackend = new MemoryBackend(store);
-  const resets: ResetRecord[] = [];
   const workers = new WorkerRegistry();
+  const backend = options.backend ? await options.backend({ workers }) : memoryBackend(options);
+  const resets: ResetRecord[] = [];
   let shape: HistoryShape = options.historyShape ?? backend.defaultHistoryShape;
   const faults = new Faults();
   const requests: RecordedRequest[] = [];
@@ -103,7 +102,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!backend.historyShapes.includes(next)) throw new Error(`this backend does not write the "${next}" history shape`);
     shape = next;
   };
-  setHistoryShape(shape);
+  try {
+    setHistoryShape(shape);
+  } catch (err) {
+    await backend.close();
+    throw err;
+  }
 
   const admin = (method: string, path: string, raw: string): Reply => {
     const body = parseJson(raw);
@@ -222,6 +226,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       server.off('error', reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    await backend.close();
+    throw err;
   });
   const port = (server.address() as AddressInfo).port;
   baseUrl = `http://127.0.0.1:${port}`;
@@ -246,6 +253,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       });
     },
   };
+}
+
+function memoryBackend(options: SandboxOptions): WorkflowsBackend {
+  return new MemoryBackend(
+    new Store({
+      seed: options.seed ?? 42,
+      now: options.now ?? Math.floor(Date.now() / 60_000) * 60_000,
+      completionDelayMs: options.completionDelayMs ?? 3000,
+      executions: options.executions ?? DEFAULT_GENERIC_EXECUTIONS,
+    }),
+  );
 }
 
 function jsonReply(status: number, body: unknown): Reply {
