@@ -1,9 +1,25 @@
 /**
- * The one error type the API layer throws. Callers branch on `kind`, `status` and `code`; the message
- * is written for the user and never contains the API key (see `redact` in http.ts).
+ * The one error type the API layer throws, for every backend (Mistral's API, Temporal's HTTP API).
+ * Callers branch on `kind` and `problem`, which mean the same for every backend; `status`, `code` and
+ * `grpcCode` are one service's wire detail.
+ * The message is written for the user and never contains the API key (see `redact` in http.ts).
  */
 
 export type WorkflowsApiErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'aborted' | 'redirect';
+
+/**
+ * What a service said went wrong, in neutral terms (gRPC's canonical names, which Temporal uses):
+ * set on kind 'http' errors whose answer says so; undefined when it does not.
+ */
+export type ApiProblem =
+  | 'invalidArgument'
+  | 'notFound'
+  | 'alreadyExists'
+  | 'failedPrecondition'
+  | 'unauthenticated'
+  | 'permissionDenied'
+  | 'resourceExhausted'
+  | 'unavailable';
 
 /** One entry of a 422 validation `detail` array (FastAPI style). */
 export interface ValidationIssue {
@@ -20,6 +36,8 @@ export interface WorkflowsApiErrorInit {
   path: string;
   status?: number;
   code?: string;
+  problem?: ApiProblem;
+  grpcCode?: number;
   validResetEvents?: number[];
   executionStatus?: string;
   validationErrors?: ValidationIssue[];
@@ -37,6 +55,10 @@ export class WorkflowsApiError extends Error {
   readonly status?: number;
   /** The server's `WF_xxxx` code when it sent one. */
   readonly code?: string;
+  /** The neutral reading of the failure; see ApiProblem. */
+  readonly problem?: ApiProblem;
+  /** Temporal's HTTP API: the gRPC status code of its `{code, message, details}` body. */
+  readonly grpcCode?: number;
   /** WF_1001: the event ids the server accepts as reset points. */
   readonly validResetEvents?: number[];
   /** WF_1102: the execution's status as the server reported it. */
@@ -64,6 +86,8 @@ export class WorkflowsApiError extends Error {
     // Only set optional fields that exist, so JSON and deepEqual stay tidy.
     if (init.status !== undefined) this.status = init.status;
     if (init.code !== undefined) this.code = init.code;
+    if (init.problem !== undefined) this.problem = init.problem;
+    if (init.grpcCode !== undefined) this.grpcCode = init.grpcCode;
     if (init.validResetEvents !== undefined) this.validResetEvents = init.validResetEvents;
     if (init.executionStatus !== undefined) this.executionStatus = init.executionStatus;
     if (init.validationErrors !== undefined) this.validationErrors = init.validationErrors;
@@ -80,6 +104,8 @@ export class WorkflowsApiError extends Error {
       path: this.path,
       status: this.status,
       code: this.code,
+      problem: this.problem,
+      grpcCode: this.grpcCode,
       outcomeUnknown: this.outcomeUnknown,
       retryable: this.retryable,
     };

@@ -3,7 +3,7 @@
  * `{ detail, code, ...extra }`, but `detail` may be an array (422 validation), and bodies may be empty,
  * HTML from a gateway, or JSON without `detail` (`{ message }` from the API gateway).
  */
-import { ValidationIssue, WorkflowsApiError } from './errors';
+import { ApiProblem, ValidationIssue, WorkflowsApiError } from './errors';
 
 export interface HttpFailure {
   method: string;
@@ -25,6 +25,11 @@ export const KEY_FORBIDDEN_MESSAGE =
 
 /** Statuses a read retries; WF_1103 ("platform request failed") is retried whatever its status. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/** The neutral reading of Mistral's statuses (WF_1102 "not running" is a 409; WF_1001 a 422). */
+const PROBLEM_BY_STATUS: Readonly<Record<number, ApiProblem>> = {
+  400: 'invalidArgument', 422: 'invalidArgument', 401: 'unauthenticated', 403: 'permissionDenied', 404: 'notFound',
+  409: 'failedPrecondition', 429: 'resourceExhausted', 502: 'unavailable', 503: 'unavailable', 504: 'unavailable',
+};
 const GENERIC_DETAIL = 'an error occurred';
 const MAX_DETAIL = 500;
 const MAX_LISTED_EVENTS = 10;
@@ -50,6 +55,7 @@ export function httpError(f: HttpFailure, redact: (text: string) => string): Wor
     path: f.path,
     status: f.status,
     code: body.code,
+    problem: body.code === 'WF_1103' ? 'unavailable' : PROBLEM_BY_STATUS[f.status],
     validResetEvents: body.validResetEvents,
     executionStatus: body.executionStatus,
     validationErrors: body.issues?.map((i) => ({ ...i, msg: redact(i.msg) })),

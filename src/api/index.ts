@@ -2,7 +2,9 @@
  * The Workflows API layer: plain Node (no `vscode`), usable by the extension, the tests and benchmarks.
  *
  * Behaviour callers rely on:
- * - Every failure is a `WorkflowsApiError` (`kind`: http | network | timeout | parse | aborted | redirect).
+ * - Every failure is a `WorkflowsApiError` (`kind`: http | network | timeout | parse | aborted | redirect);
+ *   an answer's neutral reading is `problem` (notFound, invalidArgument, ...), the same for Mistral's API and
+ *   for Temporal's HTTP API (`./temporal`, a module of its own: import it from there).
  *   A caller's AbortSignal firing gives kind 'aborted' (also during a retry's backoff), never a raw AbortError.
  * - Reads (GET) retry 429/502/503/504, WF_1103 and dropped/refused connections, up to `maxRetries`,
  *   with exponential backoff + jitter, honouring Retry-After up to `maxRetryDelayMs`. A plain 500 and a
@@ -20,7 +22,7 @@
 export { WorkflowsClient, DEFAULT_USER_AGENT } from './client';
 export type { WorkflowsClientOptions, GetHistoryOptions } from './client';
 export { WorkflowsApiError, isWorkflowsApiError } from './errors';
-export type { WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
+export type { ApiProblem, WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
 export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';
 export { normalizeHistory, normalizeEvent, HistoryFormatError } from './history';
 export { attr, attrText, readPath } from './attributes';

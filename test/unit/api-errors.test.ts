@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { KEY_FORBIDDEN_MESSAGE, KEY_REJECTED_MESSAGE, WorkflowsApiError, WorkflowsClient } from '../../src/api';
-import { parseRetryAfter } from '../../src/api/httpErrors';
+import { httpError, parseRetryAfter } from '../../src/api/httpErrors';
 import { Handler, json, raw, rejection, TEST_KEY, withServer } from './api-testServer';
 
 const RESET = { executionId: 'exec-1', eventId: 7, reason: 'fix', excludeSignals: false, excludeUpdates: false };
@@ -119,6 +119,23 @@ describe('api/errors: HTTP error mapping', () => {
     assert.equal(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now), 0);
     assert.equal(parseRetryAfter('soon', now), undefined);
     assert.equal(parseRetryAfter(undefined, now), undefined);
+  });
+});
+
+describe('api/errors: the neutral problem, as for every backend', () => {
+  it('reads it from the status (WF_1103 is unavailable whatever its status)', () => {
+    const problem = (status: number, body: unknown = { detail: 'x' }): string | undefined =>
+      httpError({ method: 'POST', path: '/v1/x', status, bodyText: JSON.stringify(body) }, (t) => t).problem;
+    assert.equal(problem(400), 'invalidArgument');
+    assert.equal(problem(422, { detail: 'bad point', code: 'WF_1001', valid_reset_events: [4] }), 'invalidArgument');
+    assert.equal(problem(401), 'unauthenticated');
+    assert.equal(problem(403), 'permissionDenied');
+    assert.equal(problem(404, { detail: 'gone', code: 'WF_1100' }), 'notFound');
+    assert.equal(problem(409, { detail: 'not running', code: 'WF_1102', status: 'COMPLETED' }), 'failedPrecondition');
+    assert.equal(problem(429), 'resourceExhausted');
+    assert.equal(problem(503), 'unavailable');
+    assert.equal(problem(500, { detail: 'x', code: 'WF_1103' }), 'unavailable');
+    assert.equal(problem(500), undefined);
   });
 });
 
