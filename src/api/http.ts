@@ -10,14 +10,21 @@
  *   30 s wait repeated 3 times is worse than telling the user).
  * - Writes (POST) are never retried: no idempotency key exists, and a reset sent twice resets twice.
  * - Redirects are not followed: a 3xx is an error and nothing is re-sent with the Authorization header.
+ *
+ * The same transport speaks to Mistral's API and to Temporal's HTTP API: what differs per service is how
+ * an error answer reads (`mapError`), how the service is named in messages, and whether a key is sent.
  */
 import type { Dispatcher } from 'undici';
 import { Pool } from './undici';
 import { WorkflowsApiError } from './errors';
-import { httpError, parseRetryAfter } from './httpErrors';
+import { httpError, parseRetryAfter, type HttpFailure } from './httpErrors';
+
+/** Turns a non-2xx answer into the error to throw; `redact` removes the API key from any text. */
+export type HttpErrorMapper = (failure: HttpFailure, redact: (text: string) => string) => WorkflowsApiError;
 
 export interface HttpSettings {
   baseUrl: string;
+  /** Sent as `Authorization: Bearer <key>`; empty: no Authorization header at all. */
   apiKey: string;
   timeoutMs: number;
   dispatcher?: Dispatcher;
@@ -25,11 +32,15 @@ export interface HttpSettings {
   retryBaseDelayMs: number;
   maxRetryDelayMs: number;
   userAgent: string;
+  /** Default: Mistral's error bodies (httpErrors.ts). */
+  mapError?: HttpErrorMapper;
+  /** How timeouts name the service. Default "The Workflows service". */
+  serviceName?: string;
 }
 
 export interface HttpCall {
   method: 'GET' | 'POST';
-  /** Path below the base URL, starting with `/v1/`, path parameters already percent-encoded. */
+  /** Path below the base URL (e.g. `/v1/...`), path parameters already percent-encoded. */
   path: string;
   query?: URLSearchParams;
   /** JSON body (POST only). */
@@ -105,11 +116,8 @@ export class HttpTransport {
     c.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const qs = c.query?.toString();
-      const headers: Record<string, string> = {
-        authorization: `Bearer ${this.settings.apiKey}`,
-        accept: 'application/json',
-        'user-agent': this.settings.userAgent,
-      };
+      const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.settings.userAgent };
+      if (this.settings.apiKey !== '') headers.authorization = `Bearer ${this.settings.apiKey}`;
       let body: string | undefined;
       if (c.body !== undefined) {
         body = JSON.stringify(c.body);
@@ -159,7 +167,7 @@ export class HttpTransport {
     const status = res.statusCode;
     if (status < 200 || status >= 300) {
       const contentType = res.headers['content-type'];
-      const failure = httpError({
+      const failure = (this.settings.mapError ?? httpError)({
         method: c.method, path, status, statusText: res.statusText, bodyText: text,
         contentType: Array.isArray(contentType) ? contentType[0] : contentType,
         retryAfterMs: parseRetryAfter(res.headers['retry-after']), resetEventId: c.resetEventId,
@@ -221,7 +229,7 @@ export class HttpTransport {
     const seconds = Math.round(this.settings.timeoutMs / 100) / 10;
     return new WorkflowsApiError({
       kind: 'timeout', method: c.method, path, cause, outcomeUnknown: write,
-      message: `The Workflows service did not answer within ${seconds} s.` +
+      message: `${this.settings.serviceName ?? 'The Workflows service'} did not answer within ${seconds} s.` +
         (write ? ' The action may or may not have been applied: refresh to check before trying again.' : ''),
     });
   }
