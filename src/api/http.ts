@@ -256,8 +256,9 @@ export class HttpTransport {
     });
   }
 
+  /** A write answered 2xx with an unreadable body was applied, but its result is unknown: read back. */
   private parseError(c: HttpCall, path: string, message: string, cause?: unknown): WorkflowsApiError {
-    return new WorkflowsApiError({ kind: 'parse', method: c.method, path, message, cause });
+    return new WorkflowsApiError({ kind: 'parse', method: c.method, path, message, cause, outcomeUnknown: c.method !== 'GET' });
   }
 }
 
