@@ -1,0 +1,313 @@
+/**
+ * A client for Temporal's HTTP API (what `temporal server start-dev --http-port` and Temporal clusters
+ * serve under `/api/v1`), on the same transport as the Mistral client: reads retry (UNAVAILABLE,
+ * RESOURCE_EXHAUSTED, dropped connections), writes never do, every failure is a WorkflowsApiError
+ * with a neutral `problem` and Temporal's `grpcCode`. Request and answer bodies are protobuf JSON
+ * (camelCase, int64 as strings); see engine/README.md for the exact bodies checked on the engine.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { WorkflowsApiError } from '../errors';
+import { HttpCall, HttpTransport } from '../http';
+import { isObject, text } from '../json';
+import { temporalError } from './errors';
+import { enumName, parseDescription, parseExecutionPage } from './parse';
+import { decodePayloads } from './payloads';
+import { HistoryPage, TemporalDescription, TemporalExecutionPage, UpdateOutcome } from './types';
+
+export interface TemporalClientOptions {
+  /** The HTTP API's origin (and path prefix, if any), e.g. `http://127.0.0.1:7243`. */
+  baseUrl: string;
+  namespace: string;
+  /** Sent as `Authorization: Bearer <key>`; none by default (a dev server needs none). */
+  apiKey?: string;
+  /** Per attempt, including reading the body. Default 30000; keep it above the server's long polls (updates). */
+  timeoutMs?: number;
+  /** Injectable for tests; otherwise one keep-alive undici Pool for the base URL's origin. */
+  dispatcher?: Dispatcher;
+  /** Retries for reads only. Default 3. */
+  maxRetries?: number;
+  retryBaseDelayMs?: number;
+  maxRetryDelayMs?: number;
+  userAgent?: string;
+  /** Recorded by the server on signals, updates, terminations and cancellations. */
+  identity?: string;
+}
+
+export interface ListWorkflowsOptions {
+  /** A visibility query, e.g. `WorkflowType='order' AND ExecutionStatus='Running'`. */
+  query?: string;
+  pageSize?: number;
+  nextPageToken?: string;
+}
+
+export interface HistoryOptions {
+  runId?: string;
+  maximumPageSize?: number;
+  nextPageToken?: string;
+}
+
+export interface HistoryAllOptions {
+  maximumPageSize?: number;
+  /** Stop (with an error) after this many pages. Default 2000. */
+  maxPages?: number;
+  signal?: AbortSignal;
+}
+
+export interface TemporalResetOptions {
+  /** The run to reset; default the current run. */
+  runId?: string;
+  /** A WORKFLOW_TASK_COMPLETED (Temporal also takes _STARTED, _FAILED, _TIMED_OUT) event id of that run. */
+  workflowTaskFinishEventId: number | string;
+  reason: string;
+  /** Required by the server. It does NOT de-duplicate resets on it (engine/README.md): never resend. */
+  requestId: string;
+  excludeSignals: boolean;
+  excludeUpdates: boolean;
+}
+
+export interface StartWorkflowOptions {
+  workflowType: string;
+  taskQueue: string;
+  /** One payload per element; Mistral workflows take one object of named parameters. */
+  input?: unknown[];
+  requestId?: string;
+  /** A protobuf duration, e.g. `"60s"`. */
+  executionTimeout?: string;
+}
+
+export interface SignalOptions {
+  runId?: string;
+  input?: unknown[];
+  requestId?: string;
+}
+
+export interface UpdateOptions {
+  runId?: string;
+  args?: unknown[];
+  /** Default a random UUID. */
+  updateId?: string;
+}
+
+export interface QueryOptions {
+  runId?: string;
+  args?: unknown[];
+}
+
+export interface CloseOptions {
+  runId?: string;
+  reason?: string;
+}
+
+export const DEFAULT_TEMPORAL_IDENTITY = 'mistral-workflows-vscode';
+const DEFAULT_MAX_PAGES = 2000;
+const UPDATE_COMPLETED = 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED';
+
+const enc = encodeURIComponent;
+
+export class TemporalClient {
+  private readonly http: HttpTransport;
+  private readonly identity: string;
+  private readonly base: string;
+
+  constructor(options: TemporalClientOptions) {
+    this.identity = options.identity ?? DEFAULT_TEMPORAL_IDENTITY;
+    this.base = `/api/v1/namespaces/${enc(options.namespace)}`;
+    this.http = new HttpTransport({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey ?? '',
+      timeoutMs: options.timeoutMs ?? 30_000,
+      dispatcher: options.dispatcher,
+      maxRetries: options.maxRetries ?? 3,
+      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
+      userAgent: options.userAgent ?? DEFAULT_TEMPORAL_IDENTITY,
+      mapError: temporalError,
+      serviceName: 'The Temporal service',
+    });
+  }
+
+  async listWorkflows(options: ListWorkflowsOptions = {}, signal?: AbortSignal): Promise<TemporalExecutionPage> {
+    const q = new URLSearchParams();
+    if (options.query) q.set('query', options.query);
+    if (options.pageSize !== undefined) q.set('pageSize', String(options.pageSize));
+    if (options.nextPageToken) q.set('nextPageToken', options.nextPageToken);
+    const call = this.get(`${this.base}/workflows`, q, signal);
+    const page = parseExecutionPage(await this.http.call(call));
+    if (!page) throw shapeError(call, 'a list of workflow executions');
+    return page;
+  }
+
+  async describe(workflowId: string, runId?: string, signal?: AbortSignal): Promise<TemporalDescription> {
+    const call = this.get(this.workflow(workflowId), runQuery(runId), signal);
+    const description = parseDescription(await this.http.call(call));
+    if (!description) throw shapeError(call, 'a workflow execution description');
+    return description;
+  }
+
+  /** One page of a run's history (the current run's by default), events as the server sent them. */
+  async history(workflowId: string, options: HistoryOptions = {}, signal?: AbortSignal): Promise<HistoryPage> {
+    const q = runQuery(options.runId);
+    if (options.maximumPageSize !== undefined) q.set('maximumPageSize', String(options.maximumPageSize));
+    if (options.nextPageToken) q.set('nextPageToken', options.nextPageToken);
+    const call = this.get(`${this.workflow(workflowId)}/history`, q, signal);
+    const body = await this.http.call(call);
+    if (!isObject(body)) throw shapeError(call, 'a page of history events');
+    // An empty page may come without `history` or without `events`.
+    const events = isObject(body.history) ? (body.history.events ?? []) : [];
+    if (!Array.isArray(events)) throw shapeError(call, 'a page of history events');
+    const token = text(body.nextPageToken);
+    return token !== undefined ? { events, nextPageToken: token } : { events };
+  }
+
+  /**
+   * Every page of a run's history, concatenated. Pages follow the server's tokens; a token seen twice or
+   * more than `maxPages` pages is an error (kind 'parse') rather than a loop or a silently short history.
+   */
+  async historyAll(workflowId: string, runId?: string, options: HistoryAllOptions = {}): Promise<unknown[]> {
+    const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    const seen = new Set<string>();
+    const events: unknown[] = [];
+    let nextPageToken: string | undefined;
+    for (let page = 0; ; page++) {
+      const result = await this.history(workflowId, { runId, maximumPageSize: options.maximumPageSize, nextPageToken }, options.signal);
+      for (const e of result.events) events.push(e);
+      nextPageToken = result.nextPageToken;
+      if (nextPageToken === undefined) return events;
+      const repeated = seen.has(nextPageToken);
+      if (repeated || page + 1 >= maxPages) {
+        const call = this.get(`${this.workflow(workflowId)}/history`, runQuery(runId), options.signal);
+        throw shapeError(call, repeated ? 'a history whose pages end (a page token came back twice)' : `a history of at most ${maxPages} pages`);
+      }
+      seen.add(nextPageToken);
+    }
+  }
+
+  /** ResetWorkflowExecution. Never retried: a reset sent twice resets twice (the request id does not help). */
+  async reset(workflowId: string, options: TemporalResetOptions, signal?: AbortSignal): Promise<{ runId: string }> {
+    const exclude: string[] = [];
+    if (options.excludeSignals) exclude.push('RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL');
+    if (options.excludeUpdates) exclude.push('RESET_REAPPLY_EXCLUDE_TYPE_UPDATE');
+    const call = this.post(`${this.workflow(workflowId)}/reset`, {
+      workflowExecution: execution(workflowId, options.runId),
+      reason: options.reason,
+      workflowTaskFinishEventId: String(options.workflowTaskFinishEventId),
+      requestId: options.requestId,
+      resetReapplyExcludeTypes: exclude,
+      identity: this.identity,
+    }, true, signal);
+    return { runId: this.runIdOf(call, await this.http.call(call)) };
+  }
+
+  /** StartWorkflowExecution (for seeding and tests). */
+  async start(workflowId: string, options: StartWorkflowOptions, signal?: AbortSignal): Promise<{ runId: string }> {
+    const body: Record<string, unknown> = {
+      workflowType: { name: options.workflowType },
+      taskQueue: { name: options.taskQueue },
+      requestId: options.requestId ?? randomUUID(),
+      identity: this.identity,
+    };
+    if (options.input !== undefined) body.input = options.input;
+    if (options.executionTimeout !== undefined) body.workflowExecutionTimeout = options.executionTimeout;
+    const call = this.post(this.workflow(workflowId), body, true, signal);
+    return { runId: this.runIdOf(call, await this.http.call(call)) };
+  }
+
+  async signal(workflowId: string, signalName: string, options: SignalOptions = {}, signal?: AbortSignal): Promise<void> {
+    await this.http.call(this.post(`${this.workflow(workflowId)}/signal/${enc(signalName)}`, {
+      workflowExecution: execution(workflowId, options.runId),
+      input: options.input ?? [],
+      requestId: options.requestId ?? randomUUID(),
+      identity: this.identity,
+    }, false, signal));
+  }
+
+  /** UpdateWorkflowExecution, waiting for the update to complete; results are decoded (see payloads.ts). */
+  async update(workflowId: string, updateName: string, options: UpdateOptions = {}, signal?: AbortSignal): Promise<UpdateOutcome> {
+    const updateId = options.updateId ?? randomUUID();
+    const call = this.post(`${this.workflow(workflowId)}/update/${enc(updateName)}`, {
+      workflowExecution: execution(workflowId, options.runId),
+      request: { meta: { updateId, identity: this.identity }, input: { name: updateName, args: options.args ?? [] } },
+      waitPolicy: { lifecycleStage: UPDATE_COMPLETED },
+    }, true, signal);
+    const body = await this.http.call(call);
+    if (!isObject(body)) throw shapeError(call, 'an update outcome');
+    const result: UpdateOutcome = { updateId, stage: enumName(body.stage, 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_') ?? 'UNSPECIFIED' };
+    const outcome = body.outcome;
+    if (isObject(outcome) && isObject(outcome.failure)) {
+      result.outcome = { failure: { message: text(outcome.failure.message) ?? '', raw: outcome.failure } };
+    } else if (isObject(outcome)) {
+      result.outcome = { success: decodePayloads(outcome.success) };
+    }
+    return result;
+  }
+
+  /** QueryWorkflow; the answer's payloads, decoded. A POST, so never retried (it changes nothing, but is rare). */
+  async query(workflowId: string, queryType: string, options: QueryOptions = {}, signal?: AbortSignal): Promise<unknown[]> {
+    const call = this.post(`${this.workflow(workflowId)}/query/${enc(queryType)}`, {
+      execution: execution(workflowId, options.runId),
+      query: { queryType, queryArgs: options.args ?? [] },
+    }, true, signal);
+    const body = await this.http.call(call);
+    if (!isObject(body)) throw shapeError(call, 'a query result');
+    return decodePayloads(body.queryResult);
+  }
+
+  async terminate(workflowId: string, options: CloseOptions = {}, signal?: AbortSignal): Promise<void> {
+    const body: Record<string, unknown> = { workflowExecution: execution(workflowId, options.runId), identity: this.identity };
+    if (options.reason !== undefined) body.reason = options.reason;
+    await this.http.call(this.post(`${this.workflow(workflowId)}/terminate`, body, false, signal));
+  }
+
+  /** RequestCancelWorkflowExecution: the workflow decides what cancelling means. */
+  async cancel(workflowId: string, options: CloseOptions & { requestId?: string } = {}, signal?: AbortSignal): Promise<void> {
+    const body: Record<string, unknown> = {
+      workflowExecution: execution(workflowId, options.runId),
+      requestId: options.requestId ?? randomUUID(),
+      identity: this.identity,
+    };
+    if (options.reason !== undefined) body.reason = options.reason;
+    await this.http.call(this.post(`${this.workflow(workflowId)}/cancel`, body, false, signal));
+  }
+
+  async close(): Promise<void> {
+    await this.http.close();
+  }
+
+  private workflow(workflowId: string): string {
+    return `${this.base}/workflows/${enc(workflowId)}`;
+  }
+
+  private get(path: string, query: URLSearchParams, signal: AbortSignal | undefined): HttpCall {
+    return { method: 'GET', path, query, expectJson: true, signal };
+  }
+
+  private post(path: string, body: unknown, expectJson: boolean, signal: AbortSignal | undefined): HttpCall {
+    return { method: 'POST', path, body, expectJson, signal };
+  }
+
+  private runIdOf(call: HttpCall, body: unknown): string {
+    const runId = isObject(body) ? text(body.runId) : undefined;
+    if (runId === undefined) throw shapeError(call, 'an answer with a run id');
+    return runId;
+  }
+}
+
+function runQuery(runId: string | undefined): URLSearchParams {
+  return runId ? new URLSearchParams({ 'execution.runId': runId }) : new URLSearchParams();
+}
+
+function execution(workflowId: string, runId: string | undefined): { workflowId: string; runId?: string } {
+  return runId ? { workflowId, runId } : { workflowId };
+}
+
+/** On a write, the server said yes but its answer is unreadable: applied, result unknown: read back. */
+function shapeError(call: HttpCall, expected: string): WorkflowsApiError {
+  return new WorkflowsApiError({
+    kind: 'parse',
+    method: call.method,
+    path: call.path,
+    message: `Temporal's answer is valid JSON but not ${expected}.`,
+    outcomeUnknown: call.method !== 'GET',
+  });
+}

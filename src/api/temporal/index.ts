@@ -1,0 +1,14 @@
+/**
+ * Temporal's HTTP API, vscode-free: the client, its answer types, payload decoding and reset points.
+ * Errors are WorkflowsApiError (src/api/errors.ts) with `problem` (neutral) and `grpcCode` (Temporal's).
+ */
+export { TemporalClient, DEFAULT_TEMPORAL_IDENTITY } from './client';
+export type {
+  TemporalClientOptions, ListWorkflowsOptions, HistoryOptions, HistoryAllOptions, TemporalResetOptions,
+  StartWorkflowOptions, SignalOptions, UpdateOptions, QueryOptions, CloseOptions,
+} from './client';
+export { temporalError } from './errors';
+export { decodePayload, decodePayloads, payloadEncoding } from './payloads';
+export { enumName, parseDescription, parseExecutionInfo, parseExecutionPage } from './parse';
+export { resetPointIds } from './resetPoints';
+export * from './types';

@@ -1,0 +1,98 @@
+/**
+ * Temporal's protobuf JSON → the typed subset in types.ts. Tolerant like the Mistral parsers: missing
+ * fields stay undefined, unknown enum values are kept (without their prefix), a row without a
+ * workflow id and run id cannot be addressed and is skipped.
+ */
+import { date, integer, isObject, text, type JsonObject } from '../json';
+import { PendingActivity, TemporalDescription, TemporalExecution, TemporalExecutionPage, WorkflowRef } from './types';
+
+/** `WORKFLOW_EXECUTION_STATUS_RUNNING` → `RUNNING`; a value without the prefix is kept as sent. */
+export function enumName(value: unknown, prefix: string): string | undefined {
+  const v = text(value);
+  if (v === undefined) return undefined;
+  return v.startsWith(prefix) && v.length > prefix.length ? v.slice(prefix.length) : v;
+}
+
+function ref(v: unknown): WorkflowRef | undefined {
+  if (!isObject(v)) return undefined;
+  const workflowId = text(v.workflowId);
+  const runId = text(v.runId);
+  return workflowId !== undefined && runId !== undefined ? { workflowId, runId } : undefined;
+}
+
+/** Temporal writes an unset timestamp as year 1 in some places (`runExpirationTime`). */
+function time(v: unknown): Date | undefined {
+  const d = date(v);
+  return d !== undefined && d.getUTCFullYear() > 1 ? d : undefined;
+}
+
+/** One `WorkflowExecutionInfo` (a list row, or describe's `workflowExecutionInfo`). */
+export function parseExecutionInfo(raw: unknown): TemporalExecution | undefined {
+  if (!isObject(raw)) return undefined;
+  const id = ref(raw.execution);
+  if (id === undefined) return undefined;
+  const out: TemporalExecution = {
+    ...id,
+    workflowType: (isObject(raw.type) ? text(raw.type.name) : undefined) ?? '',
+    status: enumName(raw.status, 'WORKFLOW_EXECUTION_STATUS_') ?? 'UNSPECIFIED',
+  };
+  const taskQueue = text(raw.taskQueue);
+  if (taskQueue !== undefined) out.taskQueue = taskQueue;
+  const startTime = time(raw.startTime);
+  if (startTime !== undefined) out.startTime = startTime;
+  const closeTime = time(raw.closeTime);
+  if (closeTime !== undefined) out.closeTime = closeTime;
+  const historyLength = integer(raw.historyLength);
+  if (historyLength !== undefined) out.historyLength = historyLength;
+  const parent = ref(raw.parentExecution);
+  if (parent !== undefined) out.parent = parent;
+  const root = ref(raw.rootExecution);
+  if (root !== undefined) out.root = root;
+  const firstRunId = text(raw.firstRunId);
+  if (firstRunId !== undefined) out.firstRunId = firstRunId;
+  return out;
+}
+
+/** `{ executions, nextPageToken }`; undefined when the body is not that shape. An empty page is `{}`. */
+export function parseExecutionPage(body: unknown): TemporalExecutionPage | undefined {
+  if (!isObject(body)) return undefined;
+  const rows = body.executions ?? [];
+  if (!Array.isArray(rows)) return undefined;
+  const executions: TemporalExecution[] = [];
+  for (const row of rows) {
+    const e = parseExecutionInfo(row);
+    if (e !== undefined) executions.push(e);
+  }
+  const token = text(body.nextPageToken);
+  return token !== undefined ? { executions, nextPageToken: token } : { executions };
+}
+
+function pendingActivity(raw: JsonObject): PendingActivity {
+  const out: PendingActivity = {
+    activityId: text(raw.activityId) ?? '',
+    activityType: (isObject(raw.activityType) ? text(raw.activityType.name) : undefined) ?? '',
+    state: enumName(raw.state, 'PENDING_ACTIVITY_STATE_') ?? 'UNSPECIFIED',
+  };
+  const attempt = integer(raw.attempt);
+  if (attempt !== undefined) out.attempt = attempt;
+  const failure = isObject(raw.lastFailure) ? text(raw.lastFailure.message) : undefined;
+  if (failure !== undefined) out.lastFailureMessage = failure;
+  return out;
+}
+
+export function parseDescription(body: unknown): TemporalDescription | undefined {
+  if (!isObject(body)) return undefined;
+  const execution = parseExecutionInfo(body.workflowExecutionInfo);
+  if (execution === undefined) return undefined;
+  const pending = Array.isArray(body.pendingActivities) ? body.pendingActivities.filter(isObject) : [];
+  const out: TemporalDescription = { execution, pendingActivities: pending.map(pendingActivity), raw: body };
+  const task = body.pendingWorkflowTask;
+  if (isObject(task)) {
+    const attempt = integer(task.attempt);
+    out.pendingWorkflowTask = {
+      state: enumName(task.state, 'PENDING_WORKFLOW_TASK_STATE_') ?? 'UNSPECIFIED',
+      ...(attempt !== undefined ? { attempt } : {}),
+    };
+  }
+  return out;
+}
