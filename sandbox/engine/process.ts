@@ -1,0 +1,154 @@
+/**
+ * Child processes for the real engine: each in a process group of its own (detached = setsid), so a
+ * stop signals the whole group (the Temporal CLI and a Python worker start helpers of their own) and
+ * nothing else. The last lines of output are kept for error messages. Groups still running when this
+ * Node process exits are killed then (not after a SIGKILL of Node itself: nothing can do that).
+ */
+import { spawn } from 'node:child_process';
+import * as net from 'node:net';
+
+export interface GroupProcessOptions {
+  cwd?: string;
+  env: NodeJS.ProcessEnv;
+  /** Output lines kept for tail(). Default 200. */
+  tailLines?: number;
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface GroupProcess {
+  /** Also the process group id. */
+  readonly pid: number;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<ExitStatus>;
+  running(): boolean;
+  /** The last lines of stdout and stderr, interleaved as they came. */
+  tail(lines?: number): string;
+  /** Whether any output line so far contained `text` (for readiness lines; watched from the first call on). */
+  sawLine(text: string): boolean;
+  /** SIGTERM to the group, SIGKILL after `graceMs`; resolves when the process has exited. */
+  stop(graceMs?: number): Promise<ExitStatus>;
+}
+
+const live = new Set<number>();
+let exitHookInstalled = false;
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is gone already.
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pgid of live) killGroup(pgid, 'SIGKILL');
+  });
+}
+
+export function spawnGroup(argv: readonly string[], options: GroupProcessOptions): GroupProcess {
+  const [command, ...args] = argv;
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const pid = child.pid;
+  if (pid === undefined) {
+    child.on('error', () => undefined); // reported below instead
+    throw new Error(`Could not start ${command}`);
+  }
+  installExitHook();
+  live.add(pid);
+  const keep = options.tailLines ?? 200;
+  const lines: string[] = [];
+  const partial = { stdout: '', stderr: '' };
+  const marks = new Map<string, boolean>();
+  const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
+    const parts = (partial[stream] + chunk.toString('utf8')).split('\n');
+    partial[stream] = parts.pop() ?? '';
+    for (const line of parts) {
+      lines.push(line);
+      for (const [text, seen] of marks) if (!seen && line.includes(text)) marks.set(text, true);
+    }
+    if (lines.length > keep) lines.splice(0, lines.length - keep);
+  };
+  child.stdout.on('data', onData('stdout'));
+  child.stderr.on('data', onData('stderr'));
+  let status: ExitStatus | undefined;
+  const exited = new Promise<ExitStatus>((resolve) => {
+    const done = (s: ExitStatus): void => {
+      if (status !== undefined) return;
+      status = s;
+      live.delete(pid);
+      // The leader is gone; helpers it left in the group must not outlive it.
+      killGroup(pid, 'SIGKILL');
+      resolve(s);
+    };
+    child.on('exit', (code, signal) => done({ code, signal }));
+    child.on('error', () => done({ code: null, signal: null }));
+  });
+  const tail = (n = 40): string => [...lines, partial.stdout, partial.stderr].filter((l) => l.trim() !== '').slice(-n).join('\n');
+  return {
+    pid,
+    exited,
+    running: () => status === undefined,
+    tail,
+    sawLine(text: string): boolean {
+      if (!marks.has(text)) marks.set(text, lines.some((l) => l.includes(text)));
+      return marks.get(text) === true;
+    },
+    async stop(graceMs = 10_000): Promise<ExitStatus> {
+      if (status !== undefined) return status;
+      killGroup(pid, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);
+      try {
+        return await exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
+
+/** A TCP port free on 127.0.0.1 right now (bound to port 0, then released). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
+  return address.port;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Polls `ready` every `intervalMs` until it is true; fails with `failure()`'s message when `proc` exits
+ * first or `timeoutMs` passes.
+ */
+export async function waitUntilReady(
+  proc: GroupProcess,
+  ready: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  failure: (why: string) => Error,
+  intervalMs = 100,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!proc.running()) {
+      const s = await proc.exited;
+      throw failure(`it exited (${s.signal ?? `code ${s.code}`}) before it was ready`);
+    }
+    if (await ready()) return;
+    if (Date.now() >= deadline) throw failure(`it was not ready within ${Math.round(timeoutMs / 1000)} s`);
+    await sleep(intervalMs);
+  }
+}
