@@ -10,13 +10,36 @@
  * `custom_task_type` = the history event type, and TERMINATED as CANCELED (no terminated schema
  * exists). `metadata` always names the history event and run.
  */
+import { readPath } from '../src/api/attributes';
 import type { StreamPayload } from './backend';
-import { attr, events, type Execution, type Run, type SandboxEvent } from './model';
+import { events, type Execution, type Run } from './model';
+
+/**
+ * A history event as both stores have it: the in-memory model's events, and the engine's events read
+ * through normalizeHistory. Attributes may be snake_case or camelCase (readPath reads either).
+ */
+export interface FeedEvent {
+  eventId: number;
+  type: string;
+  timeMs: number;
+  attributes: Record<string, unknown>;
+}
+
+/** One event of one run, with what the payload names: the execution and its workflow. */
+export interface FeedItem {
+  seq: number;
+  executionId: string;
+  workflowName: string;
+  runId: string;
+  event: FeedEvent;
+  /** The run's events by id (an activity's STARTED/COMPLETED name the SCHEDULED event). */
+  byId: (eventId: number) => FeedEvent | undefined;
+}
 
 export interface Sequenced {
   seq: number;
   run: Run;
-  event: SandboxEvent;
+  event: FeedEvent;
 }
 
 export function sequenced(execution: Execution): Sequenced[] {
@@ -25,8 +48,20 @@ export function sequenced(execution: Execution): Sequenced[] {
   return out;
 }
 
+/** The in-memory store's item: its runs' events are in the model. */
 export function ssePayload(execution: Execution, { seq, run, event }: Sequenced): StreamPayload {
-  const [eventType, attributes] = streamEvent(run, event);
+  const list = events(run);
+  return feedPayload({
+    seq, executionId: execution.executionId, workflowName: execution.workflowName, runId: run.runId, event,
+    byId: (id) => list.find((e) => e.eventId === id),
+  });
+}
+
+export function feedPayload(item: FeedItem): StreamPayload {
+  const { seq, event } = item;
+  const execution = { executionId: item.executionId, workflowName: item.workflowName };
+  const run = { runId: item.runId };
+  const [eventType, attributes] = streamEvent(item);
   return {
     stream: `workflow-executions.${execution.executionId}`,
     timestamp: new Date(event.timeMs).toISOString(),
@@ -59,8 +94,11 @@ export function ssePayload(execution: Execution, { seq, run, event }: Sequenced)
 const json = (value: unknown): { type: 'json'; value: unknown } => ({ type: 'json', value: value ?? null });
 const text = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
 
+const attr = readPath;
+
 /** The published event type and attributes for a history event. */
-function streamEvent(run: Run, event: SandboxEvent): [string, Record<string, unknown>] {
+function streamEvent(item: FeedItem): [string, Record<string, unknown>] {
+  const { event } = item;
   const a = event.attributes;
   const taskId = String(event.eventId);
   switch (event.type) {
@@ -72,32 +110,36 @@ function streamEvent(run: Run, event: SandboxEvent): [string, Record<string, unk
       return [event.type, { task_id: taskId, failure: { message: text(attr(a, 'failure.message'), 'Workflow failed') } }];
     case 'WORKFLOW_EXECUTION_TIMED_OUT':
       return ['WORKFLOW_EXECUTION_FAILED', { task_id: taskId, failure: { message: 'Workflow execution timed out' } }];
-    case 'WORKFLOW_EXECUTION_CANCELED':
-      return [event.type, { task_id: taskId, reason: typeof a.details === 'string' ? a.details : null }];
+    case 'WORKFLOW_EXECUTION_CANCELED': {
+      const details = attr(a, 'details');
+      return [event.type, { task_id: taskId, reason: typeof details === 'string' ? details : null }];
+    }
     case 'WORKFLOW_EXECUTION_TERMINATED':
-      return ['WORKFLOW_EXECUTION_CANCELED', { task_id: taskId, reason: `Terminated: ${text(a.reason, 'no reason given')}` }];
+      return ['WORKFLOW_EXECUTION_CANCELED', { task_id: taskId, reason: `Terminated: ${text(attr(a, 'reason'), 'no reason given')}` }];
     case 'WORKFLOW_TASK_FAILED':
-      return [event.type, { task_id: taskId, failure: { message: text(attr(a, 'failure.message'), text(a.cause, 'Workflow task failed')) } }];
+      return [event.type, { task_id: taskId, failure: { message: text(attr(a, 'failure.message'), text(attr(a, 'cause'), 'Workflow task failed')) } }];
     case 'WORKFLOW_TASK_TIMED_OUT':
-      return [event.type, { task_id: taskId, timeout_type: text(a.timeout_type, 'START_TO_CLOSE') }];
+      return [event.type, { task_id: taskId, timeout_type: text(attr(a, 'timeout_type'), 'START_TO_CLOSE') }];
     case 'ACTIVITY_TASK_STARTED':
     case 'ACTIVITY_TASK_COMPLETED':
     case 'ACTIVITY_TASK_FAILED':
-      return activityEvent(run, event);
+      return activityEvent(item);
     default:
       return ['CUSTOM_TASK_IN_PROGRESS', { custom_task_id: `history-${event.eventId}`, custom_task_type: event.type, payload: json(a) }];
   }
 }
 
-function activityEvent(run: Run, event: SandboxEvent): [string, Record<string, unknown>] {
-  const scheduledId = event.attributes.scheduled_event_id;
-  const scheduled = events(run).find((e) => e.eventId === scheduledId);
+function activityEvent({ event, byId }: FeedItem): [string, Record<string, unknown>] {
+  const scheduledId = Number(attr(event.attributes, 'scheduled_event_id'));
+  const scheduled = byId(scheduledId);
   const base = {
-    task_id: text(scheduled?.attributes.activity_id, String(scheduledId)),
+    task_id: text(scheduled && attr(scheduled.attributes, 'activity_id'), String(scheduledId)),
     activity_name: text(scheduled && attr(scheduled.attributes, 'activity_type.name'), 'activity'),
   };
-  if (event.type === 'ACTIVITY_TASK_STARTED') return [event.type, { ...base, input: json(scheduled?.attributes.input) }];
-  if (event.type === 'ACTIVITY_TASK_COMPLETED') return [event.type, { ...base, result: json(event.attributes.result) }];
-  const attempt = scheduled ? events(run).find((e) => e.type === 'ACTIVITY_TASK_STARTED' && e.attributes.scheduled_event_id === scheduledId)?.attributes.attempt : undefined;
-  return [event.type, { ...base, attempt: typeof attempt === 'number' ? attempt : 1, failure: { message: text(attr(event.attributes, 'failure.message'), 'Activity failed') } }];
+  if (event.type === 'ACTIVITY_TASK_STARTED') return [event.type, { ...base, input: json(scheduled && attr(scheduled.attributes, 'input')) }];
+  if (event.type === 'ACTIVITY_TASK_COMPLETED') return [event.type, { ...base, result: json(attr(event.attributes, 'result')) }];
+  // The STARTED event follows the SCHEDULED one (Temporal writes it when the attempt ends).
+  const started = byId(Number(attr(event.attributes, 'started_event_id')));
+  const attempt = Number(started ? attr(started.attributes, 'attempt') : 1);
+  return [event.type, { ...base, attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : 1, failure: { message: text(attr(event.attributes, 'failure.message'), 'Activity failed') } }];
 }
