@@ -1,13 +1,24 @@
 /**
  * `node out/sandbox/cli.js --port 8787 --api-key K --seed N --history-shape seed --completion-delay-ms 3000`
- * Starts the sandbox in the foreground; Ctrl+C (SIGINT) or SIGTERM stops it cleanly.
+ * `node out/sandbox/cli.js --engine temporal [--workflows DIR] [--port N] [--api-key K]`
+ * Starts the sandbox in the foreground (in memory, or on a real Temporal engine with a real Mistral
+ * worker); Ctrl+C (SIGINT) or SIGTERM stops it cleanly, the engine and the worker included.
  */
 import { parseArgs } from 'node:util';
 import { HISTORY_SHAPES, type HistoryShape } from './backend';
+import { ENGINE_DEMO, startEngineSandbox } from './engine/sandbox';
 import { DEMO, startSandbox, type SandboxOptions } from './server';
 
 const USAGE = `Usage: node out/sandbox/cli.js [--port N] [--api-key K] [--seed N]
-       [--history-shape ${HISTORY_SHAPES.join('|')}] [--completion-delay-ms N] [--executions N]`;
+       [--history-shape ${HISTORY_SHAPES.join('|')}] [--completion-delay-ms N] [--executions N]
+   or: node out/sandbox/cli.js --engine temporal [--workflows DIR] [--port N] [--api-key K]`;
+
+export interface CliOptions extends SandboxOptions {
+  /** `--engine`: the in-memory store, or a real Temporal engine. */
+  mode: 'memory' | 'temporal';
+  /** With the temporal engine: the workflow files the worker runs and watches. */
+  workflowsDir?: string;
+}
 
 class UsageError extends Error {}
 
@@ -19,7 +30,7 @@ function integer(name: string, value: string | undefined, min: number, max: numb
   return Number(value);
 }
 
-export function parseCli(argv: string[]): SandboxOptions {
+export function parseCli(argv: string[]): CliOptions {
   let values;
   try {
     ({ values } = parseArgs({
@@ -33,6 +44,8 @@ export function parseCli(argv: string[]): SandboxOptions {
         'history-shape': { type: 'string' },
         'completion-delay-ms': { type: 'string' },
         executions: { type: 'string' },
+        engine: { type: 'string' },
+        workflows: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -44,7 +57,16 @@ export function parseCli(argv: string[]): SandboxOptions {
   }
   const apiKey = values['api-key'];
   if (apiKey !== undefined && apiKey.trim() === '') throw new UsageError('--api-key must not be empty');
+  const engine = values.engine ?? 'memory';
+  if (engine !== 'memory' && engine !== 'temporal') throw new UsageError(`--engine must be memory or temporal, got "${engine}"`);
+  const memoryOnly = (['seed', 'history-shape', 'completion-delay-ms', 'executions'] as const).filter((k) => values[k] !== undefined);
+  if (engine === 'temporal' && memoryOnly.length > 0) {
+    throw new UsageError(`--${memoryOnly[0]} is for the in-memory sandbox: the engine's executions are real ones`);
+  }
+  if (engine === 'memory' && values.workflows !== undefined) throw new UsageError('--workflows goes with --engine temporal');
   return {
+    mode: engine,
+    workflowsDir: values.workflows,
     port: integer('port', values.port, 0, 65535),
     apiKey,
     seed: integer('seed', values.seed, 0, 2 ** 32 - 1),
@@ -55,7 +77,7 @@ export function parseCli(argv: string[]): SandboxOptions {
 }
 
 async function main(): Promise<void> {
-  let options: SandboxOptions;
+  let options: CliOptions;
   try {
     options = parseCli(process.argv.slice(2));
   } catch (err) {
@@ -63,16 +85,27 @@ async function main(): Promise<void> {
     console.error(`sandbox: ${err.message}\n${USAGE}`);
     process.exit(2);
   }
-  const sandbox = await startSandbox(options);
-  console.log(`Sandbox listening on ${sandbox.baseUrl}`);
-  console.log(`API key: ${sandbox.apiKey}`);
-  console.log(`Demo executions: failed ${DEMO.failed}, running ${DEMO.running}, reset ${DEMO.reset}, big ${DEMO.big}`);
+  let close: () => Promise<void>;
+  if (options.mode === 'temporal') {
+    const running = await startEngineSandbox({ workflowsDir: options.workflowsDir, port: options.port, apiKey: options.apiKey, log: (line) => console.log(`sandbox: ${line}`) });
+    close = () => running.stop();
+    console.log(`Sandbox listening on ${running.sandbox.baseUrl} (on the real engine, Temporal HTTP API ${running.engine.httpBaseUrl})`);
+    console.log(`API key: ${running.sandbox.apiKey}`);
+    console.log(`Workflow files (edit them: the worker restarts with your code): ${running.workflowsDir}`);
+    console.log(`Demo executions: failed ${ENGINE_DEMO.failed}, waiting ${ENGINE_DEMO.waiting}, completed ${ENGINE_DEMO.completed}`);
+  } else {
+    const sandbox = await startSandbox(options);
+    close = () => sandbox.close();
+    console.log(`Sandbox listening on ${sandbox.baseUrl}`);
+    console.log(`API key: ${sandbox.apiKey}`);
+    console.log(`Demo executions: failed ${DEMO.failed}, running ${DEMO.running}, reset ${DEMO.reset}, big ${DEMO.big}`);
+  }
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     console.log(`Sandbox stopping (${signal})`);
-    void sandbox.close().then(() => process.exit(0));
+    void close().then(() => process.exit(0));
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

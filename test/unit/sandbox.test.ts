@@ -505,3 +505,16 @@ describe('sandbox: --executions', () => {
     }
   });
 });
+
+describe('sandbox: --engine', () => {
+  it('takes memory (the default) or temporal, and refuses what does not go with the choice', () => {
+    assert.equal(parseCli([]).mode, 'memory');
+    const engine = parseCli(['--engine', 'temporal', '--workflows', 'wf', '--port', '9000']);
+    assert.equal(engine.mode, 'temporal');
+    assert.equal(engine.workflowsDir, 'wf');
+    assert.equal(engine.port, 9000);
+    assert.throws(() => parseCli(['--engine', 'cadence']), /--engine must be memory or temporal, got "cadence"/);
+    assert.throws(() => parseCli(['--engine', 'temporal', '--seed', '3']), /--seed is for the in-memory sandbox/);
+    assert.throws(() => parseCli(['--workflows', 'wf']), /--workflows goes with --engine temporal/);
+  });
+});
