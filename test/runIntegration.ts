@@ -148,7 +148,7 @@ export class SetupError extends Error {}
 export function checkPrerequisites(chromiumPath: string, extensionTestsPath: string): void {
   const problems: string[] = [];
   if (!fs.existsSync(CODE_SERVER_ENTRY)) {
-    problems.push(`code-server ${CODE_SERVER_VERSION} is not installed in ${path.relative(PROJECT_ROOT, CODE_SERVER_DIR)}: run scripts/install-code-server.sh (npm run setup:vscode)`);
+    problems.push(`code-server ${CODE_SERVER_VERSION} is not installed in ${path.relative(PROJECT_ROOT, CODE_SERVER_DIR)}: run npm run setup (scripts/setup.sh)`);
   }
   if (!fs.existsSync(chromiumPath)) {
     problems.push(`no browser at ${chromiumPath}: run scripts/install-system-deps.sh (Debian package chromium)`);

@@ -77,7 +77,7 @@ export const liveGroups = new Set<number>();
 
 export function checkE2ePrerequisites(): string[] {
   const problems: string[] = [];
-  if (!fs.existsSync(CODE_SERVER_ENTRY)) problems.push('code-server is not installed: run npm run setup:vscode (scripts/install-code-server.sh)');
+  if (!fs.existsSync(CODE_SERVER_ENTRY)) problems.push('code-server is not installed: run npm run setup (scripts/setup.sh)');
   if (!fs.existsSync(e2eConfig.chromiumPath)) problems.push(`no browser at ${e2eConfig.chromiumPath}: run scripts/install-system-deps.sh (Debian package chromium)`);
   if (!fs.existsSync(VSIX)) problems.push(`${path.basename(VSIX)} is missing: run npm run package`);
   return problems;

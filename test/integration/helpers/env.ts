@@ -37,25 +37,30 @@ export async function extensionApi(): Promise<ExtensionApi> {
 /** A fresh sandbox, the extension pointed at it with its key in SecretStorage, and a scripted user. */
 export async function setUpEnv(options: SandboxOptions & { production?: boolean; pageSize?: number } = {}): Promise<TestEnv> {
   const sandbox = await startSandbox({ completionDelayMs: 400, apiKey: TEST_API_KEY, ...options });
+  const { services, ui } = await pointAt(sandbox.baseUrl, sandbox.apiKey, options);
+  return { sandbox, services, ui };
+}
+
+/**
+ * Points the extension at a Workflows API (its only workspace, the key in SecretStorage as “Set API
+ * Key…” stores it), with a scripted user, no filter and the tree reloaded.
+ */
+export async function pointAt(baseUrl: string, apiKey: string, options: { production?: boolean; pageSize?: number } = {}): Promise<{ services: Services; ui: ScriptedUi }> {
   const { services } = await extensionApi();
   const config = vscode.workspace.getConfiguration('mistralWorkflows');
-  await config.update(
-    'workspaces',
-    [{ name: WORKSPACE, baseUrl: sandbox.baseUrl, production: options.production ?? false }],
-    vscode.ConfigurationTarget.Global,
-  );
+  await config.update('workspaces', [{ name: WORKSPACE, baseUrl, production: options.production ?? false }], vscode.ConfigurationTarget.Global);
   await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
   await config.update('executionsPageSize', options.pageSize ?? 50, vscode.ConfigurationTarget.Global);
-  await services.keys.store(WORKSPACE, sandbox.apiKey);
+  await services.keys.store(WORKSPACE, apiKey);
   // As “Set API Key…” does: the key was given for this base URL.
-  await services.connection.rememberKeyOrigin(WORKSPACE, new URL(sandbox.baseUrl).origin);
+  await services.connection.rememberKeyOrigin(WORKSPACE, new URL(baseUrl).origin);
   const ui = new ScriptedUi();
   services.ui = ui;
   await services.context.workspaceState.update('mistralWorkflows.filter', undefined);
   services.tree.setFilter({ statuses: [] });
   services.connection.invalidate('test set-up');
   services.tree.refreshAll();
-  return { sandbox, services, ui };
+  return { services, ui };
 }
 
 export async function tearDownEnv(env: TestEnv | undefined): Promise<void> {

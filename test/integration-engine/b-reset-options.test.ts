@@ -1,0 +1,117 @@
+/**
+ * Reset to Here on the real engine: a running order is terminated and replaced, and the signals and
+ * updates received after the point are re-applied, or not, exactly as chosen — as the new run's real
+ * history shows. Then the engine refuses a stale point, and the extension offers exactly the real
+ * history's valid points, keeping the reason.
+ */
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { attrText, type WorkflowEvent } from '../../src/api';
+import { resetPointIds } from '../../src/api/temporal';
+import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
+import { eventually } from '../integration/helpers/env';
+import { eventsOf, latestRun, resetMarkers, resetSteps, run, setUpEngineEnv, tearDownEngineEnv, type EngineEnv } from './helpers';
+
+/** Starts an order that waits for approval, and waits until its last workflow task completed. */
+async function waitingOrder(env: EngineEnv): Promise<{ id: string; point: number }> {
+  const id = randomUUID();
+  await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id.slice(0, 8), items: ['pen'], total: 3, address: { city: 'Paris' } } }] });
+  // validate_order and reserve_inventory done, the workflow waiting: its last event is a completed task.
+  const point = await eventually(async () => {
+    const { events } = await latestRun(env, id);
+    const last = events[events.length - 1];
+    const done = events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2;
+    return done && last?.type === 'WORKFLOW_TASK_COMPLETED' ? last.eventId : undefined;
+  }, `${id} to wait for its approval`, 60_000);
+  return { id, point };
+}
+
+/** A signal and an update after the point, through the engine. */
+async function signalAndUpdate(env: EngineEnv, id: string): Promise<void> {
+  await env.temporal.signal(id, 'add_note', { input: [{ note: 'leave at the door' }] });
+  await env.temporal.update(id, 'set_delivery_window', { args: [{ window: 'evening' }] });
+}
+
+const typesAfter = (events: WorkflowEvent[], point: number): string[] => events.filter((e) => (e.eventId ?? 0) > point).map((e) => e.type);
+
+describe('On the real engine: Reset to Here, exclusions, and an invalid point', function () {
+  this.timeout(180_000);
+  let env: EngineEnv;
+  before(async () => {
+    env = await setUpEngineEnv();
+  });
+  after(async () => tearDownEngineEnv(env));
+
+  for (const exclude of [{ signals: true }, { updates: true }]) {
+    const what = exclude.signals ? 'signals' : 'updates';
+    it(`Reset to Here excluding ${what}: the old run is TERMINATED, the new run re-applies only the other kind`, async () => {
+      const { id, point } = await waitingOrder(env);
+      await signalAndUpdate(env, id);
+      const before = await latestRun(env, id);
+      assert.ok(typesAfter(before.events, point).includes('WORKFLOW_EXECUTION_SIGNALED'));
+      assert.ok(typesAfter(before.events, point).includes('WORKFLOW_EXECUTION_UPDATE_ACCEPTED'));
+      const { events } = await eventsOf(env, id);
+      const node = events.find((e) => e.event.eventId === point);
+      assert.ok(node?.resettable, `event ${point} is offered as a reset point`);
+      env.ui.script(...resetSteps(`exclude ${what}`, exclude));
+      await run('mistralWorkflows.resetToHere', node);
+      env.ui.assertDone();
+
+      const now = await eventually(async () => {
+        const latest = await latestRun(env, id);
+        return latest.runId !== before.runId && resetMarkers(latest.events).length === 1 ? latest : undefined;
+      }, 'the new run', 60_000);
+      assert.equal((await env.temporal.describe(id, before.runId)).execution.status, 'TERMINATED', 'the engine terminated the old run');
+      assert.equal(now.status, 'RUNNING', 'the new run waits for its approval again');
+      // Re-applied events follow the reset marker (which takes the point's id).
+      const reapplied = typesAfter(now.events, point);
+      const signaled = reapplied.includes('WORKFLOW_EXECUTION_SIGNALED');
+      const updated = reapplied.some((t) => t.startsWith('WORKFLOW_EXECUTION_UPDATE_'));
+      assert.deepEqual({ signaled, updated }, { signaled: !exclude.signals, updated: !exclude.updates }, reapplied.join(', '));
+      await env.temporal.terminate(id, { reason: 'test done' });
+    });
+  }
+
+  it('a stale point gets WF_1001: the extension offers exactly the real history’s valid points and keeps the reason', async () => {
+    const { id } = await waitingOrder(env);
+    const { events } = await eventsOf(env, id); // the tree now holds the first run
+    const first = await latestRun(env, id);
+    // Someone else resets the execution meanwhile, to its first workflow task.
+    const firstPoint = resetPointIds(first.raw)[0];
+    await env.temporal.reset(id, { runId: first.runId, workflowTaskFinishEventId: firstPoint, reason: 'someone else', requestId: randomUUID(), excludeSignals: false, excludeUpdates: false });
+    const second = await eventually(async () => {
+      const latest = await latestRun(env, id);
+      return latest.runId !== first.runId && latest.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? latest : undefined;
+    }, 'the other reset’s run to wait again', 60_000);
+    const valid = resetPointIds(second.raw);
+    const stale = events.find((e) => e.resettable && e.event.eventId !== undefined && !valid.includes(e.event.eventId));
+    assert.ok(stale, `a point of the first run that the new run does not have (valid now: ${valid.join(', ')})`);
+
+    const REASON = 'Reset after the fix, whatever the point';
+    let offered: number[] = [];
+    env.ui.script(
+      ...resetSteps(REASON),
+      {
+        kind: 'pickOne',
+        titleMatch: /not a valid reset point/,
+        choose: (items) => {
+          offered = items.map((i) => Number((i as { event?: WorkflowEvent }).event?.eventId));
+          return items[items.length - 1];
+        },
+      },
+      { kind: 'pickMany', titleMatch: /options/, choose: () => [] },
+      { kind: 'confirm', answer: true },
+    );
+    await run('mistralWorkflows.resetToHere', stale);
+    env.ui.assertDone();
+    assert.deepEqual(offered, valid, 'the points offered are the engine’s');
+    const third = await eventually(async () => {
+      const latest = await latestRun(env, id);
+      return latest.runId !== second.runId ? latest : undefined;
+    }, 'the reset to the chosen point', 60_000);
+    const markers = resetMarkers(third.events);
+    assert.equal(attrText(markers[markers.length - 1], 'failure.message'), REASON, 'the typed reason was kept');
+    assert.equal(markers[markers.length - 1].eventId, valid[valid.length - 1]);
+    await env.temporal.terminate(id, { reason: 'test done' });
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * The engine suite's world: the extension pointed at the engine sandbox that
+ * test/runEngineIntegration.ts started, a client of the engine's own HTTP API to assert what the
+ * engine reports (never the sandbox's bookkeeping), and the workflow files the worker runs.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { isResetMarker, normalizeHistory, type WorkflowEvent } from '../../src/api';
+import { TemporalClient } from '../../src/api/temporal';
+import type { Services } from '../../src/commands/services';
+import type { EventNode } from '../../src/tree/eventNode';
+import type { ExecutionNode } from '../../src/tree/executionNode';
+import { eventually, isEvent, pointAt } from '../integration/helpers/env';
+import type { ScriptedUi, Step } from '../integration/helpers/scriptedUi';
+
+function required(name: string): string {
+  const value = process.env[name];
+  assert.ok(value, `${name} is set (run this suite with node out/test/runEngineIntegration.js)`);
+  return value;
+}
+
+export const ENGINE = {
+  api: required('MISTRAL_WF_ENGINE_API'),
+  apiKey: required('MISTRAL_WF_ENGINE_API_KEY'),
+  temporal: required('MISTRAL_WF_ENGINE_TEMPORAL'),
+  namespace: required('MISTRAL_WF_ENGINE_NAMESPACE'),
+  workflows: required('MISTRAL_WF_ENGINE_WORKFLOWS'),
+};
+
+export interface EngineEnv {
+  services: Services;
+  ui: ScriptedUi;
+  /** The engine's own HTTP API. */
+  temporal: TemporalClient;
+}
+
+export async function setUpEngineEnv(): Promise<EngineEnv> {
+  const { services, ui } = await pointAt(ENGINE.api, ENGINE.apiKey);
+  return { services, ui, temporal: new TemporalClient({ baseUrl: ENGINE.temporal, namespace: ENGINE.namespace }) };
+}
+
+export async function tearDownEngineEnv(env: EngineEnv | undefined): Promise<void> {
+  await env?.temporal.close();
+  await admin('DELETE', 'faults');
+}
+
+/** The sandbox's admin endpoints (fault switch, what workers registered). */
+export async function admin(method: string, what: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${ENGINE.api}/_sandbox/${what}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  assert.ok(res.ok, `${method} /_sandbox/${what}: ${res.status}`);
+  return res.status === 204 ? undefined : res.json();
+}
+
+/** The id of the worker's latest registration of the demo workflow: a restarted worker registers anew. */
+async function registration(): Promise<string | undefined> {
+  const { workflows } = (await admin('GET', 'workers')) as { workflows: { name: string; registrationId: string }[] };
+  return workflows.find((w) => w.name === 'order-fulfillment')?.registrationId;
+}
+
+/**
+ * Edits a workflow file the way a developer does (the worker watches the folder and restarts), and
+ * waits until the restarted worker has registered again, i.e. runs the new code.
+ */
+export async function editWorkflowFile(file: string, from: string, to: string): Promise<void> {
+  const full = path.join(ENGINE.workflows, file);
+  const before = await registration();
+  const text = fs.readFileSync(full, 'utf8');
+  assert.ok(text.includes(from), `${file} contains ${from}`);
+  fs.writeFileSync(full, text.replace(from, to));
+  await eventually(async () => {
+    const now = await registration();
+    return now !== undefined && now !== before ? true : undefined;
+  }, 'the worker to restart with the edited file', 60_000);
+}
+
+/** The demo's one-line fix (see engine/demo-workflows/activities.py). */
+export const fixTheBug = (): Promise<void> => editWorkflowFile('activities.py', 'order["shipping_address"]', 'order["address"]');
+
+/** The latest run's id and events, as the engine reports them. */
+export async function latestRun(env: EngineEnv, workflowId: string): Promise<{ runId: string; status: string; raw: unknown[]; events: WorkflowEvent[] }> {
+  const { execution } = await env.temporal.describe(workflowId);
+  const raw = await env.temporal.historyAll(workflowId, execution.runId);
+  return { runId: execution.runId, status: execution.status, raw, events: normalizeHistory(raw) };
+}
+
+/** Waits until the engine reports the latest run of `workflowId` with `status`. */
+export async function untilEngineStatus(env: EngineEnv, workflowId: string, status: string): Promise<void> {
+  await eventually(async () => ((await env.temporal.describe(workflowId)).execution.status === status ? true : undefined), `${workflowId} to be ${status}`, 60_000);
+}
+
+/** The execution's node with its events fresh from the server. */
+export async function eventsOf(env: EngineEnv, executionId: string): Promise<{ node: ExecutionNode; events: EventNode[] }> {
+  const node = await env.services.tree.openExecution(executionId);
+  await env.services.tree.reloadExecution(node);
+  const events = (await env.services.tree.getChildren(node)).filter(isEvent);
+  return { node, events };
+}
+
+export const resetMarkers = (events: readonly WorkflowEvent[]): WorkflowEvent[] => events.filter(isResetMarker);
+
+/** Reason → options (nothing excluded unless `exclude` says so) → confirm. */
+export function resetSteps(reason: string, exclude: { signals?: boolean; updates?: boolean } = {}): Step[] {
+  return [
+    { kind: 'input', titleMatch: /reason/, answer: reason },
+    {
+      kind: 'pickMany',
+      titleMatch: /options/,
+      choose: (items) => items.filter((i) => (exclude.signals === true && /signals/.test(i.label)) || (exclude.updates === true && /updates/.test(i.label))),
+    },
+    { kind: 'confirm', answer: true },
+  ];
+}
+
+export async function run(command: string, ...args: unknown[]): Promise<void> {
+  await vscode.commands.executeCommand(command, ...args);
+}

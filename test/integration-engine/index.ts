@@ -1,0 +1,9 @@
+/**
+ * The suite that runs against the REAL engine (test/runEngineIntegration.ts starts it), apart from the
+ * main suite, which runs against the in-memory sandbox. `npm test` runs both.
+ */
+import { runSuitesIn } from '../integration/index';
+
+export function run(): Promise<void> {
+  return runSuitesIn(__dirname);
+}
