@@ -12,14 +12,19 @@
  *      temporary profile.
  *
  * Usage: node out/scripts/demo.js [--port 8080] [--sandbox-port 8787] [--api-key sandbox-key]
- *                                  [--completion-delay-ms 3000] [--verbose]
+ *                                  [--completion-delay-ms 3000] [--engine memory|temporal] [--verbose]
+ *
+ * With `--engine temporal` the sandbox runs on a real Temporal engine with a real Mistral worker
+ * (sandbox/engine), and the opened folder holds the demo's workflow files: the worker runs and watches
+ * those very files, so fixing the bug in the editor and saving is what deploys the fix.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEMO, startSandbox, type Sandbox } from '../sandbox/server';
+import { DEMO_WORKFLOWS, ENGINE_DEMO, startEngineSandbox } from '../sandbox/engine/sandbox';
+import { DEMO, startSandbox } from '../sandbox/server';
 import {
   CODE_SERVER_ENTRY,
   CODE_SERVER_VERSION,
@@ -47,7 +52,14 @@ interface DemoOptions {
   sandboxPort: number;
   apiKey: string;
   completionDelayMs: number;
+  engine: 'memory' | 'temporal';
   verbose: boolean;
+}
+
+/** What the demo's VS Code talks to: the in-memory sandbox or the engine sandbox. */
+interface RunningApi {
+  baseUrl: string;
+  close(): Promise<void>;
 }
 
 function portOption(name: string, value: string | undefined, fallback: number): number {
@@ -68,6 +80,7 @@ function parseOptions(argv: string[]): DemoOptions {
         'sandbox-port': { type: 'string' },
         'api-key': { type: 'string' },
         'completion-delay-ms': { type: 'string' },
+        engine: { type: 'string' },
         verbose: { type: 'boolean' },
       },
     }));
@@ -81,21 +94,31 @@ function parseOptions(argv: string[]): DemoOptions {
     sandboxPort: portOption('sandbox-port', values['sandbox-port'], 8787),
     apiKey: values['api-key'] ?? 'sandbox-key',
     completionDelayMs: delay === undefined ? 3000 : Number(delay),
+    engine: values.engine === 'temporal' ? 'temporal' : 'memory',
     verbose: values.verbose ?? false,
   };
+  if (values.engine !== undefined && values.engine !== 'memory' && values.engine !== 'temporal') {
+    throw new DemoError(`--engine must be memory or temporal, got "${values.engine}"`);
+  }
   if (options.port === options.sandboxPort) throw new DemoError('--port and --sandbox-port must differ');
   return options;
 }
 
-/** code-server (and the Debian packages its install needs) on first use: the same set-up step as `npm test`. */
-function ensureCodeServer(): void {
-  if (fs.existsSync(CODE_SERVER_ENTRY)) {
+/**
+ * code-server (and the Debian packages its install needs) on first use, and for the engine demo the
+ * engine's Python toolchain: the same set-up step as `npm test`, quick once done.
+ */
+function ensureSetUp(engine: DemoOptions['engine']): void {
+  if (engine === 'memory' && fs.existsSync(CODE_SERVER_ENTRY)) {
     say(`code-server ${CODE_SERVER_VERSION} found in .vscode-test/code-server`);
     return;
   }
-  say(`code-server ${CODE_SERVER_VERSION} is not installed yet: installing it into .vscode-test/code-server (once; a few minutes, ~450 MB)`);
-  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'setup.sh'), 'demo'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new DemoError(`the set-up (scripts/setup.sh demo) stopped (exit ${result.status ?? result.signal}): see its message above`);
+  if (!fs.existsSync(CODE_SERVER_ENTRY)) {
+    say(`code-server ${CODE_SERVER_VERSION} is not installed yet: installing it into .vscode-test/code-server (once; a few minutes, ~450 MB)`);
+  }
+  const purpose = engine === 'temporal' ? 'demo-engine' : 'demo';
+  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'setup.sh'), purpose], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+  if (result.status !== 0) throw new DemoError(`the set-up (scripts/setup.sh) stopped (exit ${result.status ?? result.signal}): see its message above`);
 }
 
 /** Fails with a clear message when something already listens on the port (code-server would only log it). */
@@ -110,12 +133,14 @@ function checkPortFree(port: number, what: string): Promise<void> {
 }
 
 /** The opened folder: a README that says what to try (VS Code opens it at start-up). */
-function writeDemoFolder(layout: TempLayout, options: DemoOptions): void {
-  fs.writeFileSync(
-    path.join(layout.workspace, 'README.md'),
-    `# Mistral Workflows: demo
+function writeDemoFolder(layout: TempLayout, options: DemoOptions, api: RunningApi): void {
+  fs.writeFileSync(path.join(layout.workspace, 'README.md'), options.engine === 'temporal' ? engineReadme(options, api) : memoryReadme(options, api));
+}
 
-This VS Code runs the extension against a local sandbox API (${`http://${HOST}:${options.sandboxPort}`}, key \`${options.apiKey}\`)
+function memoryReadme(options: DemoOptions, api: RunningApi): string {
+  return `# Mistral Workflows: demo
+
+This VS Code runs the extension against a local sandbox API (${api.baseUrl}, key \`${options.apiKey}\`)
 with demo data. Nothing here talks to Mistral.
 
 1. Click the **Mistral Workflows** icon in the activity bar (left): the **Executions** view lists the
@@ -129,17 +154,52 @@ with demo data. Nothing here talks to Mistral.
 
 Also try the command palette (F1): **Mistral Workflows: Reset Execution…** with an execution id, and
 **document-ingestion** (\`${DEMO.big}\`): 51,200 events, 500 at a time with **Load more**.
-`,
-  );
+`;
+}
+
+function engineReadme(options: DemoOptions, api: RunningApi): string {
+  return `# Mistral Workflows: demo on a real engine
+
+This VS Code runs the extension against a local Workflows API (${api.baseUrl}, key \`${options.apiKey}\`)
+on a real Temporal engine, with a real \`mistralai-workflows\` worker running the files in
+\`workflows/\` of this folder. Nothing here talks to Mistral.
+
+1. Click the **Mistral Workflows** icon in the activity bar: the engine's executions.
+2. Expand **order-fulfillment FAILED** (\`${ENGINE_DEMO.failed}\`): its **create_shipment** activity failed
+   with \`KeyError: 'shipping_address'\`. Right-click that event → **Go to Source**: the activity opens.
+3. Fix the bug: in \`workflows/activities.py\`, the line marked \`# BUG\` should read
+   \`order["address"]\`. Save: the worker restarts with your code (a second or two).
+4. Right-click the failed **ACTIVITY_TASK_FAILED** event → **Reset to Before This Step…**, give a reason,
+   confirm. The engine starts a new run from before create_shipment; it completes with your fix
+   (**Refresh** shows it; the failed run moves under **Earlier runs** with your reason).
+
+Also: \`${ENGINE_DEMO.waiting}\` is still waiting for its approval signal (Reset to Here on any
+WORKFLOW_TASK_COMPLETED event terminates its run and starts a new one), and \`${ENGINE_DEMO.completed}\`
+is an old-format order the bug did not touch.
+`;
+}
+
+/** The in-memory sandbox, or the engine sandbox over the demo folder's workflow files. */
+async function startApi(options: DemoOptions, layout: TempLayout): Promise<RunningApi> {
+  if (options.engine === 'temporal') {
+    const workflowsDir = path.join(layout.workspace, 'workflows');
+    fs.cpSync(DEMO_WORKFLOWS, workflowsDir, { recursive: true });
+    say('starting the real engine: the Temporal dev server, the Workflows API over it, a Mistral worker over workflows/');
+    const engine = await startEngineSandbox({ workflowsDir, port: options.sandboxPort, apiKey: options.apiKey, log: (line) => say(`engine: ${line}`) });
+    return { baseUrl: engine.sandbox.baseUrl, close: () => engine.stop() };
+  }
+  say(`starting the sandbox API with its demo data on http://${HOST}:${options.sandboxPort}`);
+  const sandbox = await startSandbox({ port: options.sandboxPort, apiKey: options.apiKey, completionDelayMs: options.completionDelayMs });
+  return { baseUrl: sandbox.baseUrl, close: () => sandbox.close() };
 }
 
 async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   if (!fs.existsSync(VSIX)) throw new DemoError(`${path.basename(VSIX)} is missing: run npm run package (npm run demo does it first)`);
-  ensureCodeServer();
+  ensureSetUp(options.engine);
   await checkPortFree(options.port, 'VS Code');
 
-  let sandbox: Sandbox | undefined;
+  let sandbox: RunningApi | undefined;
   let server: CodeServer | undefined;
   let layout: TempLayout | undefined;
   let stopping: Promise<void> | undefined;
@@ -172,16 +232,14 @@ async function main(): Promise<number> {
   process.on('SIGHUP', onSignal);
 
   try {
-    say(`starting the sandbox API with its demo data on http://${HOST}:${options.sandboxPort}`);
+    layout = makeTempLayout('mwf-demo-', { folderName: 'mistral-workflows-demo' });
     try {
-      sandbox = await startSandbox({ port: options.sandboxPort, apiKey: options.apiKey, completionDelayMs: options.completionDelayMs });
+      sandbox = await startApi(options, layout);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      throw new DemoError(code === 'EADDRINUSE' ? `port ${options.sandboxPort} (sandbox) is in use: pick another with --sandbox-port` : String(err));
+      throw new DemoError(code === 'EADDRINUSE' ? `port ${options.sandboxPort} (sandbox) is in use: pick another with --sandbox-port` : err instanceof Error ? err.message : String(err));
     }
-
-    layout = makeTempLayout('mwf-demo-', { folderName: 'mistral-workflows-demo' });
-    writeDemoFolder(layout, options);
+    writeDemoFolder(layout, options, sandbox);
     writeUserSettings(layout, {
       'workbench.startupEditor': 'readme',
       'workbench.colorTheme': 'Default Dark Modern',
@@ -206,7 +264,7 @@ async function main(): Promise<number> {
     console.log('');
     say(`ready. Open http://${HOST}:${options.port}/ in your browser,`);
     say('then click the Mistral Workflows icon in the activity bar (left).');
-    say(`Sandbox API: ${sandbox.baseUrl} (key ${options.apiKey}); failed demo execution ${DEMO.failed}`);
+    say(`Sandbox API: ${sandbox.baseUrl} (key ${options.apiKey}); failed demo execution ${options.engine === 'temporal' ? ENGINE_DEMO.failed : DEMO.failed}`);
     say('Press Ctrl-C to stop both.');
     return await new Promise<number>(() => undefined); // runs until a signal
   } catch (err) {
