@@ -17,6 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { DEMO_WORKFLOWS, startEngineSandbox, type EngineSandbox } from '../../sandbox/engine/sandbox';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 import {
   CODE_SERVER_ENTRY,
@@ -127,6 +128,11 @@ export interface SessionOptions {
   settings?: Record<string, unknown>;
   /** A folder copied into the opened folder (default: an empty folder), e.g. PYTHON_FIXTURE. */
   fixture?: string;
+  /**
+   * The real engine instead of the in-memory sandbox (sandbox/engine): the opened folder gets the demo's
+   * workflow files under workflows/, which the real worker runs and watches.
+   */
+  engine?: boolean;
 }
 
 export class Session {
@@ -139,15 +145,31 @@ export class Session {
     readonly wb: Workbench,
   ) {}
 
+  /** With `engine: true`: the engine sandbox (its Temporal client tells what the engine reports). */
+  engine?: EngineSandbox;
+
   static async start(options: SessionOptions = {}): Promise<Session> {
     const resources = await runResources();
-    const sandbox = await startSandbox({ port: 0, ...options.sandbox });
-    const cleanups: (() => Promise<void>)[] = [() => sandbox.close()];
+    const cleanups: (() => Promise<void>)[] = [];
     try {
       const layout = makeTempLayout('mwf-e2e-', { extensions: resources.extensions, folderName: 'my-workflows', fixture: options.fixture });
       cleanups.push(async () => {
         if (!e2eConfig.keepTemp) fs.rmSync(layout.root, { recursive: true, force: true, maxRetries: 3 });
       });
+      let engine: EngineSandbox | undefined;
+      let sandbox: Sandbox;
+      if (options.engine) {
+        const workflowsDir = path.join(layout.workspace, 'workflows');
+        fs.cpSync(DEMO_WORKFLOWS, workflowsDir, { recursive: true });
+        const started = await startEngineSandbox({ workflowsDir });
+        engine = started;
+        cleanups.push(() => started.stop());
+        sandbox = started.sandbox;
+      } else {
+        const started = await startSandbox({ port: 0, ...options.sandbox });
+        cleanups.push(() => started.close());
+        sandbox = started;
+      }
       writeUserSettings(layout, {
         // A dark theme: the screenshots in media/ come from these runs.
         'workbench.colorTheme': 'Default Dark Modern',
@@ -174,6 +196,7 @@ export class Session {
       if (e2eConfig.verbose) page.on('pageerror', (err) => console.log(`[browser] ${err.message}`));
       await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(layout.workspace)}`, { waitUntil: 'domcontentloaded' });
       const session = new Session(sandbox, layout, server, context, page, new Workbench(page));
+      session.engine = engine;
       session.cleanups = cleanups;
       await session.wb.ready();
       return session;

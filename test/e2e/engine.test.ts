@@ -1,0 +1,61 @@
+/**
+ * The product's story on the REAL engine, as a person's clicks: the order failed on the bug; Go to
+ * Source opens the activity; the fix is saved (the worker restarts with it); Reset to Before This
+ * Step on the failed activity; the new run completes, as the engine reports and the tree then shows.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Context } from 'mocha';
+import { attr, normalizeHistory } from '../../src/api';
+import { ENGINE_DEMO, untilStatus } from '../../sandbox/engine/sandbox';
+import { Session, endSession, eventually, reasonThenConfirm, resetRequests, startSession } from './workbench';
+
+const REASON = 'Fixed the shipping address key in create_shipment';
+
+describe('On the real engine, in the VS Code UI', function () {
+  this.timeout(240_000);
+  let session: Session | undefined;
+  afterEach(async function (this: Context) {
+    const current = session;
+    session = undefined;
+    await endSession(current, this.currentTest);
+  });
+
+  it('the order failed on the bug: Go to Source, save the fix, Reset to Before This Step; the new run completes', async () => {
+    session = await startSession({ engine: true });
+    const { wb } = session;
+    const engine = session.engine;
+    assert.ok(engine);
+    const events = normalizeHistory(await engine.temporal.historyAll(ENGINE_DEMO.failed));
+    const failed = events.find((e) => e.type === 'ACTIVITY_TASK_FAILED');
+    assert.ok(failed?.eventId, 'the engine recorded the failed activity');
+
+    await wb.expand(wb.execution(ENGINE_DEMO.failed, 'FAILED'));
+    const row = wb.event(failed.eventId, 'ACTIVITY_TASK_FAILED');
+    await wb.reveal(row);
+    assert.ok((await wb.contextMenu(row)).includes('Go to Source'));
+    await wb.clickMenuItem('Go to Source');
+    await wb.page.locator('.tab.active').filter({ hasText: 'activities.py' }).waitFor();
+
+    // The fix, saved into the file the worker runs (as saving it from the editor does).
+    const file = path.join(session.layout.workspace, 'workflows', 'activities.py');
+    const restarts = engine.workerRestarts;
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('order["shipping_address"]', 'order["address"]'));
+    await eventually('the worker to restart with the fix', () => (engine.workerRestarts > restarts ? true : undefined), 60_000);
+
+    const menu = await wb.contextMenu(row);
+    assert.ok(menu.includes('Reset to Before This Step…'), menu.join(', '));
+    await wb.clickMenuItem('Reset to Before This Step…');
+    await reasonThenConfirm(wb, REASON);
+    await wb.notification(/New run/).waitFor();
+    assert.equal(resetRequests(session), 1, 'one reset sent');
+
+    await untilStatus(engine.temporal, ENGINE_DEMO.failed, 'COMPLETED');
+    const marker = normalizeHistory(await engine.temporal.historyAll(ENGINE_DEMO.failed)).find((e) => e.type === 'WORKFLOW_TASK_FAILED');
+    assert.equal(attr(marker ?? failed, 'failure.message'), REASON, 'the engine recorded the reason');
+    await wb.clickViewAction('Refresh');
+    await wb.reveal(wb.execution(ENGINE_DEMO.failed, 'COMPLETED'));
+    await wb.screenshot('engine-story', { publish: true });
+  });
+});
