@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every performance figure of the README in one run, against an in-process sandbox on
- * 127.0.0.1 (random port). Prints `name: value unit` and `ratio name: x.xx` lines and writes them,
+ * 127.0.0.1 (random port), then a real large history on the real engine (bench/engine.ts). Prints `name: value unit` and `ratio name: x.xx` lines and writes them,
  * with the machine, to bench/results.json. Run with --expose-gc (the npm script does).
  *
  * Environment: BENCH_REPS (default 7) and BENCH_WARMUPS (default 2) per comparison.
@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { startSandbox } from '../sandbox/server';
 import { productionBundle, activationScenario, sizeScenario } from './activation';
 import { createClients } from './contenders';
+import { engineScenario } from './engine';
 import { createFakeVscode, installFakeVscode } from './fakeVscode';
 import { heapScenario } from './heap';
 import { hasGc, machineInfo, Report } from './measure';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     uninstallVscode(); // activation installs its own, counting one
     await activationScenario(bundle, settings.reps, settings.warmups, report);
     await sizeScenario(bundle, report);
+    await engineScenario(settings, report);
   } finally {
     uninstallVscode();
     await bundle.dispose();
