@@ -1,13 +1,15 @@
 /**
  * The engine suite's shared world, started once for the whole run by the root hooks below (loaded with
- * `require` in .mocharc.engine.json): a real Temporal dev server, the worker API the SDK needs, and one
- * real worker serving test/fixtures/engine-workflows. Tests reach it through `engine()`.
+ * `require` in .mocharc.engine.json): a real Temporal dev server, the sandbox over it (EngineBackend:
+ * the Workflows API and the routes the worker SDK calls), and one real worker serving
+ * test/fixtures/engine-workflows. Tests reach it through `engine()`.
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { startTemporalDevServer, startWorker, PROJECT_ROOT, type DevServer, type Worker } from '../../sandbox/engine';
+import { EngineBackend } from '../../sandbox/engine/backend';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { TemporalClient } from '../../src/api/temporal';
-import { startFakeMistralApi, type FakeMistralApi } from './fakeMistralApi';
 
 export const FIXTURE_WORKFLOWS = path.join(PROJECT_ROOT, 'test', 'fixtures', 'engine-workflows');
 export const PARCEL = 'engine_test_parcel';
@@ -24,7 +26,8 @@ export interface ParcelInput {
 
 export interface Engine {
   server: DevServer;
-  api: FakeMistralApi;
+  /** The Workflows API over the engine; the worker's SDK talks to it too. */
+  api: Sandbox;
   worker: Worker;
   client: TemporalClient;
   /** Starts a parcel workflow on the suite's worker; returns its run id. */
@@ -65,10 +68,15 @@ export const mochaHooks = {
     this.timeout(120_000);
     const t0 = Date.now();
     const server = await startTemporalDevServer();
-    const api = await startFakeMistralApi(server);
+    const api = await startSandbox({
+      port: 0,
+      apiKey: WORKER_KEY,
+      engine: { grpcAddress: server.grpcAddress, namespace: server.namespace },
+      backend: ({ workers }) => new EngineBackend({ client: new TemporalClient({ baseUrl: server.httpBaseUrl, namespace: server.namespace }), workers }),
+    });
     let worker: Worker;
     try {
-      worker = await startWorker({ dirs: [FIXTURE_WORKFLOWS], serverUrl: api.url, apiKey: WORKER_KEY, deploymentName: TASK_QUEUE });
+      worker = await startWorker({ dirs: [FIXTURE_WORKFLOWS], serverUrl: api.baseUrl, apiKey: WORKER_KEY, deploymentName: TASK_QUEUE });
     } catch (e) {
       await api.close();
       await server.stop();
