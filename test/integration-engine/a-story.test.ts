@@ -7,17 +7,17 @@ import * as assert from 'node:assert/strict';
 import { attr, attrText } from '../../src/api';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { description, isEarlierRuns, isRun, label } from '../integration/helpers/env';
-import { eventsOf, fixTheBug, latestRun, resetMarkers, resetSteps, run, setUpEngineEnv, tearDownEngineEnv, untilEngineStatus, type EngineEnv } from './helpers';
+import { eventsOf, fixTheBug, latestRun, resetMarkers, resetSteps, run, useEngineEnv, untilEngineStatus, type EngineEnv } from './helpers';
 
 const REASON = 'Fixed the shipping address key in create_shipment (#4821)';
 
 describe('On the real engine: fix the bug, reset to before the failed step', function () {
   this.timeout(180_000);
+  const world = useEngineEnv();
   let env: EngineEnv;
-  before(async () => {
-    env = await setUpEngineEnv();
+  beforeEach(() => {
+    env = world();
   });
-  after(async () => tearDownEngineEnv(env));
 
   it('the seeded order failed on the bug; after the fix, Reset to Before This Step gives a run that completes', async () => {
     const id = ENGINE_DEMO.failed;

@@ -10,7 +10,7 @@ import { attrText, type WorkflowEvent } from '../../src/api';
 import { resetPointIds } from '../../src/api/temporal';
 import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import { eventually } from '../integration/helpers/env';
-import { eventsOf, latestRun, resetMarkers, resetSteps, run, setUpEngineEnv, tearDownEngineEnv, type EngineEnv } from './helpers';
+import { eventsOf, latestRun, resetMarkers, resetSteps, run, useEngineEnv, type EngineEnv } from './helpers';
 
 /** Starts an order that waits for approval, and waits until its last workflow task completed. */
 async function waitingOrder(env: EngineEnv): Promise<{ id: string; point: number }> {
@@ -36,11 +36,11 @@ const typesAfter = (events: WorkflowEvent[], point: number): string[] => events.
 
 describe('On the real engine: Reset to Here, exclusions, and an invalid point', function () {
   this.timeout(180_000);
+  const world = useEngineEnv();
   let env: EngineEnv;
-  before(async () => {
-    env = await setUpEngineEnv();
+  beforeEach(() => {
+    env = world();
   });
-  after(async () => tearDownEngineEnv(env));
 
   for (const exclude of [{ signals: true }, { updates: true }]) {
     const what = exclude.signals ? 'signals' : 'updates';

@@ -6,15 +6,15 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import { eventually } from '../integration/helpers/env';
-import { admin, eventsOf, latestRun, resetMarkers, resetSteps, run, setUpEngineEnv, tearDownEngineEnv, type EngineEnv } from './helpers';
+import { admin, eventsOf, latestRun, resetMarkers, resetSteps, run, useEngineEnv, type EngineEnv } from './helpers';
 
 describe('On the real engine: a lost answer', function () {
   this.timeout(180_000);
+  const world = useEngineEnv();
   let env: EngineEnv;
-  before(async () => {
-    env = await setUpEngineEnv();
+  beforeEach(() => {
+    env = world();
   });
-  after(async () => tearDownEngineEnv(env));
 
   it('reads back a reset whose answer was dropped after the engine applied it, and never sends it again', async () => {
     const id = randomUUID();

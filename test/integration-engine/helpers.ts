@@ -36,14 +36,27 @@ export interface EngineEnv {
   temporal: TemporalClient;
 }
 
-export async function setUpEngineEnv(): Promise<EngineEnv> {
+async function setUpEngineEnv(): Promise<EngineEnv> {
   const { services, ui } = await pointAt(ENGINE.api, ENGINE.apiKey);
   return { services, ui, temporal: new TemporalClient({ baseUrl: ENGINE.temporal, namespace: ENGINE.namespace }) };
 }
 
-export async function tearDownEngineEnv(env: EngineEnv | undefined): Promise<void> {
+async function tearDownEngineEnv(env: EngineEnv | undefined): Promise<void> {
   await env?.temporal.close();
   await admin('DELETE', 'faults');
+}
+
+/** In a `describe`: sets the world up before its tests and down after them; call the result for it. */
+export function useEngineEnv(): () => EngineEnv {
+  let env: EngineEnv | undefined;
+  before(async () => {
+    env = await setUpEngineEnv();
+  });
+  after(async () => tearDownEngineEnv(env));
+  return () => {
+    assert.ok(env, 'the engine suite is set up');
+    return env;
+  };
 }
 
 /** The sandbox's admin endpoints (fault switch, what workers registered). */

@@ -5,15 +5,15 @@
 import * as assert from 'node:assert/strict';
 import { normalizeHistory } from '../../src/api';
 import { enumName } from '../../src/api/temporal';
-import { setUpEngineEnv, tearDownEngineEnv, type EngineEnv } from './helpers';
+import { useEngineEnv, type EngineEnv } from './helpers';
 
 describe('On the real engine: every history it wrote', function () {
   this.timeout(120_000);
+  const world = useEngineEnv();
   let env: EngineEnv;
-  before(async () => {
-    env = await setUpEngineEnv();
+  beforeEach(() => {
+    env = world();
   });
-  after(async () => tearDownEngineEnv(env));
 
   it('is read exactly: count, types, ids, reset points', async () => {
     const { executions } = await env.temporal.listWorkflows({ pageSize: 1000 });
