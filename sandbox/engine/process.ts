@@ -2,10 +2,11 @@
  * Child processes for the real engine: each in a process group of its own (detached = setsid), so a
  * stop signals the whole group (the Temporal CLI and a Python worker start helpers of their own) and
  * nothing else. The last lines of output are kept for error messages. Groups still running when this
- * Node process exits are killed then (not after a SIGKILL of Node itself: nothing can do that).
+ * Node process exits are killed then (src/common/processGroup.ts, shared with the extension).
  */
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
+import { killGroup, trackGroup } from '../../src/common/processGroup';
 
 export interface GroupProcessOptions {
   cwd?: string;
@@ -33,25 +34,6 @@ export interface GroupProcess {
   stop(graceMs?: number): Promise<ExitStatus>;
 }
 
-const live = new Set<number>();
-let exitHookInstalled = false;
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group is gone already.
-  }
-}
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const pgid of live) killGroup(pgid, 'SIGKILL');
-  });
-}
-
 export function spawnGroup(argv: readonly string[], options: GroupProcessOptions): GroupProcess {
   const [command, ...args] = argv;
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -60,8 +42,7 @@ export function spawnGroup(argv: readonly string[], options: GroupProcessOptions
     child.on('error', () => undefined); // reported below instead
     throw new Error(`Could not start ${command}`);
   }
-  installExitHook();
-  live.add(pid);
+  const untrack = trackGroup(pid);
   const keep = options.tailLines ?? 200;
   const lines: string[] = [];
   const partial = { stdout: '', stderr: '' };
@@ -82,7 +63,7 @@ export function spawnGroup(argv: readonly string[], options: GroupProcessOptions
     const done = (s: ExitStatus): void => {
       if (status !== undefined) return;
       status = s;
-      live.delete(pid);
+      untrack();
       // The leader is gone; helpers it left in the group must not outlive it.
       killGroup(pid, 'SIGKILL');
       resolve(s);
