@@ -1,0 +1,11 @@
+/**
+ * "Will the fix replay?": the workspace's workflow code replayed over an execution's history by
+ * temporalio's own replayer (replay/replay_check.py, run in the user's interpreter), and what that
+ * verdict means for each reset point. No `vscode` import.
+ */
+export { checkReplay } from './check';
+export type { CheckReplayOptions } from './check';
+export type { CheckFailure, CheckFailureKind, CleanVerdict, DivergenceCause, DivergesVerdict, ReplayResult, ReplayVerdict } from './result';
+
+/** The helper script's path inside the extension (it ships in the VSIX). */
+export const REPLAY_SCRIPT = 'replay/replay_check.py';
