@@ -8,6 +8,8 @@ export type { CheckReplayOptions } from './check';
 export type { CheckFailure, CheckFailureKind, CleanVerdict, DivergenceCause, DivergesVerdict, ReplayResult, ReplayVerdict } from './result';
 export { lastSafePoint, safetyOfResetPoints } from './safety';
 export type { PointSafety, ResetPointSafety, SafePoint } from './safety';
+export { pickInterpreter, venvPython } from './interpreter';
+export type { InterpreterChoices, InterpreterSource, PickedInterpreter } from './interpreter';
 
 /** The helper script's path inside the extension (it ships in the VSIX). */
 export const REPLAY_SCRIPT = 'replay/replay_check.py';
