@@ -1,0 +1,231 @@
+/**
+ * "Will the fix replay?" on the real engine: a refund fails in an activity because of a bug; its
+ * history, as the engine's HTTP API returns it, is replayed by replay/replay_check.py (temporalio's
+ * Replayer, set up as mistralai-workflows' worker is) with changed copies of the workflow file, and
+ * a reset at the last safe point runs on a real worker serving that changed code.
+ */
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { attrText, isResetMarker, normalizeHistory, resetPointBefore, type WorkflowEvent } from '../../src/api';
+import { decodePayloads } from '../../src/api/temporal';
+import { checkReplay, lastSafePoint, safetyOfResetPoints, type ReplayResult } from '../../src/replay';
+import { PROJECT_ROOT, startWorker, venvDir, type Worker } from '../../sandbox/engine';
+import { engine, eventually, uniqueId, WORKER_KEY } from './engine';
+
+const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay-workflows', 'refund.py');
+const SCRIPT = path.join(PROJECT_ROOT, 'replay', 'replay_check.py');
+const QUEUE = 'engine-suite-replay';
+const WORKFLOW = 'engine_test_refund';
+
+const BUG = `paid = payment["amount_paid"]  # BUG: the payment carries it as "paid"`;
+const FIX = `paid = payment["paid"]`;
+const REFUND_CALL = `        receipt = await refund_payment(payment, amount)\n`;
+const LOOKUP_CALL = `        payment = await look_up_payment(refund_id, amount)\n`;
+
+interface Failed {
+  id: string;
+  runId: string;
+  raw: unknown[];
+  events: WorkflowEvent[];
+}
+
+describe('will the fix replay? replay_check.py over real histories', () => {
+  let dir: string;
+  let file: string;
+  let worker: Worker | undefined;
+  let source: string;
+  /** Two refunds that failed on the bug: one per kind of change. */
+  const failed: Failed[] = [];
+
+  const python = path.join(venvDir(), 'bin', 'python');
+  const check = (history: unknown[], dirs = [dir], workflowName = WORKFLOW): Promise<ReplayResult> =>
+    checkReplay({ python, script: SCRIPT, historyJson: JSON.stringify({ history: { events: history } }), workflowName, dirs, timeoutMs: 60_000 });
+  const writeCode = (code: string): void => fs.writeFileSync(file, code);
+
+  before(async function () {
+    this.timeout(120_000);
+    source = fs.readFileSync(FIXTURE, 'utf8');
+    for (const s of [BUG, REFUND_CALL, LOOKUP_CALL]) assert.ok(source.includes(s), `the fixture has ${JSON.stringify(s)}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-replay-'));
+    file = path.join(dir, 'refund.py');
+    writeCode(source);
+    worker = await startWorker({ dirs: [dir], serverUrl: engine().api.baseUrl, apiKey: WORKER_KEY, deploymentName: QUEUE });
+    const { client } = engine();
+    const started = await Promise.all([0, 1].map(async () => {
+      const id = uniqueId('refund');
+      const { runId } = await client.start(id, { workflowType: WORKFLOW, taskQueue: QUEUE, input: [{ refund_id: id, amount: 30 }] });
+      return { id, runId };
+    }));
+    for (const { id, runId } of started) {
+      await eventually(`${id} failed`, async () => ((await client.describe(id, runId)).execution.status === 'FAILED' ? true : undefined));
+      const raw = await client.historyAll(id, runId);
+      failed.push({ id, runId, raw, events: normalizeHistory({ history: { events: raw } }) });
+    }
+  });
+
+  after(async () => {
+    await worker?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the bug fails the refund in its activity', () => {
+    const { events } = failed[0];
+    const i = events.findIndex((e) => e.type === 'ACTIVITY_TASK_FAILED');
+    assert.ok(i > 0);
+    assert.match(String((events[i].attributes.failure as { message?: string }).message), /amount_paid/);
+    assert.equal(events.at(-1)?.type, 'WORKFLOW_EXECUTION_FAILED');
+  });
+
+  it('a fix inside the activity replays cleanly: every point safe; a reset at the last safe point completes', async function () {
+    this.timeout(90_000);
+    const { id, runId, raw, events } = failed[0];
+    writeCode(source.replace(BUG, FIX));
+    const t0 = Date.now();
+    const result = await check(raw);
+    console.log(`      check: ${Date.now() - t0} ms`);
+    assert.deepEqual(result, { outcome: 'clean', replayedEvents: events.length });
+
+    const safety = safetyOfResetPoints(events, result);
+    assert.ok(safety.length >= 3);
+    assert.ok(safety.every((p) => p.safety === 'safe'));
+    const safe = lastSafePoint(events, result);
+    const beforeFailure = resetPointBefore(events, events.findIndex((e) => e.type === 'ACTIVITY_TASK_FAILED'));
+    assert.equal(safe?.point.eventId, beforeFailure?.point.eventId, 'the latest point that puts the failed step back');
+    assert.ok((safe?.point.eventId ?? 0) < (safety.at(-1)?.point.eventId ?? 0), 'not the latest point: that one keeps the failure');
+
+    await worker?.restart();
+    const completed = await resetAndComplete(id, runId, safe?.point.eventId ?? 0);
+    const done = completed.at(-1);
+    assert.deepEqual(decodePayloads(done?.attributes.result), [{ result: { refund_id: id, receipt: `refund-${id}-30`, notice: `told ${id} about refund-${id}-30` } }]);
+  });
+
+  it('an activity call added before the failure diverges at its event, with the replayer\'s message; a reset just before completes', async function () {
+    this.timeout(90_000);
+    const { id, runId, raw, events } = failed[1];
+    writeCode(source.replace(BUG, FIX).replace(REFUND_CALL, `        await check_fraud(refund_id)\n${REFUND_CALL}`));
+    const refund = scheduled(events, 'refund_payment');
+    const result = await check(raw);
+    assert.deepEqual(result, {
+      outcome: 'diverges',
+      eventId: refund.eventId,
+      cause: 'nondeterminism',
+      message: "[TMPRL1100] Nondeterminism error: Activity type of scheduled event 'refund_payment' does not match activity type of activity command 'check_fraud'",
+      replayedEvents: events.length,
+    });
+
+    const safety = safetyOfResetPoints(events, result);
+    for (const p of safety) assert.equal(p.safety, (p.point.eventId ?? 0) < (refund.eventId ?? 0) ? 'safe' : 'failsAgain', `point ${p.point.eventId}`);
+    assert.ok(safety.some((p) => p.safety === 'failsAgain'));
+    const safe = lastSafePoint(events, result);
+    const before = events.slice(0, events.indexOf(refund)).filter((e) => e.type === 'WORKFLOW_TASK_COMPLETED').at(-1);
+    assert.equal(safe?.point.eventId, before?.eventId, 'the WORKFLOW_TASK_COMPLETED before the divergence');
+    assert.equal(attrText(refund, 'workflow_task_completed_event_id'), String(before?.eventId), 'the task that scheduled the refund');
+
+    await worker?.restart();
+    const completed = await resetAndComplete(id, runId, safe?.point.eventId ?? 0);
+    const names = completed.filter((e) => e.type === 'ACTIVITY_TASK_SCHEDULED').map((e) => attrText(e, 'activity_type.name'));
+    assert.deepEqual(names, ['look_up_payment', 'check_fraud', 'refund_payment', 'notify_customer'], 'the look-up kept, then the changed code');
+    assert.ok(completed.indexOf(scheduled(completed, 'look_up_payment')) < completed.findIndex(isResetMarker), 'the look-up is from the failed run');
+  });
+
+  it('an activity call removed before the failure diverges at that call\'s event', async () => {
+    const { raw, events } = failed[0];
+    writeCode(source.replace(BUG, FIX).replace(LOOKUP_CALL, '        payment = {"refund_id": refund_id, "paid": amount}\n'));
+    const lookUp = scheduled(events, 'look_up_payment');
+    const result = await check(raw);
+    assert.deepEqual(result, {
+      outcome: 'diverges',
+      eventId: lookUp.eventId,
+      cause: 'nondeterminism',
+      message: "[TMPRL1100] Nondeterminism error: Activity type of scheduled event 'look_up_payment' does not match activity type of activity command 'refund_payment'",
+      replayedEvents: events.length,
+    });
+    const safe = lastSafePoint(events, result);
+    assert.equal(String(safe?.point.eventId), attrText(lookUp, 'workflow_task_completed_event_id'));
+  });
+
+  it('a failure of the check itself is never a verdict: import error, class not found, bad history', async () => {
+    const { raw } = failed[0];
+    writeCode(source.replace(BUG, FIX).replace('ONE_ATTEMPT = {', 'ONE_ATTEMPT = undefined_name or {'));
+    const line = source.split('\n').findIndex((l) => l.startsWith('ONE_ATTEMPT = {')) + 1;
+    assert.deepEqual(pick(await check(raw), 'outcome', 'kind', 'message', 'file', 'line'), {
+      outcome: 'failed', kind: 'importError', message: "NameError: name 'undefined_name' is not defined", file, line,
+    });
+    writeCode(source.replace(BUG, FIX));
+
+    const parcelDir = path.join(PROJECT_ROOT, 'test', 'fixtures', 'engine-workflows');
+    const notHere = await check(raw, [parcelDir]);
+    assert.equal(notHere.outcome === 'failed' && notHere.kind, 'classNotFound');
+    assert.match(notHere.outcome === 'failed' ? notHere.message : '', /No workflow class named 'engine_test_refund' in .*engine-workflows \(found: engine_test_parcel\)/);
+
+    const other = await check(raw, [dir], 'engine_test_parcel');
+    assert.equal(other.outcome === 'failed' && other.kind, 'badHistory');
+    const truncated = await checkReplay({ python, script: SCRIPT, historyJson: '{"events": [', workflowName: WORKFLOW, dirs: [dir], timeoutMs: 60_000 });
+    assert.equal(truncated.outcome === 'failed' && truncated.kind, 'badHistory');
+  });
+});
+
+describe('replay_check.py with a plain temporalio workflow', () => {
+  const plain = path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay-plain');
+  const python = path.join(venvDir(), 'bin', 'python');
+  const historyJson = fs.readFileSync(path.join(plain, 'history.json'), 'utf8');
+  let dir: string;
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-replay-plain-'));
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const check = (code: string): Promise<ReplayResult> => {
+    fs.writeFileSync(path.join(dir, 'hello.py'), code);
+    return checkReplay({ python, script: SCRIPT, historyJson, workflowName: 'plain_hello', dirs: [dir], timeoutMs: 60_000 });
+  };
+  const source = fs.readFileSync(path.join(plain, 'hello.py'), 'utf8');
+  const RETURN = '        return f"hello {name}"';
+
+  it('the same code replays cleanly', async () => {
+    assert.deepEqual(await check(source), { outcome: 'clean', replayedEvents: 5 });
+  });
+
+  it('a timer added before the end diverges at the completion event, in the last workflow task', async () => {
+    const changed = source.replace('from temporalio import workflow', 'from datetime import timedelta\n\nfrom temporalio import workflow')
+      .replace(RETURN, `        await workflow.sleep(timedelta(seconds=1))\n${RETURN}`);
+    assert.deepEqual(await check(changed), {
+      outcome: 'diverges', eventId: 5, cause: 'nondeterminism', replayedEvents: 5,
+      message: '[TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: 5, WorkflowExecutionCompleted)',
+    });
+  });
+
+  it('code that raises while it replays fails that workflow task: diverges there, with its error', async () => {
+    assert.deepEqual(await check(source.replace(RETURN, '        raise RuntimeError("boom in the new code")')), {
+      outcome: 'diverges', eventId: 4, cause: 'workflowTaskFailed', message: 'boom in the new code', replayedEvents: 5,
+    });
+  });
+});
+
+function scheduled(events: WorkflowEvent[], activity: string): WorkflowEvent {
+  const e = events.find((x) => x.type === 'ACTIVITY_TASK_SCHEDULED' && attrText(x, 'activity_type.name') === activity);
+  assert.ok(e, `${activity} was scheduled`);
+  return e;
+}
+
+/** Resets the failed run at `eventId` and waits for the new run to complete; returns its events. */
+async function resetAndComplete(id: string, runId: string, eventId: number): Promise<WorkflowEvent[]> {
+  const { client } = engine();
+  assert.ok(eventId > 0, 'a safe point');
+  const reset = await client.reset(id, {
+    runId, workflowTaskFinishEventId: eventId, reason: 'engine-test: reset to the last safe point', requestId: randomUUID(), excludeSignals: false, excludeUpdates: false,
+  });
+  await eventually('the new run completed', async () => {
+    const status = (await client.describe(id, reset.runId)).execution.status;
+    if (status === 'FAILED') throw new Error('the new run failed');
+    return status === 'COMPLETED' ? true : undefined;
+  });
+  return normalizeHistory({ history: { events: await client.historyAll(id, reset.runId) } });
+}
+
+function pick(result: ReplayResult, ...keys: string[]): Record<string, unknown> {
+  const r = result as unknown as Record<string, unknown>;
+  return Object.fromEntries(keys.filter((k) => r[k] !== undefined).map((k) => [k, r[k]]));
+}
