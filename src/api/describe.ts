@@ -111,13 +111,23 @@ export function describeEvents(events: readonly WorkflowEvent[]): EventDescripti
   return out;
 }
 
+/** Where an event keeps a Failure: most events in `failure`, ACTIVITY_TASK_STARTED the previous attempt's. */
+export type FailureField = 'failure' | 'last_failure' | 'outcome.failure';
+
+const FAILURE_PATHS: Record<FailureField, readonly [message: string, type: string]> = {
+  failure: ['failure.message', 'failure.application_failure_info.type'],
+  last_failure: ['last_failure.message', 'last_failure.application_failure_info.type'],
+  'outcome.failure': ['outcome.failure.message', 'outcome.failure.application_failure_info.type'],
+};
+
 /**
- * Python failures carry the exception type apart from the message (`'shipping_address'` + `KeyError`):
- * put them together as Python prints them.
+ * The text of the Failure in `field` (whole, not shortened). Python failures carry the exception type
+ * apart from the message (`'shipping_address'` + `KeyError`): put them together as Python prints them.
  */
-function failureText(event: WorkflowEvent): string | undefined {
-  const message = attrText(event, 'failure.message');
-  const type = attrText(event, 'failure.application_failure_info.type');
+export function failureText(event: WorkflowEvent, field: FailureField = 'failure'): string | undefined {
+  const [messagePath, typePath] = FAILURE_PATHS[field];
+  const message = attrText(event, messagePath);
+  const type = attrText(event, typePath);
   if (type === undefined || message?.startsWith(type)) return message;
   return message === undefined ? type : `${type}: ${message}`;
 }
