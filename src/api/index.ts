@@ -16,6 +16,9 @@
  *   without events as an empty history, and throws `HistoryFormatError` for a body that is not an object
  *   or array (the client reports that as kind 'parse'). Its events are in event order: a history sent
  *   newest first (first id greater than the last) is reversed.
+ * - `groupSteps` turns a history into steps (an activity with its retries, a timer, an update...) and the
+ *   reset points between them, in one pass that parses no event time; every event belongs to exactly one
+ *   step, reset point or folded workflow task (`ownerOf`).
  * - `streamExecution` follows an execution's events (SSE) and reconnects with Last-Event-ID after a drop
  *   or a 5xx/429, a bounded number of times in a row; other HTTP errors throw at once; abort ends it quietly.
  */
@@ -34,6 +37,13 @@ export type { ResetImpact, ResetPointOptions } from './resetPoints';
 export { resetPointBefore, STEP_KINDS } from './stepReset';
 export type { StepResetPoint } from './stepReset';
 export { historyAsText, resetLinks } from './runLineage';
+export { groupSteps, stepsPage, beforeStepResetPoint } from './steps';
+export type { EventOwner, StepGrouping, StepsPage } from './steps';
+export { isStep } from './step';
+export type { HistoryStep, ResetPointEntry, StepListEntry, WorkflowTaskGroup, WorkflowTaskOutcome } from './step';
+export { isOpenStatus } from './stepRules';
+export type { StepKind, StepStatus } from './stepRules';
+export { stepLabel, resetPointLabel, STATUS_WORDS } from './stepLabels';
 export type { ResetLink } from './runLineage';
 export { parseExecution, parseExecutionPage, newestFirst } from './parse';
 export { isTerminalMessage } from './stream';
