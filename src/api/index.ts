@@ -19,6 +19,8 @@
  * - `groupSteps` turns a history into steps (an activity with its retries, a timer, an update...) and the
  *   reset points between them, in one pass that parses no event time; every event belongs to exactly one
  *   step, reset point or folded workflow task (`ownerOf`).
+ * - `parseQuery` never throws (a bad regex is `{ ok: false, error }`); `findEvents` searches in slices, yielding
+ *   to the event loop between them, and an aborted search resolves with `aborted: true`, never rejects.
  * - `streamExecution` follows an execution's events (SSE) and reconnects with Last-Event-ID after a drop
  *   or a 5xx/429, a bounded number of times in a row; other HTTP errors throw at once; abort ends it quietly.
  */
@@ -44,6 +46,8 @@ export type { HistoryStep, ResetPointEntry, StepListEntry, WorkflowTaskGroup, Wo
 export { isOpenStatus } from './stepRules';
 export type { StepKind, StepStatus } from './stepRules';
 export { stepLabel, resetPointLabel, STATUS_WORDS } from './stepLabels';
+export { parseQuery, findEvents, stepsMatching, matchSummary, DEFAULT_SLICE_SIZE } from './findInHistory';
+export type { HistoryQuery, ParsedQuery, FindOptions, EventMatches, StepMatches, Described } from './findInHistory';
 export type { ResetLink } from './runLineage';
 export { parseExecution, parseExecutionPage, newestFirst } from './parse';
 export { isTerminalMessage } from './stream';
