@@ -31,6 +31,7 @@ export async function treeScenario(sandbox: Sandbox, client: WorkflowsClient, s:
     eventsPageSize: () => PAGE_SIZE,
     refresh: () => undefined,
     describeError: (error) => String(error),
+    checkOf: () => undefined,
   };
   // The row the list gave: read once, outside the timings (expanding does not read it again).
   const execution = await client.getExecution(DEMO.big);

@@ -7,6 +7,7 @@ import { VsCodeUserInput } from './common/ui';
 import { Connection } from './config/connection';
 import { Settings } from './config/settings';
 import { LiveUpdates } from './live/liveUpdates';
+import { CheckedRuns } from './replay';
 import { ResetAudit } from './reset/auditLog';
 import { ResetRegistry } from './reset/registry';
 import { DefinitionIndex } from './source/definitionIndex';
@@ -19,7 +20,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const settings = new Settings();
   const keys = new ApiKeys(context.secrets);
   const connection = new Connection(settings, keys, log, context.globalState);
-  const tree = new ExecutionsProvider(connection, settings, userMessage);
+  const checks = new CheckedRuns();
+  const tree = new ExecutionsProvider(connection, settings, userMessage, checks);
   const auditFile = vscode.Uri.joinPath(context.globalStorageUri, 'reset-history.jsonl').fsPath;
   return {
     context,
@@ -33,6 +35,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     resets: new ResetRegistry(),
     definitions: new DefinitionIndex(log),
     audit: new ResetAudit(auditFile, (e) => log.error('audit', 'Could not write the reset history.', e)),
+    checks,
     ui: new VsCodeUserInput(),
     liveUpdates: new LiveUpdates(),
   };

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import { unwatchExecution, watchExecution } from '../live/watchCommands';
 import { allowKeyOrigin } from './allowKeyOrigin';
+import { checkReplayCommand } from './checkReplay';
 import { clearApiKey } from './clearApiKey';
 import { clearFilter } from './clearFilter';
 import { compareWithPreviousRun } from './compareWithPreviousRun';
@@ -17,6 +18,7 @@ import { resetBeforeStep } from './resetBeforeStep';
 import { resetExecution } from './resetExecution';
 import { resetAllShown, resetSelected } from './resetSelected';
 import { resetToHere } from './resetToHere';
+import { resetToLastSafePoint } from './resetToLastSafePoint';
 import { retryNode } from './retryNode';
 import type { Services } from './services';
 import { selectWorkspace } from './selectWorkspace';
@@ -24,6 +26,7 @@ import { setApiKey } from './setApiKey';
 import { showEventDetails } from './showEventDetails';
 import { showLog } from './showLog';
 import { showWorkflowExecutions } from './showWorkflowExecutions';
+import { showReplayReportCommand } from './showReplayReport';
 import { showResetHistory } from './showResetHistory';
 
 type Handler = (services: Services, ...args: unknown[]) => Promise<unknown>;
@@ -57,6 +60,9 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'mistralWorkflows.compareWithPreviousRun': compareWithPreviousRun,
   'mistralWorkflows.resetSelected': resetSelected,
   'mistralWorkflows.resetAllShown': resetAllShown,
+  'mistralWorkflows.checkReplay': checkReplayCommand,
+  'mistralWorkflows.resetToLastSafePoint': resetToLastSafePoint,
+  'mistralWorkflows.showReplayReport': showReplayReportCommand,
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

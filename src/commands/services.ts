@@ -6,6 +6,7 @@ import type { UserInput } from '../common/ui';
 import type { Connection } from '../config/connection';
 import type { Settings } from '../config/settings';
 import type { ResetAudit } from '../reset/auditLog';
+import type { CheckedRuns } from '../replay';
 import type { ResetRegistry } from '../reset/registry';
 import type { DefinitionIndex } from '../source/definitionIndex';
 import type { EventDocuments } from '../tree/eventDocuments';
@@ -26,6 +27,8 @@ export interface Services {
   /** The workspace's Python workflow, activity and handler definitions (Go to Source, CodeLens). */
   readonly definitions: DefinitionIndex;
   readonly audit: ResetAudit;
+  /** The latest replay check of each execution (Check Workflow Code Against History). */
+  readonly checks: CheckedRuns;
   /** Live runs: following running executions, and watches. */
   readonly liveUpdates: LiveUpdates;
   /** Replaceable so that tests answer the prompts. */

@@ -17,6 +17,8 @@ export interface UserInput {
   ): Promise<T | string | undefined>;
   /** A modal confirmation; true only when the confirm button was pressed. */
   confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
+  /** A modal with a second way forward (e.g. “Check Replay First”): which button, or undefined for Cancel. */
+  confirmOr(message: string, detail: string, confirmLabel: string, alternativeLabel: string): Promise<'confirm' | 'alternative' | undefined>;
   /** A non-modal notification with optional action buttons; resolves with the clicked action. */
   notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined>;
 }
@@ -73,6 +75,11 @@ export class VsCodeUserInput implements UserInput {
   async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
     const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel);
     return answer === confirmLabel;
+  }
+
+  async confirmOr(message: string, detail: string, confirmLabel: string, alternativeLabel: string): Promise<'confirm' | 'alternative' | undefined> {
+    const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, confirmLabel, alternativeLabel);
+    return answer === confirmLabel ? 'confirm' : answer === alternativeLabel ? 'alternative' : undefined;
   }
 
   async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {

@@ -60,6 +60,16 @@ export class Settings {
     return Math.round(clampNumber(this.get('liveUpdates.pollIntervalSeconds', 10), 2, 3600) * 1000);
   }
 
+  /** How long one replay check may run before it is stopped. */
+  replayCheckTimeoutMs(): number {
+    return Math.round(clampNumber(this.get('replayCheck.timeoutSeconds', 60), 5, 600) * 1000);
+  }
+
+  /** Run the replay check by itself before a reset's confirmation, when the folder defines the workflow. */
+  replayCheckBeforeReset(): boolean {
+    return this.get<unknown>('replayCheck.beforeReset', true) !== false;
+  }
+
   private get<T>(key: string, fallback: T): T {
     return vscode.workspace.getConfiguration(SECTION).get<T>(key, fallback);
   }

@@ -5,6 +5,10 @@
  */
 export { checkReplay } from './check';
 export type { CheckReplayOptions } from './check';
+export { CheckedRuns, checkSummary, replayMarkOf, verdictForPoint, verdictOf } from './checked';
+export type { CheckedRun, ReplayMark, ReplayMarkKind } from './checked';
+export { replayReport } from './report';
+export type { ReportContext } from './report';
 export type { CheckFailure, CheckFailureKind, CleanVerdict, DivergenceCause, DivergesVerdict, ReplayResult, ReplayVerdict } from './result';
 export { lastSafePoint, safetyOfResetPoints } from './safety';
 export type { PointSafety, ResetPointSafety, SafePoint } from './safety';

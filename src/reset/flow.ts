@@ -1,7 +1,9 @@
 import { isResetPoint, WorkflowsApiError } from '../api';
+import type { ResetImpact } from '../api';
 import type { Execution, WorkflowEvent } from '../api/types';
 import type { Services } from '../commands/services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
+import { replayNoteFor } from '../replayCheck/beforeReset';
 import type { EventNode } from '../tree/eventNode';
 import type { ExecutionNode } from '../tree/executionNode';
 import { askOptions, askReason, confirmReset, impactOf, resetPointItems } from './prompts';
@@ -40,7 +42,7 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
   let lastOutcome: SendOutcome | undefined;
 
   for (;;) {
-    if (confirmNeeded) await confirmReset(services.ui, target.execution, impact, choices, production, target.why);
+    if (confirmNeeded) await confirmWithReplayCheck(services, target, impact, choices, production);
     const outcome: SendOutcome = (await appliedMeanwhile(services, target, choices, lastOutcome)) ?? (await sendReset(services, target, choices));
     lastOutcome = outcome;
     if (outcome.kind === 'done') {
@@ -59,6 +61,23 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
     const choice = await services.ui.notify('error', message, 'Retry');
     if (choice !== 'Retry') throw new UserCancelled();
     confirmNeeded = false; // The user confirmed these exact choices and asked to try again.
+  }
+}
+
+/**
+ * The confirmation, with the replay check's verdict for the chosen point; “Check Replay First” runs
+ * the check and asks again with its verdict. Only the user's Reset goes on to the POST.
+ */
+async function confirmWithReplayCheck(
+  services: Services,
+  target: ResetTarget,
+  impact: ResetImpact,
+  choices: ResetChoices,
+  production: { workspaceName: string } | undefined,
+): Promise<void> {
+  let replay = await replayNoteFor(services, target.execution, target.point, 'auto');
+  while ((await confirmReset(services.ui, target.execution, impact, choices, production, target.why, replay)) === 'checkFirst') {
+    replay = await replayNoteFor(services, target.execution, target.point, 'now');
   }
 }
 

@@ -3,6 +3,7 @@ import { analyzeReset, nextStepAfter, ResetImpact } from '../api';
 import type { WorkflowEvent } from '../api/types';
 import { UserCancelled } from '../common/errors';
 import type { UserInput } from '../common/ui';
+import type { ReplayNote } from '../replayCheck/beforeReset';
 import { formatTime } from '../tree/labels';
 import { confirmationDetail, confirmationMessage, optionLabels, ResetChoices, validateReason } from './summary';
 
@@ -65,15 +66,18 @@ export async function confirmReset(
   choices: ResetChoices,
   production: { workspaceName: string } | undefined,
   note?: string,
-): Promise<void> {
-  const detail = confirmationDetail(execution, impact, choices);
-  const confirmed = await ui.confirm(
-    confirmationMessage(execution.workflowName, impact.point),
-    note ? `${note}.\n\n${detail}` : detail,
-    'Reset',
-  );
-  if (!confirmed) throw new UserCancelled();
-  if (!production) return;
+  replay?: ReplayNote,
+): Promise<'confirmed' | 'checkFirst'> {
+  const detail = [note ? `${note}.` : undefined, replay?.text, confirmationDetail(execution, impact, choices)].filter(Boolean).join('\n\n');
+  const message = confirmationMessage(execution.workflowName, impact.point);
+  if (replay?.offerCheck) {
+    const answer = await ui.confirmOr(message, detail, 'Reset', CHECK_FIRST);
+    if (answer === 'alternative') return 'checkFirst';
+    if (answer !== 'confirm') throw new UserCancelled();
+  } else if (!(await ui.confirm(message, detail, 'Reset'))) {
+    throw new UserCancelled();
+  }
+  if (!production) return 'confirmed';
   const typed = await ui.input({
     title: `Production workspace “${production.workspaceName}”: confirm the reset`,
     prompt: `Type the execution id (${execution.executionId}) to reset it.`,
@@ -82,7 +86,11 @@ export async function confirmReset(
       value.trim() === execution.executionId ? undefined : 'Type the execution id exactly as shown to confirm.',
   });
   if (typed === undefined || typed.trim() !== execution.executionId) throw new UserCancelled();
+  return 'confirmed';
 }
+
+/** The confirmation's second button when the replay check has not run for this run. */
+export const CHECK_FIRST = 'Check Replay First';
 
 export interface ResetPointItem extends vscode.QuickPickItem {
   event: WorkflowEvent;

@@ -26,6 +26,15 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
     return vscode.window.showTextDocument(document, { preview: true, preserveFocus: true });
   }
 
+  /** Opens a read-only text (a report) beside the tree, e.g. `/replay/<id>.md` as Markdown. */
+  async showText(docPath: string, text: string, language: string): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.from({ scheme: EVENT_SCHEME, path: docPath });
+    this.contents.set(uri.toString(), text);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.languages.setTextDocumentLanguage(document, language);
+    return vscode.window.showTextDocument(document, { preview: true });
+  }
+
   /** Opens VS Code's diff editor on two read-only texts. */
   async showDiff(left: { path: string; text: string }, right: { path: string; text: string }, title: string): Promise<void> {
     const uri = (doc: { path: string; text: string }): vscode.Uri => {

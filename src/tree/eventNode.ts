@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { isResetPoint } from '../api';
 import type { EventKind } from '../api';
 import type { WorkflowEvent } from '../api/types';
-import { BUSY_ICON, eventIcon } from './icons';
+import { replayMarkOf, type CheckedRun, type ReplayMark } from '../replay';
+import { BUSY_ICON, eventIcon, replayIcon } from './icons';
 import { eventLabel, formatTime, keyAttributes } from './labels';
 import { tooltip } from './markdown';
 import { TreeNode } from './node';
@@ -12,6 +13,8 @@ export interface RunRef {
   executionId: string;
   runId: string | undefined;
   latest: boolean;
+  /** The run's replay check, if one ran: its marks show on the reset points. */
+  check?: () => CheckedRun | undefined;
 }
 
 export class EventNode extends TreeNode {
@@ -34,21 +37,29 @@ export class EventNode extends TreeNode {
     return this.run.latest && isResetPoint(this.event);
   }
 
-  /** `event +activity +latest +resettable`: matched by regex in the menus' `when` clauses. */
+  /** What the run's replay check says about this event, if it ran. */
+  get replayMark(): ReplayMark | undefined {
+    return replayMarkOf(this.run.check?.(), this.event);
+  }
+
+  /** `event +activity +latest +resettable +replaySafe`: matched by regex in the menus' `when` clauses. */
   get contextValue(): string {
-    return ['event', `+${this.kind}`, this.run.latest ? '+latest' : '+earlier', this.resettable ? '+resettable' : '']
+    const mark = this.replayMark;
+    return ['event', `+${this.kind}`, this.run.latest ? '+latest' : '+earlier', this.resettable ? '+resettable' : '', mark ? `+replay-${mark.kind}` : '']
       .filter(Boolean)
       .join(' ');
   }
 
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(eventLabel(this.event), vscode.TreeItemCollapsibleState.None);
+    const mark = this.replayMark;
+    const description = [this.detail, mark?.text].filter(Boolean).join(' · ');
     item.id = this.id;
-    item.description = this.busy ?? this.detail ?? '';
-    item.iconPath = this.busy ? BUSY_ICON : eventIcon(this.kind, this.event.type);
+    item.description = this.busy ?? description;
+    item.iconPath = this.busy ? BUSY_ICON : mark ? replayIcon(mark.kind) : eventIcon(this.kind, this.event.type);
     item.contextValue = this.contextValue;
     item.command = { command: 'mistralWorkflows.showEventDetails', title: 'Show Event Details', arguments: [this] };
-    item.accessibilityInformation = { label: `Event ${eventLabel(this.event)} ${this.detail ?? ''}`.trim() };
+    item.accessibilityInformation = { label: `Event ${eventLabel(this.event)} ${description}`.trim() };
     return item;
   }
 
@@ -60,6 +71,8 @@ export class EventNode extends TreeNode {
       ...keyAttributes(this.event.attributes),
     ];
     if (this.resettable) rows.push(['Reset point', 'right-click → Reset to Here…']);
+    const mark = this.replayMark;
+    if (mark) rows.push(['Replay check', mark.text]);
     return tooltip(eventLabel(this.event), rows);
   }
 }

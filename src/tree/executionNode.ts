@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Execution } from '../api/types';
 import { isResetMarker } from '../api';
+import { checkSummary, type CheckedRun } from '../replay';
 import { EarlierRunsNode } from './runNodes';
 import { HistoryRows } from './historyChildren';
 import { BUSY_ICON, statusIcon } from './icons';
@@ -33,12 +34,19 @@ export class ExecutionNode extends TreeNode {
     return this.execution.executionId;
   }
 
+  /** The latest run's replay check, if one ran. */
+  get check(): CheckedRun | undefined {
+    return this.services.checkOf(this.executionId, this.execution.runId);
+  }
+
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.execution.workflowName || this.executionId, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}`;
+    const check = this.check;
+    const checked = check ? ` · ${checkSummary(check)}` : '';
+    item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}${checked}`;
     item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
-    item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}${this.hasEarlierRuns ? ' +earlierRuns' : ''}${this.watched ? ' +watched' : ''}`;
+    item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}${this.hasEarlierRuns ? ' +earlierRuns' : ''}${this.watched ? ' +watched' : ''}${check ? ' +checked' : ''}`;
     item.accessibilityInformation = {
       label: `${this.execution.workflowName} ${statusText(this.execution.status)} ${this.executionId}`,
     };
@@ -111,6 +119,8 @@ export class ExecutionNode extends TreeNode {
       async () => (await this.services.client()).getHistory(executionId),
       () => this.services.eventsPageSize(),
     );
-    return new HistoryRows(this, history, { executionId, runId: this.execution.runId, latest: true }, this.services);
+    const runId = this.execution.runId;
+    const check = (): CheckedRun | undefined => this.services.checkOf(executionId, runId);
+    return new HistoryRows(this, history, { executionId, runId, latest: true, check }, this.services);
   }
 }

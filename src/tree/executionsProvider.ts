@@ -3,6 +3,7 @@ import type { WorkflowsClient } from '../api';
 import type { Execution } from '../api/types';
 import type { Connection } from '../config/connection';
 import type { Settings } from '../config/settings';
+import type { CheckedRun, CheckedRuns } from '../replay';
 import { ExecutionNode } from './executionNode';
 import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
@@ -30,6 +31,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     private readonly connection: Connection,
     private readonly settings: Settings,
     readonly describeError: (error: unknown) => string,
+    private readonly checks: CheckedRuns,
   ) {}
 
   get filter(): ExecutionFilter {
@@ -49,6 +51,10 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
 
   eventsPageSize(): number {
     return this.settings.eventsPageSize();
+  }
+
+  checkOf(executionId: string, runId: string | undefined): CheckedRun | undefined {
+    return this.checks.get(executionId, runId);
   }
 
   refresh(node?: TreeNode): void {

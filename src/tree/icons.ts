@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EventKind } from '../api';
 import type { ExecutionStatus } from '../api/types';
+import type { ReplayMarkKind } from '../replay';
 
 const STATUS_ICONS: Record<string, [icon: string, color: string]> = {
   RUNNING: ['sync', 'charts.blue'],
@@ -44,3 +45,15 @@ export function eventIcon(kind: EventKind, type: string): vscode.ThemeIcon {
 }
 
 export const BUSY_ICON = new vscode.ThemeIcon('loading~spin');
+
+const REPLAY_ICONS: Record<ReplayMarkKind, [icon: string, color: string]> = {
+  safe: ['pass-filled', 'testing.iconPassed'],
+  failsAgain: ['circle-slash', 'testing.iconFailed'],
+  divergesHere: ['warning', 'list.warningForeground'],
+};
+
+/** What a replay check says about an event: safe to reset to, the new run would fail again, diverges here. */
+export function replayIcon(kind: ReplayMarkKind): vscode.ThemeIcon {
+  const [icon, color] = REPLAY_ICONS[kind];
+  return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+}

@@ -95,7 +95,7 @@ export class RunNode extends TreeNode {
       async () => (await services.client()).getHistory(executionId, { runId }),
       () => services.eventsPageSize(),
     );
-    this.rows = new HistoryRows(this, history, { executionId, runId, latest: false }, services);
+    this.rows = new HistoryRows(this, history, { executionId, runId, latest: false, check: () => services.checkOf(executionId, runId) }, services);
   }
 
   /** The reset that ended this run, as the next run's history records it. */

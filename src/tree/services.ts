@@ -1,4 +1,5 @@
 import type { WorkflowsClient } from '../api';
+import type { CheckedRun } from '../replay';
 import type { TreeNode } from './node';
 
 /** What the nodes need from the rest of the extension. */
@@ -6,6 +7,8 @@ export interface TreeServices {
   client(): Promise<WorkflowsClient>;
   eventsPageSize(): number;
   refresh(node?: TreeNode): void;
+  /** The replay check of that run, if one ran (its marks show on the run's reset points). */
+  checkOf(executionId: string, runId: string | undefined): CheckedRun | undefined;
   /** A short, user-facing sentence for any error (the details go to the log). */
   describeError(error: unknown): string;
 }

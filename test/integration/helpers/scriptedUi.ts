@@ -7,7 +7,7 @@ export type Step =
   | { kind: 'pickOne'; titleMatch?: RegExp; choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined }
   | { kind: 'pickMany'; titleMatch?: RegExp; choose: (items: readonly vscode.QuickPickItem[]) => readonly vscode.QuickPickItem[] | undefined }
   | { kind: 'pickOrEnter'; titleMatch?: RegExp; answer: string | undefined }
-  | { kind: 'confirm'; answer: boolean };
+  | { kind: 'confirm'; answer: boolean | 'alternative' };
 
 export interface Notification {
   level: NotifyLevel;
@@ -81,7 +81,15 @@ export class ScriptedUi implements UserInput {
     ScriptedUi.shown.push(message, detail);
     this.asked.push({ kind: 'confirm', message, detail });
     const step = this.take('confirm', message);
-    return step?.answer ?? false;
+    return step?.answer === true;
+  }
+
+  /** Answered by a `confirm` step: true is the confirm button, 'alternative' the other one. */
+  async confirmOr(message: string, detail: string): Promise<'confirm' | 'alternative' | undefined> {
+    ScriptedUi.shown.push(message, detail);
+    this.asked.push({ kind: 'confirm', message, detail });
+    const step = this.take('confirm', message);
+    return step?.answer === true ? 'confirm' : step?.answer === 'alternative' ? 'alternative' : undefined;
   }
 
   async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {

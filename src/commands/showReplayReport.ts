@@ -1,0 +1,21 @@
+import { UserFacingError } from '../common/errors';
+import { showReplayReport } from '../replayCheck/report';
+import { ExecutionNode } from '../tree/executionNode';
+import { RunNode } from '../tree/runNodes';
+import type { Services } from './services';
+
+/** The report of the latest replay check of an execution or run: verdict, what ran, the divergence. */
+export async function showReplayReportCommand(services: Services, arg?: unknown): Promise<void> {
+  const node = arg ?? services.treeView.selection[0];
+  const [executionId, runId] = node instanceof ExecutionNode
+    ? [node.executionId, node.execution.runId]
+    : node instanceof RunNode ? [node.run.executionId, node.run.runId] : [undefined, undefined];
+  if (executionId === undefined) throw new UserFacingError('Select a checked execution or run in the Executions view.');
+  const check = services.checks.get(executionId, runId);
+  if (!check) {
+    throw new UserFacingError(`This run of ${executionId} has not been checked yet.`, [
+      { title: 'Check Workflow Code Against History', command: 'mistralWorkflows.checkReplay', args: [node] },
+    ]);
+  }
+  await showReplayReport(services, check);
+}

@@ -1,0 +1,53 @@
+/**
+ * Which Python the replay check runs: asks the Python extension (when it is installed) for the
+ * folder's selected interpreter, looks for the folder's `.venv`, then falls back to python3 on PATH.
+ * The order is pickInterpreter's; this file only gathers the facts.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { isObject } from '../api/json';
+import { pickInterpreter, venvPython, type PickedInterpreter } from '../replay';
+
+export const PYTHON_EXTENSION_ID = 'ms-python.python';
+
+export async function interpreterFor(folder: vscode.WorkspaceFolder | undefined): Promise<PickedInterpreter> {
+  const venv = folder ? venvPython(folder.uri.fsPath) : undefined;
+  return pickInterpreter({
+    pythonExtensionPath: await pythonExtensionInterpreter(folder?.uri),
+    folderVenv: venv !== undefined && fs.existsSync(venv) ? venv : undefined,
+    fallback: 'python3',
+  });
+}
+
+/**
+ * The interpreter the Python extension has selected for `resource`. Its API is read defensively: it
+ * has changed shape over the years (`environments.getActiveEnvironmentPath` now,
+ * `settings.getExecutionDetails` before), and a failure to read it just means "not selected".
+ */
+export async function pythonExtensionInterpreter(resource: vscode.Uri | undefined): Promise<string | undefined> {
+  const extension = vscode.extensions.getExtension<unknown>(PYTHON_EXTENSION_ID);
+  if (!extension) return undefined;
+  try {
+    const api: unknown = extension.isActive ? extension.exports : await extension.activate();
+    return selectedPath(api, resource);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Exported for the unit tests: reads either API shape. */
+export function selectedPath(api: unknown, resource: vscode.Uri | undefined): string | undefined {
+  if (!isObject(api)) return undefined;
+  const environments = api.environments;
+  if (isObject(environments) && typeof environments.getActiveEnvironmentPath === 'function') {
+    const active: unknown = environments.getActiveEnvironmentPath(resource);
+    if (isObject(active) && typeof active.path === 'string' && active.path.trim()) return active.path;
+  }
+  const settings = api.settings;
+  if (isObject(settings) && typeof settings.getExecutionDetails === 'function') {
+    const details: unknown = settings.getExecutionDetails(resource);
+    const command = isObject(details) && Array.isArray(details.execCommand) ? details.execCommand[0] : undefined;
+    if (typeof command === 'string' && command.trim()) return command;
+  }
+  return undefined;
+}
