@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { venvDir } from '../sandbox/engine';
 import { DEMO_WORKFLOWS, startEngineSandbox } from '../sandbox/engine/sandbox';
 import { PROJECT_ROOT } from './codeServer';
 import { optionsFromEnvAndArgs, runIntegrationTests, SetupError } from './runIntegration';
@@ -26,6 +27,8 @@ async function main(): Promise<number> {
   const fixture = fs.mkdtempSync(path.join(os.tmpdir(), 'mwf-engine-workspace-'));
   const workflowsDir = path.join(fixture, 'workflows');
   fs.cpSync(DEMO_WORKFLOWS, workflowsDir, { recursive: true });
+  // The folder's .venv, as a developer's checkout has one: the replay check's interpreter (the SDK the worker runs).
+  fs.symlinkSync(venvDir(), path.join(fixture, '.venv'));
   const started = Date.now();
   const engine = await startEngineSandbox({ workflowsDir, log: (line) => console.log(`[engine] ${line}`) });
   console.log(`[engine] ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);

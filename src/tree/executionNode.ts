@@ -43,7 +43,8 @@ export class ExecutionNode extends TreeNode {
     const item = new vscode.TreeItem(this.execution.workflowName || this.executionId, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     const check = this.check;
-    const checked = check ? ` · ${checkSummary(check)}` : '';
+    // A check that could not run is no verdict: the row stays as it was (its report says why).
+    const checked = check && check.result.outcome !== 'failed' ? ` · ${checkSummary(check)}` : '';
     item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}${checked}`;
     item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
     item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}${this.hasEarlierRuns ? ' +earlierRuns' : ''}${this.watched ? ' +watched' : ''}${check ? ' +checked' : ''}`;

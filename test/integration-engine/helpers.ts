@@ -77,15 +77,19 @@ async function registration(): Promise<string | undefined> {
 }
 
 /**
- * Edits a workflow file the way a developer does (the worker watches the folder and restarts), and
- * waits until the restarted worker has registered again, i.e. runs the new code.
+ * Edits a workflow file the way a developer does, in the folder VS Code has open (what the replay
+ * check reads), and deploys it: the same edit in the folder the worker runs and watches (it restarts).
+ * Waits until the restarted worker has registered again, i.e. runs the new code.
  */
 export async function editWorkflowFile(file: string, from: string, to: string): Promise<void> {
-  const full = path.join(ENGINE.workflows, file);
+  const opened = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const copies = [path.join(ENGINE.workflows, file), ...(opened ? [path.join(opened, 'workflows', file)] : [])];
   const before = await registration();
-  const text = fs.readFileSync(full, 'utf8');
-  assert.ok(text.includes(from), `${file} contains ${from}`);
-  fs.writeFileSync(full, text.replace(from, to));
+  for (const full of copies.reverse()) {
+    const text = fs.readFileSync(full, 'utf8');
+    assert.ok(text.includes(from), `${full} contains ${from}`);
+    fs.writeFileSync(full, text.replace(from, to));
+  }
   await eventually(async () => {
     const now = await registration();
     return now !== undefined && now !== before ? true : undefined;
