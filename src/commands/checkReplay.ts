@@ -38,6 +38,7 @@ async function tell(services: Services, check: CheckedRun, execution: ExecutionN
   const result = check.result;
   const reset = execution ? ['Reset to Last Safe Point…'] : [];
   let choice: string | undefined;
+  const ran = `Checked with ${check.interpreter.description}.`;
   if (result.outcome === 'failed') {
     const open = result.file !== undefined ? ['Open File'] : [];
     choice = await services.ui.notify('warning', `The replay check could not run: ${result.message} ${result.whatToDo}`, ...open, 'Show Report');
@@ -46,9 +47,9 @@ async function tell(services: Services, check: CheckedRun, execution: ExecutionN
       return;
     }
   } else if (result.outcome === 'clean') {
-    choice = await services.ui.notify('info', `Your code replays ${check.executionId} cleanly (${result.replayedEvents} events): every reset point is safe.`, ...reset, 'Show Report');
+    choice = await services.ui.notify('info', `Your code replays ${check.executionId} cleanly (${result.replayedEvents} events): every reset point is safe. ${ran}`, ...reset, 'Show Report');
   } else {
-    choice = await services.ui.notify('warning', `Your code diverges from ${check.executionId} at event ${result.eventId}: reset points from there on would fail again. ${oneLine(result.message)}`, ...reset, 'Show Report');
+    choice = await services.ui.notify('warning', `Your code diverges from ${check.executionId} at event ${result.eventId}: reset points from there on would fail again. ${oneLine(result.message)} ${ran}`, ...reset, 'Show Report');
   }
   if (choice === 'Show Report') await showReplayReport(services, check);
   if (choice === 'Reset to Last Safe Point…' && execution) {

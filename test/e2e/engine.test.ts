@@ -58,4 +58,43 @@ describe('On the real engine, in the VS Code UI', function () {
     await wb.reveal(wb.execution(ENGINE_DEMO.failed, 'COMPLETED'));
     await wb.screenshot('engine-story', { publish: true });
   });
+
+  it('after the fix, Check Workflow Code Against History marks the reset points; Reset to Last Safe Point; the new run completes', async () => {
+    session = await startSession({ engine: true });
+    const { wb } = session;
+    const engine = session.engine;
+    assert.ok(engine);
+    const before = normalizeHistory(await engine.temporal.historyAll(ENGINE_DEMO.failed));
+    const failed = before.find((e) => e.type === 'ACTIVITY_TASK_FAILED');
+    const scheduled = before.find((e) => e.eventId === Number(attr(failed ?? before[0], 'scheduled_event_id')));
+    const point = Number(attr(scheduled ?? before[0], 'workflow_task_completed_event_id'));
+    assert.ok(Number.isInteger(point) && point > 0, 'the engine records the task that scheduled the failed activity');
+
+    const file = path.join(session.layout.workspace, 'workflows', 'activities.py');
+    const restarts = engine.workerRestarts;
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('order["shipping_address"]', 'order["address"]'));
+    await eventually('the worker to restart with the fix', () => (engine.workerRestarts > restarts ? true : undefined), 60_000);
+
+    const execution = wb.execution(ENGINE_DEMO.failed, 'FAILED');
+    await wb.expand(execution);
+    await wb.reveal(wb.event(point, 'WORKFLOW_TASK_COMPLETED'));
+    const menu = await wb.contextMenu(execution);
+    assert.ok(menu.includes('Check Workflow Code Against History'), menu.join(', '));
+    await wb.clickMenuItem('Check Workflow Code Against History');
+    await wb.notification(/replays .* cleanly/).waitFor({ timeout: 60_000 });
+    const marked = wb.treeItem(new RegExp(`^Event ${point} WORKFLOW_TASK_COMPLETED .*replays with your code`));
+    await marked.waitFor();
+    await wb.screenshot('replay-check', { publish: true });
+
+    await wb.clearNotifications();
+    assert.ok((await wb.contextMenu(execution)).includes('Reset to Last Safe Point…'));
+    await wb.clickMenuItem('Reset to Last Safe Point…');
+    await reasonThenConfirm(wb, 'Fixed the address key; the replay check passed');
+    await wb.notification(/New run/).waitFor();
+    assert.equal(resetRequests(session), 1, 'one reset sent');
+    await untilStatus(engine.temporal, ENGINE_DEMO.failed, 'COMPLETED');
+    const after = normalizeHistory(await engine.temporal.historyAll(ENGINE_DEMO.failed));
+    const marker = after.find((e) => e.type === 'WORKFLOW_TASK_FAILED' && attr(e, 'cause') !== undefined && /RESET/.test(String(attr(e, 'cause'))));
+    assert.equal(marker?.eventId, point, 'the engine reset to the last safe point: the task before the failed step');
+  });
 });

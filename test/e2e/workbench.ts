@@ -17,6 +17,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { venvDir } from '../../sandbox/engine';
 import { DEMO_WORKFLOWS, startEngineSandbox, type EngineSandbox } from '../../sandbox/engine/sandbox';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 import {
@@ -161,6 +162,8 @@ export class Session {
       if (options.engine) {
         const workflowsDir = path.join(layout.workspace, 'workflows');
         fs.cpSync(DEMO_WORKFLOWS, workflowsDir, { recursive: true });
+        // The folder's .venv, as a developer's checkout has one: the replay check runs in it.
+        fs.symlinkSync(venvDir(), path.join(layout.workspace, '.venv'));
         const started = await startEngineSandbox({ workflowsDir });
         engine = started;
         cleanups.push(() => started.stop());

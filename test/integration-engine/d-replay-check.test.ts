@@ -113,8 +113,15 @@ describe('On the real engine: check the workflow code against the history, then 
       assert.equal(divergent?.replayMark?.kind, 'divergesHere');
       assert.match(description(divergent as EventNode), /your code diverges here/);
 
-      env.ui.script(...resetSteps('Ship only after the packing email (replay checked)'));
       const { node } = await eventsOf(env, order.id);
+      await vscode.commands.executeCommand('mistralWorkflows.showReplayReport', node);
+      const report = vscode.window.activeTextEditor?.document.getText() ?? '';
+      assert.match(report, new RegExp(`## Diverges at event ${scheduledShipment.eventId}\n\nEvent ${scheduledShipment.eventId} ACTIVITY_TASK_SCHEDULED, in activity create_shipment`));
+      assert.ok(report.includes(result.result.message), 'the replayer’s message, verbatim');
+      assert.match(report, /The workflow is defined at workflows\/orders\.py:\d+\./);
+      assert.match(report, /Python: the folder's \.venv/);
+
+      env.ui.script(...resetSteps('Ship only after the packing email (replay checked)'));
       await vscode.commands.executeCommand('mistralWorkflows.resetToLastSafePoint', node);
       env.ui.assertDone();
       const reasonPrompt = env.ui.asked.filter((a) => a.kind === 'input').at(-1);

@@ -21,6 +21,7 @@ const TREE_ONLY = [
   'mistralWorkflows.resetSelected',
   'mistralWorkflows.resetToHere',
   'mistralWorkflows.retryNode',
+  'mistralWorkflows.showReplayReport',
   // The CodeLens's action (it takes the workflow name).
   'mistralWorkflows.showWorkflowExecutions',
 ];
