@@ -12,7 +12,7 @@ export type { ReportContext } from './report';
 export type { CheckFailure, CheckFailureKind, CleanVerdict, DivergenceCause, DivergesVerdict, ReplayResult, ReplayVerdict } from './result';
 export { lastSafePoint, safetyOfResetPoints } from './safety';
 export type { PointSafety, ResetPointSafety, SafePoint } from './safety';
-export { pickInterpreter, venvPython } from './interpreter';
+export { pickInterpreter, pythonExtensionSelection, venvPython } from './interpreter';
 export type { InterpreterChoices, InterpreterSource, PickedInterpreter } from './interpreter';
 
 /** The helper script's path inside the extension (it ships in the VSIX). */

@@ -4,6 +4,7 @@
  * the Python extension and checks that the `.venv` interpreter exists.
  */
 import * as path from 'node:path';
+import { isObject } from '../api/json';
 
 export type InterpreterSource = 'pythonExtension' | 'folderVenv' | 'path';
 
@@ -33,4 +34,25 @@ export function pickInterpreter(choices: InterpreterChoices): PickedInterpreter 
 /** Where a folder's `.venv` keeps its interpreter on this platform. */
 export function venvPython(folder: string, platform: NodeJS.Platform = process.platform): string {
   return platform === 'win32' ? path.win32.join(folder, '.venv', 'Scripts', 'python.exe') : path.posix.join(folder, '.venv', 'bin', 'python');
+}
+
+/**
+ * The interpreter the Python extension's API says is selected for `resource` (a folder's Uri). The
+ * API has changed shape over the years (`environments.getActiveEnvironmentPath` now,
+ * `settings.getExecutionDetails` before): either is read, anything else is "none selected".
+ */
+export function pythonExtensionSelection(api: unknown, resource: unknown): string | undefined {
+  if (!isObject(api)) return undefined;
+  const environments = api.environments;
+  if (isObject(environments) && typeof environments.getActiveEnvironmentPath === 'function') {
+    const active: unknown = (environments.getActiveEnvironmentPath as (r: unknown) => unknown)(resource);
+    if (isObject(active) && typeof active.path === 'string' && active.path.trim()) return active.path;
+  }
+  const settings = api.settings;
+  if (isObject(settings) && typeof settings.getExecutionDetails === 'function') {
+    const details: unknown = (settings.getExecutionDetails as (r: unknown) => unknown)(resource);
+    const command: unknown = isObject(details) && Array.isArray(details.execCommand) ? details.execCommand[0] : undefined;
+    if (typeof command === 'string' && command.trim()) return command;
+  }
+  return undefined;
 }

@@ -5,8 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { isObject } from '../api/json';
-import { pickInterpreter, venvPython, type PickedInterpreter } from '../replay';
+import { pickInterpreter, pythonExtensionSelection, venvPython, type PickedInterpreter } from '../replay';
 
 export const PYTHON_EXTENSION_ID = 'ms-python.python';
 
@@ -29,25 +28,8 @@ export async function pythonExtensionInterpreter(resource: vscode.Uri | undefine
   if (!extension) return undefined;
   try {
     const api: unknown = extension.isActive ? extension.exports : await extension.activate();
-    return selectedPath(api, resource);
+    return pythonExtensionSelection(api, resource);
   } catch {
     return undefined;
   }
-}
-
-/** Exported for the unit tests: reads either API shape. */
-export function selectedPath(api: unknown, resource: vscode.Uri | undefined): string | undefined {
-  if (!isObject(api)) return undefined;
-  const environments = api.environments;
-  if (isObject(environments) && typeof environments.getActiveEnvironmentPath === 'function') {
-    const active: unknown = environments.getActiveEnvironmentPath(resource);
-    if (isObject(active) && typeof active.path === 'string' && active.path.trim()) return active.path;
-  }
-  const settings = api.settings;
-  if (isObject(settings) && typeof settings.getExecutionDetails === 'function') {
-    const details: unknown = settings.getExecutionDetails(resource);
-    const command = isObject(details) && Array.isArray(details.execCommand) ? details.execCommand[0] : undefined;
-    if (typeof command === 'string' && command.trim()) return command;
-  }
-  return undefined;
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { attr, resetLinks } from '../api';
+import { checkSummary } from '../replay';
 import type { ResetLink } from '../api';
 import type { Execution } from '../api/types';
 import type { ExecutionNode } from './executionNode';
@@ -118,11 +119,13 @@ export class RunNode extends TreeNode {
     item.id = this.id;
     const reason = this.reason;
     const at = this.reset?.pointEventId !== undefined ? ` to event ${this.reset.pointEventId}` : '';
-    item.description = [statusText(this.run.status), started, reason ? `reset${at}: ${oneLine(reason, 80)}` : '']
+    const check = this.services.checkOf(this.run.executionId, this.run.runId);
+    const verdict = check && check.result.outcome !== 'failed' ? checkSummary(check) : '';
+    item.description = [statusText(this.run.status), started, reason ? `reset${at}: ${oneLine(reason, 80)}` : '', verdict]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(this.run.status);
-    item.contextValue = 'run +earlier';
+    item.contextValue = `run +earlier${check ? ' +checked' : ''}`;
     return item;
   }
 
