@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attr, attrText, type WorkflowEvent } from '../../src/api';
 import type { CheckedRun } from '../../src/replay';
-import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
+import { ENGINE_DEMO, TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import type { EventNode } from '../../src/tree/eventNode';
 import { description, eventually } from '../integration/helpers/env';
 import { editWorkflowFile, ENGINE, eventsOf, latestRun, resetMarkers, resetSteps, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
@@ -146,11 +146,7 @@ describe('On the real engine: check the workflow code against the history, then 
       const late = events.filter((e) => e.event.type === 'WORKFLOW_TASK_COMPLETED' && (e.event.eventId ?? 0) > order.point).at(-1);
       assert.ok(late, 'a reset point after the divergence');
       // No check yet: the flow runs it by itself (the default), then asks; the user cancels.
-      env.ui.script(
-        { kind: 'input', titleMatch: /reason/, answer: 'Trying a late point' },
-        { kind: 'pickMany', titleMatch: /options/, choose: () => [] },
-        { kind: 'confirm', answer: false },
-      );
+      env.ui.script(...resetSteps('Trying a late point', {}, false));
       await vscode.commands.executeCommand('mistralWorkflows.resetToHere', late);
       env.ui.assertDone();
       const confirmation = env.ui.asked.filter((a) => a.kind === 'confirm').at(-1);
@@ -159,6 +155,27 @@ describe('On the real engine: check the workflow code against the history, then 
     } finally {
       await editWorkflowFile('orders.py', PACKED + SHIP, SHIP);
       await editWorkflowFile('activities.py', BUG, FIX);
+    }
+  });
+
+  it('with the automatic check off, the confirmation offers Check Replay First, then asks again with the verdict', async () => {
+    const config = vscode.workspace.getConfiguration('mistralWorkflows');
+    await config.update('replayCheck.beforeReset', false, vscode.ConfigurationTarget.Global);
+    try {
+      const { node, events } = await eventsOf(env, ENGINE_DEMO.completed);
+      env.services.checks.forget(ENGINE_DEMO.completed);
+      const point = events.filter((e) => e.resettable).at(-1);
+      assert.ok(point, 'a reset point');
+      env.ui.script(...resetSteps('Only looking', {}, 'alternative'), { kind: 'confirm', answer: false });
+      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      env.ui.assertDone();
+      const [first, second] = env.ui.asked.filter((a) => a.kind === 'confirm').slice(-2);
+      assert.match(first?.detail ?? '', /Your code has not been checked against this history yet\./);
+      assert.match(second?.detail ?? '', new RegExp(`Replay check: your current code replays the kept ${(point.event.eventId ?? 0) - 1} events cleanly`));
+      assert.equal(env.services.checks.get(ENGINE_DEMO.completed, node.execution.runId)?.result.outcome, 'clean', 'the check the user asked for is kept');
+      assert.equal((await env.temporal.describe(ENGINE_DEMO.completed)).execution.runId, node.execution.runId, 'nothing was reset');
+    } finally {
+      await config.update('replayCheck.beforeReset', undefined, vscode.ConfigurationTarget.Global);
     }
   });
 });

@@ -13,7 +13,7 @@ import type { Services } from '../../src/commands/services';
 import type { EventNode } from '../../src/tree/eventNode';
 import type { ExecutionNode } from '../../src/tree/executionNode';
 import { eventually, isEvent, pointAt } from '../integration/helpers/env';
-import type { ScriptedUi, Step } from '../integration/helpers/scriptedUi';
+import type { ScriptedUi } from '../integration/helpers/scriptedUi';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -121,18 +121,7 @@ export async function eventsOf(env: EngineEnv, executionId: string): Promise<{ n
 
 export const resetMarkers = (events: readonly WorkflowEvent[]): WorkflowEvent[] => events.filter(isResetMarker);
 
-/** Reason → options (nothing excluded unless `exclude` says so) → confirm. */
-export function resetSteps(reason: string, exclude: { signals?: boolean; updates?: boolean } = {}): Step[] {
-  return [
-    { kind: 'input', titleMatch: /reason/, answer: reason },
-    {
-      kind: 'pickMany',
-      titleMatch: /options/,
-      choose: (items) => items.filter((i) => (exclude.signals === true && /signals/.test(i.label)) || (exclude.updates === true && /updates/.test(i.label))),
-    },
-    { kind: 'confirm', answer: true },
-  ];
-}
+export { resetSteps } from '../integration/helpers/scriptedUi';
 
 export async function run(command: string, ...args: unknown[]): Promise<void> {
   await vscode.commands.executeCommand(command, ...args);

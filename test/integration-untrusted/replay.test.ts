@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExecutionNode } from '../../src/tree/executionNode';
 import { isEvent, isExecution, roots, setUpEnv, tearDownEnv, TestEnv } from '../integration/helpers/env';
+import { resetSteps } from '../integration/helpers/scriptedUi';
 
 /**
  * The replay check runs the folder's own workflow code: in an untrusted folder it does not run, says
@@ -46,11 +47,7 @@ describe('In an untrusted folder: the replay check', () => {
     const order = await anOrder();
     const point = (await env.services.tree.getChildren(order)).filter(isEvent).find((e) => e.resettable);
     assert.ok(point, 'a reset point');
-    env.ui.script(
-      { kind: 'input', titleMatch: /reason/, answer: 'Checking the untrusted flow' },
-      { kind: 'pickMany', titleMatch: /options/, choose: () => [] },
-      { kind: 'confirm', answer: false },
-    );
+    env.ui.script(...resetSteps('Checking the untrusted flow', {}, false));
     await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
     env.ui.assertDone();
     const confirmation = env.ui.asked.filter((a) => a.kind === 'confirm').at(-1);

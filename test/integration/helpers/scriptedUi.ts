@@ -134,3 +134,16 @@ export class ScriptedUi implements UserInput {
     return step as Extract<Step, { kind: K }>;
   }
 }
+
+/** Reason → options (nothing excluded unless `exclude` says so) → the confirmation's answer (default: Reset). */
+export function resetSteps(reason: string, exclude: { signals?: boolean; updates?: boolean } = {}, confirm: boolean | 'alternative' = true): Step[] {
+  return [
+    { kind: 'input', titleMatch: /reason/, answer: reason },
+    {
+      kind: 'pickMany',
+      titleMatch: /options/,
+      choose: (items) => items.filter((i) => (exclude.signals === true && /signals/.test(i.label)) || (exclude.updates === true && /updates/.test(i.label))),
+    },
+    { kind: 'confirm', answer: confirm },
+  ];
+}
