@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { isWorkflowsApiError } from '../../src/api/errors';
 import { normalizeHistory } from '../../src/api/history';
 import { TemporalClient, decodePayloads, resetPointIds, type TemporalExecution } from '../../src/api/temporal';
+import { quote, VISIBILITY_STATUS } from '../../src/api/temporal/visibility';
 import { KNOWN_STATUSES, type WorkflowEvent } from '../../src/api/types';
 import type {
   FeedBatch,
@@ -278,11 +279,6 @@ function statusOf(status: string): RunStatus {
   return (KNOWN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : 'RUNNING';
 }
 
-const VISIBILITY_STATUS: Record<string, string> = {
-  RUNNING: 'Running', COMPLETED: 'Completed', FAILED: 'Failed', CANCELED: 'Canceled',
-  TERMINATED: 'Terminated', CONTINUED_AS_NEW: 'ContinuedAsNew', TIMED_OUT: 'TimedOut',
-};
-
 /** The filters the engine can apply itself; the rest (`matches`) are applied to its rows. */
 function visibilityQuery(query: RunsQuery): string | undefined {
   const parts: string[] = [];
@@ -307,11 +303,6 @@ function matches(run: TemporalExecution, query: RunsQuery): boolean {
   if (query.startTimeAfterMs !== undefined && start < query.startTimeAfterMs) return false;
   if (query.startTimeBeforeMs !== undefined && start > query.startTimeBeforeMs) return false;
   return true;
-}
-
-/** A visibility-query string literal. */
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 function byStart(a: TemporalExecution, b: TemporalExecution): number {

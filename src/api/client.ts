@@ -3,13 +3,14 @@
  * failure is a WorkflowsApiError. Wire bodies are turned into the model in types.ts here and nowhere else.
  */
 import type { Dispatcher } from 'undici';
+import type { BackendCapabilities, WorkflowBackend } from './backend';
 import { Agent } from './undici';
 import { WorkflowsApiError } from './errors';
 import { HistoryFormatError, normalizeHistory } from './history';
 import { HttpCall, HttpTransport } from './http';
 import { newestFirst, parseExecution, parseExecutionPage } from './parse';
 import { streamExecution, type StreamExecutionOptions, type StreamMessage } from './stream';
-import { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
+import { Execution, ExecutionPage, GetHistoryOptions, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
 
 export interface WorkflowsClientOptions {
   baseUrl: string;
@@ -27,10 +28,7 @@ export interface WorkflowsClientOptions {
   userAgent?: string;
 }
 
-export interface GetHistoryOptions {
-  /** A specific run's history; default: the execution's latest run. */
-  runId?: string;
-}
+export type { GetHistoryOptions } from './types';
 
 export const DEFAULT_USER_AGENT = 'mistral-workflows-vscode';
 /** listRuns pages through search results; bounded so a server that never stops paging cannot hang us. */
@@ -40,7 +38,10 @@ const EXECUTIONS = '/v1/workflows/executions/';
 
 const enc = encodeURIComponent;
 
-export class WorkflowsClient {
+/** Mistral's Workflows API: the extension's first backend. */
+export class WorkflowsClient implements WorkflowBackend {
+  readonly capabilities: BackendCapabilities = { rawListQuery: false, resetRequestId: false, extraResetTargets: [], liveEvents: 'stream' };
+
   private readonly http: HttpTransport;
   /** Streams hold a connection each for minutes: their own dispatcher, so they never starve the reads' pool. */
   private streamDispatcher: Dispatcher | undefined;

@@ -19,7 +19,9 @@ export type ApiProblem =
   | 'unauthenticated'
   | 'permissionDenied'
   | 'resourceExhausted'
-  | 'unavailable';
+  | 'unavailable'
+  /** A reset to an event the server does not accept as a reset point; `validResetEvents` lists those it does. */
+  | 'invalidResetPoint';
 
 /** One entry of a 422 validation `detail` array (FastAPI style). */
 export interface ValidationIssue {

@@ -36,6 +36,8 @@ export interface HttpSettings {
   mapError?: HttpErrorMapper;
   /** How timeouts name the service. Default "The Workflows service". */
   serviceName?: string;
+  /** A client certificate and key (PEM) for mutual TLS, e.g. a self-hosted Temporal cluster's. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface HttpCall {
@@ -74,7 +76,7 @@ export class HttpTransport {
     this.prefix = url.pathname.replace(/\/+$/, ''); // "https://host/proxy/" → "/proxy"
     this.ownsDispatcher = settings.dispatcher === undefined;
     // One keep-alive pool per client (a client has one origin).
-    this.dispatcher = settings.dispatcher ?? new Pool(this.origin, { connections: 8, keepAliveTimeout: 30_000 });
+    this.dispatcher = settings.dispatcher ?? new Pool(this.origin, { connections: 8, keepAliveTimeout: 30_000, ...(settings.tls ? { connect: settings.tls } : {}) });
   }
 
   async call(c: HttpCall): Promise<unknown> {

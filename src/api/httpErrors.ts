@@ -55,7 +55,7 @@ export function httpError(f: HttpFailure, redact: (text: string) => string): Wor
     path: f.path,
     status: f.status,
     code: body.code,
-    problem: body.code === 'WF_1103' ? 'unavailable' : PROBLEM_BY_STATUS[f.status],
+    problem: body.code === 'WF_1103' ? 'unavailable' : body.code === 'WF_1001' ? 'invalidResetPoint' : PROBLEM_BY_STATUS[f.status],
     validResetEvents: body.validResetEvents,
     executionStatus: body.executionStatus,
     validationErrors: body.issues?.map((i) => ({ ...i, msg: redact(i.msg) })),
@@ -104,7 +104,7 @@ function statusLine(f: HttpFailure): string {
   return f.statusText ? `${f.status} ${f.statusText}` : String(f.status);
 }
 
-function resetPointMessage(eventId: number | undefined, valid: number[] | undefined): string {
+export function resetPointMessage(eventId: number | undefined, valid: number[] | undefined): string {
   const head = eventId !== undefined ? `Event ${eventId} is not a valid reset point` : 'The event is not a valid reset point';
   if (!valid || valid.length === 0) return `${head}: pick a completed workflow task of the latest run.`;
   if (valid.length <= MAX_LISTED_EVENTS) return `${head}. Valid reset points: ${valid.join(', ')}.`;

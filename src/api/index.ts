@@ -26,6 +26,7 @@
  */
 export { WorkflowsClient, DEFAULT_USER_AGENT } from './client';
 export type { WorkflowsClientOptions, GetHistoryOptions } from './client';
+export type { BackendCapabilities, WorkflowBackend } from './backend';
 export { WorkflowsApiError, isWorkflowsApiError } from './errors';
 export type { ApiProblem, WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
 export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';

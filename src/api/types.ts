@@ -46,6 +46,8 @@ export interface ListExecutionsQuery {
   status?: string[];
   workflow?: string;
   search?: string;
+  /** A query in the backend's own language (Temporal's visibility queries), when it has one. */
+  rawQuery?: string;
   pageSize?: number;
   pageToken?: string;
 }
@@ -71,4 +73,13 @@ export interface ResetRequest {
   reason: string;
   excludeSignals: boolean;
   excludeUpdates: boolean;
+  /** The run the point belongs to (backends that address runs use it; Mistral resets the latest). */
+  runId?: string;
+  /** One id per reset the user confirmed, the same on their Retry (backends that take one send it). */
+  requestId?: string;
+}
+
+export interface GetHistoryOptions {
+  /** A specific run's history; default: the execution's latest run. */
+  runId?: string;
 }

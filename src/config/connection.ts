@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
-import { WorkflowsClient } from '../api';
+import * as fs from 'node:fs/promises';
+import { WorkflowsClient, type WorkflowBackend } from '../api';
+import { TemporalBackend, TemporalClient } from '../api/temporal';
 import { ApiKeys, KeySource } from '../auth/apiKeys';
 import { Log } from '../common/log';
 import { UserFacingError } from '../common/errors';
@@ -7,7 +9,7 @@ import { SECTION, Settings, WorkspaceConfig } from './settings';
 import { baseUrlProblem } from './workspaceList';
 
 export type ConnectionState =
-  | { kind: 'ready'; workspace: WorkspaceConfig; client: WorkflowsClient; keySource: KeySource }
+  | { kind: 'ready'; workspace: WorkspaceConfig; client: WorkflowBackend; keySource: KeySource | undefined }
   | { kind: 'missingKey'; workspace: WorkspaceConfig }
   | { kind: 'badBaseUrl'; workspace: WorkspaceConfig; problem: string }
   /** The workspace's base URL moved to another origin since its stored key was last used there. */
@@ -29,7 +31,7 @@ export class Connection implements vscode.Disposable {
   /** The settings `state` was built from (see `settingsKey`). */
   private builtFor: string | undefined;
   /** The client of `state` once it is built, so that a switch can close it synchronously. */
-  private readyClient: WorkflowsClient | undefined;
+  private readyClient: WorkflowBackend | undefined;
 
   constructor(
     private readonly settings: Settings,
@@ -68,7 +70,7 @@ export class Connection implements vscode.Disposable {
   }
 
   /** The ready client, or an error that tells the user what to do. */
-  async client(): Promise<WorkflowsClient> {
+  async client(): Promise<WorkflowBackend> {
     const state = await this.current();
     if (state.kind === 'ready') return state.client;
     if (state.kind === 'missingKey') {
@@ -135,6 +137,7 @@ export class Connection implements vscode.Disposable {
       return { kind: 'badBaseUrl', workspace, problem };
     }
     const resolved = await this.keys.resolve(workspace.name);
+    if (workspace.kind === 'temporal') return this.buildTemporal(workspace, resolved);
     if (!resolved) {
       this.log.info('connection', `Workspace “${workspace.name}” (${workspace.baseUrl}): no API key found.`);
       await this.setKeyState('missing');
@@ -161,6 +164,45 @@ export class Connection implements vscode.Disposable {
       userAgent: 'mistral-workflows-vscode',
     });
     return { kind: 'ready', workspace, client, keySource: resolved.source };
+  }
+
+  /**
+   * A Temporal cluster: the key is optional (a self-hosted cluster may have none; Temporal Cloud takes
+   * one as a Bearer token), mTLS files are read here, and a file that cannot be read is a settings
+   * problem the view shows, not a failed request.
+   */
+  private async buildTemporal(workspace: WorkspaceConfig, resolved: { key: string; source: KeySource } | undefined): Promise<ConnectionState> {
+    let tls: { cert: Buffer; key: Buffer } | undefined;
+    if (workspace.clientCertFile !== undefined || workspace.clientKeyFile !== undefined) {
+      if (workspace.clientCertFile === undefined || workspace.clientKeyFile === undefined) {
+        return this.settingsProblem(workspace, 'mTLS needs both clientCertFile and clientKeyFile.');
+      }
+      try {
+        tls = { cert: await fs.readFile(workspace.clientCertFile), key: await fs.readFile(workspace.clientKeyFile) };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const file = (error as NodeJS.ErrnoException).path ?? '';
+        return this.settingsProblem(workspace, `The mTLS file ${file} cannot be read (${code === 'ENOENT' ? 'it does not exist' : code ?? 'error'}).`);
+      }
+    }
+    if (resolved) this.log.addSecret(resolved.key);
+    const how = [resolved ? `the API key from the ${resolved.source}` : 'no API key', tls ? 'mTLS' : undefined].filter(Boolean).join(' and ');
+    this.log.info('connection', `Workspace “${workspace.name}” (Temporal ${workspace.baseUrl}, namespace ${workspace.namespace ?? 'default'}): using ${how}.`);
+    await this.setKeyState('present');
+    const client = new TemporalClient({
+      baseUrl: workspace.baseUrl,
+      namespace: workspace.namespace ?? 'default',
+      apiKey: resolved?.key,
+      timeoutMs: this.settings.requestTimeoutMs(),
+      tls,
+    });
+    return { kind: 'ready', workspace, client: new TemporalBackend(client), keySource: resolved?.source };
+  }
+
+  private async settingsProblem(workspace: WorkspaceConfig, problem: string): Promise<ConnectionState> {
+    this.log.warn('connection', `Workspace “${workspace.name}”: ${problem}`);
+    await this.setKeyState('badBaseUrl');
+    return { kind: 'badBaseUrl', workspace, problem };
   }
 
   private async setKeyState(state: 'missing' | 'present' | 'badBaseUrl' | 'originChanged'): Promise<void> {

@@ -1,13 +1,23 @@
 // Pure helpers for the workspace settings (no \`vscode\` import, so they unit-test under plain mocha).
 
+export type WorkspaceKind = 'mistral' | 'temporal';
+
 export interface WorkspaceConfig {
   name: string;
+  /** Mistral's Workflows API (the default), or a Temporal cluster's HTTP API. */
+  kind: WorkspaceKind;
   baseUrl: string;
   production: boolean;
+  /** Temporal: the namespace (default `default`). */
+  namespace?: string;
+  /** Temporal with mTLS: paths of the client certificate and key files (never their contents). */
+  clientCertFile?: string;
+  clientKeyFile?: string;
 }
 
 export const DEFAULT_WORKSPACE: WorkspaceConfig = {
   name: 'default',
+  kind: 'mistral',
   baseUrl: 'https://api.mistral.ai',
   production: false,
 };
@@ -19,13 +29,24 @@ export function parseWorkspaces(raw: unknown): WorkspaceConfig[] {
   const result: WorkspaceConfig[] = [];
   for (const item of raw) {
     if (typeof item !== 'object' || item === null) continue;
-    const { name, baseUrl, production } = item as Record<string, unknown>;
+    const { name, baseUrl, production, kind } = item as Record<string, unknown>;
     if (typeof name !== 'string' || !name.trim() || typeof baseUrl !== 'string') continue;
     if (seen.has(name.trim())) continue;
     seen.add(name.trim());
-    result.push({ name: name.trim(), baseUrl: baseUrl.trim(), production: production === true });
+    const entry: WorkspaceConfig = { name: name.trim(), kind: 'mistral', baseUrl: baseUrl.trim(), production: production === true };
+    result.push(kind === 'temporal' ? { ...entry, kind: 'temporal', ...temporalFields(item as Record<string, unknown>) } : entry);
   }
   return result;
+}
+
+function temporalFields(item: Record<string, unknown>): Pick<WorkspaceConfig, 'namespace' | 'clientCertFile' | 'clientKeyFile'> {
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+  const fields: Pick<WorkspaceConfig, 'namespace' | 'clientCertFile' | 'clientKeyFile'> = { namespace: text(item.namespace) ?? 'default' };
+  const cert = text(item.clientCertFile);
+  const key = text(item.clientKeyFile);
+  if (cert !== undefined) fields.clientCertFile = cert;
+  if (key !== undefined) fields.clientKeyFile = key;
+  return fields;
 }
 
 export function clampInt(value: unknown, min: number, max: number): number {

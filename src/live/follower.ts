@@ -1,8 +1,8 @@
-import { isWorkflowsApiError, type WorkflowsClient } from '../api';
+import { isWorkflowsApiError, type WorkflowBackend } from '../api';
 import type { Log } from '../common/log';
 
 export interface FollowerDeps {
-  client(): Promise<WorkflowsClient>;
+  client(): Promise<WorkflowBackend>;
   /** Something happened (a stream message, the stream ending, a poll tick): refresh the execution. */
   onActivity(): void;
   pollIntervalMs(): number;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { firstResetPoint, lastResetPoint } from '../api';
-import type { WorkflowsClient } from '../api';
+import type { WorkflowBackend } from '../api';
 import type { Services } from '../commands/services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import type { ExecutionNode } from '../tree/executionNode';
@@ -104,7 +104,7 @@ async function confirmBatch(services: Services, nodes: readonly ExecutionNode[],
 
 async function resetOne(
   services: Services,
-  client: WorkflowsClient,
+  client: WorkflowBackend,
   node: ExecutionNode,
   point: BatchPoint,
   choices: ResetChoices,

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isResetPoint, WorkflowsApiError } from '../api';
 import type { ResetImpact } from '../api';
 import type { Execution, WorkflowEvent } from '../api/types';
@@ -23,7 +24,7 @@ export interface ResetTarget {
 
 /**
  * Reason → options → confirmation (→ typed id in production) → one POST. The typed reason survives
- * every error: WF_1001 offers the server's valid points and asks again with the same reason; any
+ * every error: an invalid point (Mistral's WF_1001) offers the server's valid points and asks again with the same reason; any
  * other failure offers Retry with the same choices. Nothing is ever re-sent without the user's click,
  * and a reset whose answer was lost is read back before anything else is offered.
  */
@@ -42,7 +43,10 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
   let lastOutcome: SendOutcome | undefined;
 
   for (;;) {
-    if (confirmNeeded) await confirmWithReplayCheck(services, target, impact, choices, production);
+    if (confirmNeeded) {
+      await confirmWithReplayCheck(services, target, impact, choices, production);
+      choices = { ...choices, requestId: randomUUID() };
+    }
     const outcome: SendOutcome = (await appliedMeanwhile(services, target, choices, lastOutcome)) ?? (await sendReset(services, target, choices));
     lastOutcome = outcome;
     if (outcome.kind === 'done') {
@@ -50,7 +54,7 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
       return;
     }
     const error = outcome.error;
-    if (error instanceof WorkflowsApiError && error.code === 'WF_1001') {
+    if (error instanceof WorkflowsApiError && error.problem === 'invalidResetPoint') {
       target = await pickServerPoint(services, target, error);
       impact = impactOf(target.events, target.point);
       choices = { ...choices, ...(await askOptions(services.ui, impact, choices)) };
@@ -100,7 +104,7 @@ async function appliedMeanwhile(
   return undefined;
 }
 
-/** After WF_1001: the run may have changed since the tree loaded; offer the server's valid points. */
+/** After an invalid point: the run may have changed since the tree loaded; offer the server's valid points. */
 async function pickServerPoint(services: Services, target: ResetTarget, error: WorkflowsApiError): Promise<ResetTarget> {
   const client = await services.connection.client();
   const [execution, events] = await Promise.all([
@@ -122,6 +126,6 @@ async function pickServerPoint(services: Services, target: ResetTarget, error: W
     matchOnDetail: true,
   });
   if (!picked) throw new UserCancelled();
-  services.log.info('reset', `WF_1001 for event ${target.point.idText}; the user chose event ${picked.event.idText}.`);
+  services.log.info('reset', `Invalid reset point event ${target.point.idText}; the user chose event ${picked.event.idText}.`);
   return { execution, events, point: picked.event, node: target.node };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { attr, isResetMarker, WorkflowsApiError } from '../api';
-import type { WorkflowsClient } from '../api';
+import type { WorkflowBackend } from '../api';
 import type { Execution } from '../api/types';
 import type { Services } from '../commands/services';
 import { UserFacingError, userMessage } from '../common/errors';
@@ -79,7 +79,7 @@ export async function audit(
 
 export async function postAndVerify(
   services: Services,
-  client: WorkflowsClient,
+  client: WorkflowBackend,
   target: ResetTarget,
   eventId: number,
   choices: ResetChoices,
@@ -87,7 +87,7 @@ export async function postAndVerify(
   const executionId = target.execution.executionId;
   services.log.info('reset', `POST reset ${executionId} to event ${eventId} (exclude signals: ${choices.excludeSignals}, updates: ${choices.excludeUpdates}).`);
   try {
-    await client.reset({ executionId, eventId, ...choices });
+    await client.reset({ executionId, eventId, runId: target.execution.runId, ...choices });
   } catch (error) {
     if (!(error instanceof WorkflowsApiError) || !error.outcomeUnknown) return { kind: 'failed', error };
     services.log.warn('reset', `The answer to the reset of ${executionId} was lost (${error.kind}); reading the execution back.`);
@@ -102,7 +102,7 @@ export async function postAndVerify(
  * The server may still be working on the request when our wait ran out, so the execution is watched
  * for a while before concluding that it did not.
  */
-async function readBack(client: WorkflowsClient, target: ResetTarget, choices: ResetChoices, cause: WorkflowsApiError, graceMs: number): Promise<SendOutcome> {
+async function readBack(client: WorkflowBackend, target: ResetTarget, choices: ResetChoices, cause: WorkflowsApiError, graceMs: number): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
   const deadline = Date.now() + graceMs;
   for (;;) {
@@ -130,7 +130,7 @@ async function readBack(client: WorkflowsClient, target: ResetTarget, choices: R
 type ResetEvidence = { kind: 'ours' | 'other'; latest: Execution } | { kind: 'none' };
 
 /** Whether the execution has a run started by a reset with these choices from the run we targeted. */
-export async function findOurReset(client: WorkflowsClient, target: ResetTarget, choices: ResetChoices): Promise<ResetEvidence> {
+export async function findOurReset(client: WorkflowBackend, target: ResetTarget, choices: ResetChoices): Promise<ResetEvidence> {
   const latest = await client.getExecution(target.execution.executionId);
   if (latest.runId === target.execution.runId) return { kind: 'none' };
   const events = await client.getHistory(target.execution.executionId);
@@ -141,7 +141,7 @@ export async function findOurReset(client: WorkflowsClient, target: ResetTarget,
 }
 
 /** The execution after a reset. A real server may create the new run a moment after it answers. */
-async function newestRun(client: WorkflowsClient, executionId: string, oldRunId: string | undefined): Promise<Execution> {
+async function newestRun(client: WorkflowBackend, executionId: string, oldRunId: string | undefined): Promise<Execution> {
   let latest = await client.getExecution(executionId);
   for (let attempt = 0; attempt < 5 && latest.runId === oldRunId; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 200 * (attempt + 1)));

@@ -11,6 +11,8 @@ export interface ResetChoices {
   reason: string;
   excludeSignals: boolean;
   excludeUpdates: boolean;
+  /** One per confirmation: the user's Retry of the same choices sends the same id. */
+  requestId?: string;
 }
 
 /** The inline message for a reason being typed, or undefined when it is acceptable. */

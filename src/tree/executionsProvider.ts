@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { WorkflowsClient } from '../api';
+import type { WorkflowBackend } from '../api';
 import type { Execution } from '../api/types';
 import type { Connection } from '../config/connection';
 import type { Settings } from '../config/settings';
@@ -45,7 +45,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
 
   // --- TreeServices -------------------------------------------------------------------------------
 
-  client(): Promise<WorkflowsClient> {
+  client(): Promise<WorkflowBackend> {
     return this.connection.client();
   }
 

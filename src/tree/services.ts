@@ -1,10 +1,10 @@
-import type { WorkflowsClient } from '../api';
+import type { WorkflowBackend } from '../api';
 import type { CheckedRun } from '../replay';
 import type { TreeNode } from './node';
 
 /** What the nodes need from the rest of the extension. */
 export interface TreeServices {
-  client(): Promise<WorkflowsClient>;
+  client(): Promise<WorkflowBackend>;
   eventsPageSize(): number;
   refresh(node?: TreeNode): void;
   /** The replay check of that run, if one ran (its marks show on the run's reset points). */

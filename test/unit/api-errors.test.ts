@@ -127,7 +127,7 @@ describe('api/errors: the neutral problem, as for every backend', () => {
     const problem = (status: number, body: unknown = { detail: 'x' }): string | undefined =>
       httpError({ method: 'POST', path: '/v1/x', status, bodyText: JSON.stringify(body) }, (t) => t).problem;
     assert.equal(problem(400), 'invalidArgument');
-    assert.equal(problem(422, { detail: 'bad point', code: 'WF_1001', valid_reset_events: [4] }), 'invalidArgument');
+    assert.equal(problem(422, { detail: 'bad point', code: 'WF_1001', valid_reset_events: [4] }), 'invalidResetPoint', 'WF_1001 says what is invalid');
     assert.equal(problem(401), 'unauthenticated');
     assert.equal(problem(403), 'permissionDenied');
     assert.equal(problem(404, { detail: 'gone', code: 'WF_1100' }), 'notFound');

@@ -42,8 +42,21 @@ describe('extension wording and settings (pure)', () => {
 
   it('keeps only well-formed workspaces and refuses to send keys over plain HTTP off loopback', () => {
     assert.deepEqual(parseWorkspaces([{ name: ' dev ', baseUrl: 'https://api.mistral.ai' }, { name: 'dev', baseUrl: 'x' }, 7, { baseUrl: 'y' }]), [
-      { name: 'dev', baseUrl: 'https://api.mistral.ai', production: false },
+      { name: 'dev', kind: 'mistral', baseUrl: 'https://api.mistral.ai', production: false },
     ]);
+    assert.deepEqual(
+      parseWorkspaces([
+        { name: 'local', kind: 'temporal', baseUrl: 'http://127.0.0.1:7243' },
+        { name: 'cluster', kind: 'temporal', baseUrl: 'https://t.example', namespace: ' orders ', clientCertFile: '/c.pem', clientKeyFile: '/k.pem' },
+        { name: 'other', kind: 'gcp', baseUrl: 'https://api.mistral.ai' },
+      ]),
+      [
+        { name: 'local', kind: 'temporal', baseUrl: 'http://127.0.0.1:7243', production: false, namespace: 'default' },
+        { name: 'cluster', kind: 'temporal', baseUrl: 'https://t.example', production: false, namespace: 'orders', clientCertFile: '/c.pem', clientKeyFile: '/k.pem' },
+        { name: 'other', kind: 'mistral', baseUrl: 'https://api.mistral.ai', production: false },
+      ],
+      'a Temporal entry keeps its namespace (default "default") and mTLS file paths; an unknown kind is Mistral',
+    );
     assert.deepEqual(parseWorkspaces('nope'), []);
     assert.equal(baseUrlProblem('https://api.eu.mistral.ai'), undefined);
     assert.equal(baseUrlProblem('http://127.0.0.1:8787'), undefined);

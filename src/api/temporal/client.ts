@@ -32,6 +32,8 @@ export interface TemporalClientOptions {
   userAgent?: string;
   /** Recorded by the server on signals, updates, terminations and cancellations. */
   identity?: string;
+  /** mTLS: the client certificate and key (PEM). */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface ListWorkflowsOptions {
@@ -45,6 +47,8 @@ export interface HistoryOptions {
   runId?: string;
   maximumPageSize?: number;
   nextPageToken?: string;
+  /** Long-poll: the server answers when the run has new events after `nextPageToken` (or closes). */
+  waitNewEvent?: boolean;
 }
 
 export interface HistoryAllOptions {
@@ -124,6 +128,7 @@ export class TemporalClient {
       userAgent: options.userAgent ?? DEFAULT_TEMPORAL_IDENTITY,
       mapError: temporalError,
       serviceName: 'The Temporal service',
+      tls: options.tls,
     });
   }
 
@@ -150,6 +155,7 @@ export class TemporalClient {
     const q = runQuery(options.runId);
     if (options.maximumPageSize !== undefined) q.set('maximumPageSize', String(options.maximumPageSize));
     if (options.nextPageToken) q.set('nextPageToken', options.nextPageToken);
+    if (options.waitNewEvent) q.set('waitNewEvent', 'true');
     const call = this.get(`${this.workflow(workflowId)}/history`, q, signal);
     const body = await this.http.call(call);
     if (!isObject(body)) throw shapeError(call, 'a page of history events');

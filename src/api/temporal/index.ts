@@ -12,3 +12,5 @@ export { decodePayload, decodePayloads, payloadEncoding } from './payloads';
 export { enumName, parseDescription, parseExecutionInfo, parseExecutionPage } from './parse';
 export { resetPointIds } from './resetPoints';
 export * from './types';
+export { TemporalBackend, TEMPORAL_CAPABILITIES, executionOf } from './backend';
+export { visibilityQuery, quote, VISIBILITY_STATUS } from './visibility';

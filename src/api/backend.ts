@@ -1,0 +1,40 @@
+/**
+ * The one seam between the extension and a service: what the tree, the reset flow and live runs ask
+ * of a backend, with two implementations, Mistral's Workflows API (WorkflowsClient) and a Temporal
+ * cluster's HTTP API (TemporalBackend). What is Temporal's semantics (the history model, reset points,
+ * steps, lineage) stays shared above this line; wire formats, paths, auth and paging live below it.
+ * Callers branch on `capabilities` and on WorkflowsApiError's neutral `kind`/`problem`, never on a
+ * backend's name.
+ */
+import type { StreamExecutionOptions, StreamMessage } from './stream';
+import type { Execution, ExecutionPage, GetHistoryOptions, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
+
+export interface BackendCapabilities {
+  /** A raw query language for the list (Temporal's visibility queries). */
+  readonly rawListQuery: boolean;
+  /**
+   * The reset request carries an id the server could de-duplicate on. Even so a reset is never
+   * re-sent without the user: Temporal's server 1.32 does not de-duplicate on it (engine/README.md).
+   */
+  readonly resetRequestId: boolean;
+  /** Reset targets beyond WORKFLOW_TASK_COMPLETED that the server accepts. */
+  readonly extraResetTargets: readonly string[];
+  /** How live runs learn of new events: a server-sent event stream, or long-polling the history. */
+  readonly liveEvents: 'stream' | 'longPoll';
+}
+
+export interface WorkflowBackend {
+  readonly capabilities: BackendCapabilities;
+  listExecutions(query: ListExecutionsQuery, signal?: AbortSignal): Promise<ExecutionPage>;
+  /** Every run of an execution, newest first. */
+  listRuns(executionId: string, signal?: AbortSignal): Promise<Execution[]>;
+  /** The latest run. */
+  getExecution(executionId: string, signal?: AbortSignal): Promise<Execution>;
+  /** A run's whole history, oldest first (the latest run's by default). */
+  getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]>;
+  /** Sent once, never retried: a reset sent twice resets twice. */
+  reset(request: ResetRequest, signal?: AbortSignal): Promise<void>;
+  /** One message per new event (or batch of them) until the execution closes or `signal` aborts. */
+  streamExecution(executionId: string, options?: StreamExecutionOptions): AsyncIterable<StreamMessage>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,137 @@
+/**
+ * A Temporal cluster (self-hosted or Temporal Cloud) as a WorkflowBackend, over its HTTP API:
+ *   execution id = workflow id; one list row per run (the tree folds them by id);
+ *   list        = a visibility query built from the filter (visibility.ts), paged by the server's tokens;
+ *   history     = every server page of the run, oldest first;
+ *   reset       = ResetWorkflowExecution with the caller's request id (one per confirmed reset);
+ *                 an event the server refuses comes back as problem 'invalidResetPoint' with the valid ids;
+ *   live events = long polls of the history (waitNewEvent), one message per new page of events.
+ */
+import { randomUUID } from 'node:crypto';
+import type { BackendCapabilities, WorkflowBackend } from '../backend';
+import { isWorkflowsApiError, WorkflowsApiError } from '../errors';
+import { normalizeHistory } from '../history';
+import { resetPointMessage } from '../httpErrors';
+import type { StreamExecutionOptions, StreamMessage } from '../stream';
+import type { Execution, ExecutionPage, GetHistoryOptions, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
+import { TemporalClient } from './client';
+import { resetPointIds } from './resetPoints';
+import type { TemporalExecution } from './types';
+import { quote, visibilityQuery } from './visibility';
+
+/** listRuns reads at most this many pages of 100: a runaway token cannot hang it. */
+const MAX_RUN_PAGES = 20;
+
+export const TEMPORAL_CAPABILITIES: BackendCapabilities = {
+  rawListQuery: true,
+  resetRequestId: true,
+  extraResetTargets: ['WORKFLOW_TASK_STARTED', 'WORKFLOW_TASK_FAILED', 'WORKFLOW_TASK_TIMED_OUT'],
+  liveEvents: 'longPoll',
+};
+
+export class TemporalBackend implements WorkflowBackend {
+  readonly capabilities = TEMPORAL_CAPABILITIES;
+
+  constructor(private readonly client: TemporalClient) {}
+
+  async listExecutions(query: ListExecutionsQuery, signal?: AbortSignal): Promise<ExecutionPage> {
+    const page = await this.client.listWorkflows({ query: visibilityQuery(query), pageSize: query.pageSize, nextPageToken: query.pageToken }, signal);
+    const executions = page.executions.map(executionOf);
+    return page.nextPageToken ? { executions, nextPageToken: page.nextPageToken } : { executions };
+  }
+
+  async listRuns(executionId: string, signal?: AbortSignal): Promise<Execution[]> {
+    const runs: Execution[] = [];
+    let nextPageToken: string | undefined;
+    for (let page = 0; page < MAX_RUN_PAGES; page++) {
+      const result = await this.client.listWorkflows({ query: `WorkflowId = ${quote(executionId)}`, pageSize: 100, nextPageToken }, signal);
+      runs.push(...result.executions.map(executionOf));
+      nextPageToken = result.nextPageToken;
+      if (!nextPageToken) break;
+    }
+    return runs.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
+  }
+
+  async getExecution(executionId: string, signal?: AbortSignal): Promise<Execution> {
+    return executionOf((await this.client.describe(executionId, undefined, signal)).execution);
+  }
+
+  async getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]> {
+    const events = await this.client.historyAll(executionId, options?.runId, { signal });
+    return normalizeHistory({ history: { events } });
+  }
+
+  async reset(request: ResetRequest, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.client.reset(request.executionId, {
+        runId: request.runId,
+        workflowTaskFinishEventId: request.eventId,
+        reason: request.reason,
+        requestId: request.requestId ?? randomUUID(),
+        excludeSignals: request.excludeSignals,
+        excludeUpdates: request.excludeUpdates,
+      }, signal);
+    } catch (error) {
+      throw isWorkflowsApiError(error) && error.problem === 'invalidArgument' ? await this.invalidPoint(request, error) : error;
+    }
+  }
+
+  /** Temporal says only "invalid argument": read the run's history for the points it accepts. */
+  private async invalidPoint(request: ResetRequest, cause: WorkflowsApiError): Promise<WorkflowsApiError> {
+    let valid: number[] | undefined;
+    try {
+      valid = resetPointIds(await this.client.historyAll(request.executionId, request.runId));
+    } catch {
+      valid = undefined; // the refusal is what matters; the list is a courtesy
+    }
+    if (valid !== undefined && valid.includes(request.eventId)) return cause; // refused for another reason
+    return new WorkflowsApiError({
+      kind: 'http',
+      message: `${resetPointMessage(request.eventId, valid)} (Temporal: ${cause.message})`,
+      method: cause.method,
+      path: cause.path,
+      status: cause.status,
+      grpcCode: cause.grpcCode,
+      problem: 'invalidResetPoint',
+      validResetEvents: valid,
+      cause,
+    });
+  }
+
+  /** Long polls of the current run's history: a message per page of new events, until it closes. */
+  async *streamExecution(executionId: string, options: StreamExecutionOptions = {}): AsyncIterable<StreamMessage> {
+    let nextPageToken: string | undefined;
+    let seen = 0;
+    for (;;) {
+      if (options.signal?.aborted) return;
+      const page = await this.client.history(executionId, { nextPageToken, waitNewEvent: true }, options.signal);
+      seen += page.events.length;
+      if (page.events.length > 0) yield { id: String(seen), event: 'history', data: '', payload: { kind: 'other' } };
+      // While the run is open the server always gives a token to wait on; none: it closed.
+      if (page.nextPageToken === undefined) return;
+      nextPageToken = page.nextPageToken;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.client.close();
+  }
+}
+
+/** A Temporal run as the extension's Execution. */
+export function executionOf(run: TemporalExecution): Execution {
+  const start = run.startTime?.getTime();
+  const end = run.closeTime?.getTime();
+  return {
+    workflowName: run.workflowType,
+    executionId: run.workflowId,
+    runId: run.runId,
+    status: run.status,
+    deploymentName: run.taskQueue,
+    startTime: run.startTime,
+    endTime: run.closeTime,
+    totalDurationMs: start !== undefined && end !== undefined ? end - start : undefined,
+    parentExecutionId: run.parent?.workflowId,
+    rootExecutionId: run.root?.workflowId,
+  };
+}

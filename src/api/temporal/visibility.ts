@@ -1,0 +1,34 @@
+/**
+ * The list's filter as a Temporal visibility query: statuses, the workflow type, and search text over
+ * the workflow id and type. A raw query the user typed ("Query…") is combined with it, in parentheses,
+ * so that the filter's parts still apply; the server answers a bad one with its own message.
+ */
+import type { ListExecutionsQuery } from '../types';
+
+/** The extension's statuses → Temporal's ExecutionStatus values. */
+export const VISIBILITY_STATUS: Readonly<Record<string, string>> = {
+  RUNNING: 'Running',
+  COMPLETED: 'Completed',
+  FAILED: 'Failed',
+  CANCELED: 'Canceled',
+  TERMINATED: 'Terminated',
+  CONTINUED_AS_NEW: 'ContinuedAsNew',
+  TIMED_OUT: 'TimedOut',
+};
+
+export function visibilityQuery(query: Pick<ListExecutionsQuery, 'status' | 'workflow' | 'search' | 'rawQuery'>): string | undefined {
+  const parts: string[] = [];
+  const statuses = (query.status ?? []).map((s) => VISIBILITY_STATUS[s]).filter((s): s is string => s !== undefined);
+  if (statuses.length > 0) parts.push(`(${statuses.map((s) => `ExecutionStatus = ${quote(s)}`).join(' OR ')})`);
+  if (query.workflow) parts.push(`WorkflowType = ${quote(query.workflow)}`);
+  const search = query.search?.trim();
+  if (search) parts.push(`(WorkflowId STARTS_WITH ${quote(search)} OR WorkflowType STARTS_WITH ${quote(search)})`);
+  const raw = query.rawQuery?.trim();
+  if (raw) parts.push(`(${raw})`);
+  return parts.length > 0 ? parts.join(' AND ') : undefined;
+}
+
+/** A visibility-query string literal: single quotes, with `\` and `'` escaped. */
+export function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

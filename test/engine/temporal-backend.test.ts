@@ -1,0 +1,136 @@
+/**
+ * The Temporal backend (src/api/temporal/backend.ts) against the real dev server: the list from the
+ * filter's visibility query, paged by the server; a raw query and a bad one; an unknown namespace;
+ * runs and histories; a reset with a request id, an invalid point with the engine's valid ones; live
+ * events by long poll. What is asserted is what the engine itself reports.
+ */
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { isResetPoint, isWorkflowsApiError, WorkflowsApiError } from '../../src/api';
+import { resetPointIds, TemporalBackend, TemporalClient, visibilityQuery } from '../../src/api/temporal';
+import { engine, eventually, PARCEL, uniqueId } from './engine';
+
+describe('the Temporal backend on the real engine', function () {
+  this.timeout(60_000);
+  let backend: TemporalBackend;
+  const tag = uniqueId('tb');
+  const ids = [`${tag}-a`, `${tag}-b`, `${tag}-c`];
+
+  before(async () => {
+    const { server } = engine();
+    backend = new TemporalBackend(new TemporalClient({ baseUrl: server.httpBaseUrl, namespace: server.namespace }));
+    for (const id of ids) await engine().startParcel(id, { approvals_needed: 1 });
+    // The first one finishes: approved, it packs and completes.
+    await engine().client.signal(ids[0], 'approve', { input: [{ by: 'alice' }] });
+    await eventually('the approved parcel to complete', async () => ((await backend.getExecution(ids[0])).status === 'COMPLETED' ? true : undefined), 30_000);
+  });
+
+  after(async () => {
+    for (const id of ids.slice(1)) await engine().client.terminate(id, { reason: 'engine-test: done' }).catch(() => undefined);
+    await backend.close();
+  });
+
+  it('builds the visibility query from the filter, quoting what the user typed', () => {
+    assert.equal(
+      visibilityQuery({ status: ['RUNNING', 'FAILED'], workflow: 'orders', search: "o'neil" }),
+      "(ExecutionStatus = 'Running' OR ExecutionStatus = 'Failed') AND WorkflowType = 'orders' AND (WorkflowId STARTS_WITH 'o\\'neil' OR WorkflowType STARTS_WITH 'o\\'neil')",
+    );
+    assert.equal(visibilityQuery({ rawQuery: ' TaskQueue = "q" ', status: ['RUNNING'] }), "(ExecutionStatus = 'Running') AND (TaskQueue = \"q\")");
+    assert.equal(visibilityQuery({}), undefined);
+  });
+
+  it('lists by status and search text, as the engine filters them', async () => {
+    const running = await eventually('visibility to show the three parcels', async () => {
+      const page = await backend.listExecutions({ search: tag, status: ['RUNNING'], pageSize: 50 });
+      return page.executions.length === 2 ? page : undefined;
+    });
+    assert.deepEqual(running.executions.map((e) => e.executionId).sort(), ids.slice(1).sort());
+    for (const e of running.executions) {
+      assert.equal(e.workflowName, PARCEL);
+      assert.equal(e.status, 'RUNNING');
+      assert.ok(e.runId && e.startTime instanceof Date);
+    }
+    const done = await backend.listExecutions({ search: tag, status: ['COMPLETED'] });
+    assert.deepEqual(done.executions.map((e) => e.executionId), [ids[0]]);
+    assert.equal(done.executions[0].endTime instanceof Date, true);
+  });
+
+  it('pages with the server’s tokens', async () => {
+    const first = await backend.listExecutions({ search: tag, pageSize: 2 });
+    assert.equal(first.executions.length, 2);
+    assert.ok(first.nextPageToken, 'the server has another page');
+    const second = await backend.listExecutions({ search: tag, pageSize: 2, pageToken: first.nextPageToken });
+    const seen = [...first.executions, ...second.executions].map((e) => e.executionId);
+    assert.deepEqual([...new Set(seen)].sort(), [...ids].sort(), 'every parcel once across the pages');
+  });
+
+  it('a raw visibility query applies; a bad one is the server’s own message', async () => {
+    const page = await backend.listExecutions({ rawQuery: `WorkflowId = '${ids[1]}'` });
+    assert.deepEqual(page.executions.map((e) => e.executionId), [ids[1]]);
+    await assert.rejects(backend.listExecutions({ rawQuery: 'WorkflowType = ' }), (e: unknown) => {
+      assert.ok(isWorkflowsApiError(e));
+      assert.equal(e.problem, 'invalidArgument');
+      assert.match(e.message, /invalid query/i);
+      return true;
+    });
+  });
+
+  it('an unknown namespace is notFound, naming it', async () => {
+    const other = new TemporalBackend(new TemporalClient({ baseUrl: engine().server.httpBaseUrl, namespace: 'no-such-namespace' }));
+    try {
+      await assert.rejects(other.listExecutions({}), (e: unknown) => isWorkflowsApiError(e) && e.problem === 'notFound' && /no-such-namespace/.test(e.message));
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('resets with the request id; the engine’s history shows the reset; runs are listed newest first', async () => {
+    const id = ids[1];
+    const before = await backend.getExecution(id);
+    const events = await backend.getHistory(id);
+    const point = events.filter(isResetPoint).at(-1);
+    assert.ok(point?.eventId !== undefined);
+    await backend.reset({ executionId: id, runId: before.runId, eventId: point.eventId, reason: 'temporal backend test', excludeSignals: false, excludeUpdates: false, requestId: randomUUID() });
+    const after = await backend.getExecution(id);
+    assert.notEqual(after.runId, before.runId, 'a new run');
+    const marker = (await backend.getHistory(id)).find((e) => e.type === 'WORKFLOW_TASK_FAILED');
+    assert.equal((marker?.attributes.failure as { message?: string } | undefined)?.message, 'temporal backend test');
+    const runs = await eventually('visibility to list both runs', async () => {
+      const r = await backend.listRuns(id);
+      return r.length === 2 ? r : undefined;
+    });
+    assert.deepEqual(runs.map((r) => r.runId), [after.runId, before.runId]);
+    assert.equal(runs[1].status, 'TERMINATED');
+    const old = await backend.getHistory(id, { runId: before.runId });
+    assert.equal(old.at(-1)?.type, 'WORKFLOW_EXECUTION_TERMINATED', 'the earlier run’s own history');
+  });
+
+  it('an event the engine refuses is invalidResetPoint with the engine’s valid points', async () => {
+    const id = ids[2];
+    const events = await backend.getHistory(id);
+    const started = events.find((e) => e.type === 'WORKFLOW_EXECUTION_STARTED');
+    assert.equal(started?.eventId, 1);
+    const error = await backend.reset({ executionId: id, eventId: 1, reason: 'not a task', excludeSignals: false, excludeUpdates: false }).then(() => undefined, (e: unknown) => e);
+    assert.ok(error instanceof WorkflowsApiError, String(error));
+    assert.equal(error.problem, 'invalidResetPoint');
+    assert.deepEqual(error.validResetEvents, resetPointIds(await engine().client.historyAll(id)));
+    assert.match(error.message, /^Event 1 is not a valid reset point\. Valid reset points: /);
+  });
+
+  it('live events: a long poll answers when the run gets a new event, and the iteration ends when it closes', async () => {
+    const id = uniqueId('tb-live');
+    await engine().startParcel(id, { approvals_needed: 1 });
+    const abort = new AbortController();
+    const messages: string[] = [];
+    const done = (async () => {
+      for await (const m of backend.streamExecution(id, { signal: abort.signal })) messages.push(m.id ?? '');
+    })();
+    await eventually('the first page', async () => (messages.length >= 1 ? true : undefined));
+    const seen = messages.length;
+    await engine().client.signal(id, 'approve', { input: [{ by: 'bob' }] });
+    await eventually('a message for the new events', async () => (messages.length > seen ? true : undefined));
+    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('the stream did not end when the run closed')), 30_000))]);
+    assert.equal((await backend.getExecution(id)).status, 'COMPLETED');
+    abort.abort();
+  });
+});
