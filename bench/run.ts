@@ -33,8 +33,8 @@ async function main(): Promise<void> {
   console.log(`repetitions: ${settings.reps} (+${settings.warmups} warm-up), contenders interleaved, medians`);
 
   // Seed shape: the default, and the one the platform's /history is documented to send.
-  // 995 ordinary executions + the 5 special ones: a listing of 1,000 executions (1,003 rows: some reset).
-  const sandbox = await startSandbox({ port: 0, historyShape: 'seed', executions: 995 });
+  // 994 ordinary executions + the 6 special ones: a listing of 1,000 executions (1,003 rows: some reset).
+  const sandbox = await startSandbox({ port: 0, historyShape: 'seed', executions: 994 });
   const clients = await createClients(sandbox.baseUrl, sandbox.apiKey);
   // The tree modules import `vscode`: the fake must be in place before they load (tree.ts imports them lazily).
   const uninstallVscode = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));

@@ -18,7 +18,7 @@ import {
 } from './backend';
 import { stringifyExact } from './json';
 import { pageOf } from './listing';
-import { isOpen, latestRun, type Execution, type Run } from './model';
+import { events as runEvents, isOpen, latestRun, type Execution, type Run } from './model';
 import { validResetEventIds } from './reset';
 import { DEMO } from './seed';
 import { historyBody, runDetail, runRow, traceBody } from './shapes';
@@ -26,6 +26,23 @@ import type { Store } from './store';
 import { sequenced, ssePayload } from './stream-events';
 
 const NOT_FOUND = { kind: 'not_found' } as const;
+
+/**
+ * What `__stack_trace` answers on the real engine (one Python coroutine per line group), made up from
+ * the run's last event: the sandbox runs no workflow code, so it says so in the text itself.
+ */
+function sandboxStackTrace(execution: Execution): string {
+  const run = latestRun(execution);
+  if (!isOpen(run)) return '';
+  const list = runEvents(run);
+  const last = list[list.length - 1];
+  const module = execution.workflowName.replace(/-/g, '_');
+  return [
+    `Stack for the sandbox's stand-in of ${execution.workflowName} (run ${run.runId}), made up from its history (no workflow code runs in the sandbox):`,
+    `  File "/app/workflows/${module}/workflow.py", line 1, in run`,
+    `    await workflow.wait_condition(lambda: self.done)  # waiting since event ${last?.eventId ?? '?'} ${last?.type ?? ''}`.trimEnd(),
+  ].join('\n');
+}
 const DONE: Outcome = { kind: 'done', value: undefined };
 
 export class MemoryBackend implements WorkflowsBackend {
@@ -99,10 +116,13 @@ export class MemoryBackend implements WorkflowsBackend {
     return result === undefined ? { kind: 'not_running', status: latestRun(execution).status } : { kind: 'done', value: result };
   }
 
-  async query(executionId: string, _name: string, _input: unknown): Promise<Outcome<unknown>> {
+  async query(executionId: string, name: string, _input: unknown): Promise<Outcome<unknown>> {
     const execution = this.store.execution(executionId);
-    // The sandbox's workflows answer every query with their status, closed or not.
-    return execution ? { kind: 'done', value: { status: latestRun(execution).status } } : NOT_FOUND;
+    if (!execution) return NOT_FOUND;
+    // The engine's stack-trace query answers with text; the sandbox has no workflow code to trace.
+    if (name === '__stack_trace') return { kind: 'done', value: sandboxStackTrace(execution) };
+    // The sandbox's workflows answer every other query with their status, closed or not.
+    return { kind: 'done', value: { status: latestRun(execution).status } };
   }
 
   follow(executionId: string, afterSequence: number | undefined, onBatch: (batch: FeedBatch) => void): () => void {

@@ -19,6 +19,8 @@ export const DEMO = {
   reset: '2d9a7f4b-c1e8-4b63-8f05-e6a3b9d2c471',
   /** document-ingestion, COMPLETED, exactly 51,200 events (the platform's cap), built on first read. */
   big: '9e3b5c7a-4d21-4f8e-a6b9-1c7e2f5d8a04',
+  /** refund-processor, RUNNING: an activity retrying (attempt 3), an open 2 h timer and a running child workflow. */
+  pending: 'c7a1e5d3-2f48-4b9e-8d61-5e0b3a9f7c24',
 } as const;
 
 /** The reasons of the seeded resets of DEMO.reset, oldest first. */
@@ -52,6 +54,8 @@ export function seedExecutions(seed: number, now: number, generic = 35): Executi
     const status = i < statuses.length ? statuses[i] : rng.pick<RunStatus>(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'FAILED', 'RUNNING']);
     list.push(ordinary(ctx, i, status));
   }
+  // Last, so that the random draws of every execution above stay what they were.
+  list.push(demoPending(ctx));
   return list;
 }
 
@@ -146,6 +150,45 @@ function demoRunning(ctx: SeedContext): Execution {
   b.workflowTask();
   b.timerStarted('wait_for_manual_review', '86400s');
   fitBefore(b.events, ctx.now - MINUTE);
+  e.runs.push(closedRun(runId, 'RUNNING', b.events));
+  return e;
+}
+
+/** Waiting on three things at once, as Pending shows them: a retrying activity, a timer and a child workflow. */
+function demoPending(ctx: SeedContext): Execution {
+  const def = workflowDef('refund-processor');
+  const key = 'rf_9c2e71ab';
+  const e = newExecution(ctx, def, DEMO.pending, key);
+  const runId = ctx.rng.uuid();
+  const [load, fraud] = e.plan;
+  const b = new HistoryBuilder(worker(ctx, e), ctx.now - 12 * MINUTE - 8_211);
+  b.executionStarted(def.name, def.input(key), runId); // 1
+  b.workflowTask(); // 2-4
+  b.activity(load.name, load.input, load.result); // 5-7, WFT 8-10
+  const decided = b.lastWorkflowTaskCompleted;
+  const scheduled = b.activityScheduled(fraud.name, fraud.input); // 11
+  b.timerStarted('refund_sla', '7200s'); // 12
+  const child = b.push('START_CHILD_WORKFLOW_EXECUTION_INITIATED', {
+    workflow_id: `notify-${key}`,
+    workflow_type: { name: 'customer-notification' },
+    task_queue: { name: e.taskQueue },
+    input: { refund_id: key, channel: 'email' },
+    workflow_task_completed_event_id: decided,
+  }); // 13
+  b.push('CHILD_WORKFLOW_EXECUTION_STARTED', {
+    initiated_event_id: child.eventId,
+    workflow_execution: { workflow_id: `notify-${key}`, run_id: ctx.rng.uuid() },
+    workflow_type: { name: 'customer-notification' },
+  }, 400); // 14
+  b.workflowTask(); // 15-17
+  // The attempt in flight, with the failure of the one before (as the engine's describe reports it).
+  b.push('ACTIVITY_TASK_STARTED', {
+    scheduled_event_id: scheduled.eventId,
+    attempt: 3,
+    identity: e.worker.identity,
+    last_failure: { message: 'fraud-score service unavailable (HTTP 503)', application_failure_info: { type: 'ServiceUnavailable' } },
+  }, 90_000); // 18
+  fitBefore(b.events, ctx.now - 30_000);
   e.runs.push(closedRun(runId, 'RUNNING', b.events));
   return e;
 }

@@ -139,7 +139,9 @@ export class EngineBackend implements WorkflowsBackend {
   async query(executionId: string, name: string, input: unknown): Promise<Outcome<unknown>> {
     const run = await this.describe(executionId);
     if (!run) return NOT_FOUND;
-    const [result] = await this.client.query(executionId, name, { runId: run.runId, args: [input ?? {}] });
+    // The engine's built-in queries (`__stack_trace`) take no argument; the worker SDK's handlers take one.
+    const args = name.startsWith('__') ? argsOf(input) : [input ?? {}];
+    const [result] = await this.client.query(executionId, name, { runId: run.runId, args });
     return { kind: 'done', value: result ?? null };
   }
 

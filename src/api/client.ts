@@ -154,6 +154,23 @@ export class WorkflowsClient implements WorkflowBackend {
     });
   }
 
+  /**
+   * Runs a query handler of the execution's latest run (`__stack_trace` is the engine's own: where the
+   * workflow's code is waiting). Not retried: a query may be slow, and the user can run it again.
+   */
+  async query(executionId: string, name: string, input?: unknown, signal?: AbortSignal): Promise<unknown> {
+    const call: HttpCall = {
+      method: 'POST',
+      path: `${EXECUTIONS}${enc(executionId)}/queries`,
+      body: input === undefined ? { name } : { name, input },
+      expectJson: true,
+      signal,
+    };
+    const body = await this.http.call(call);
+    if (typeof body !== 'object' || body === null || !('result' in body)) throw shapeError(call, 'a query result');
+    return body.result;
+  }
+
   /** The execution's live events (SSE), reconnecting with Last-Event-ID; see stream.ts for the rules. */
   streamExecution(executionId: string, options: StreamExecutionOptions = {}): AsyncIterable<StreamMessage> {
     const url = new URL(this.options.baseUrl);

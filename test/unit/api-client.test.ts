@@ -125,6 +125,21 @@ describe('api/client: requests', () => {
     });
   });
 
+  it('POSTs a query once and returns its result; a body without one is a parse error', async () => {
+    const bodies: unknown[] = [{ query_name: '__stack_trace', result: 'File "w.py", line 3' }, { query_name: 'x' }, { query_name: 'status', result: null }];
+    await withServer((_q, res, _b, n) => json(res, 200, bodies[n - 1]), async (c, s) => {
+      assert.equal(await c.query('e/1', '__stack_trace'), 'File "w.py", line 3');
+      await assert.rejects(c.query('e/1', 'x', { a: 1 }), (e: unknown) => isWorkflowsApiError(e) && e.kind === 'parse');
+      assert.equal(await c.query('e/1', 'status'), null, 'a null result is a result');
+      const [stack, x] = s.requests;
+      assert.equal(stack.method, 'POST');
+      assert.equal(stack.url, '/v1/workflows/executions/e%2F1/queries');
+      assert.deepEqual(JSON.parse(stack.body), { name: '__stack_trace' });
+      assert.deepEqual(JSON.parse(x.body), { name: 'x', input: { a: 1 } });
+      assert.equal(s.requests.length, 3, 'never retried');
+    });
+  });
+
   it('reads a 51,200-event history', async () => {
     const events = Array.from({ length: 51_200 }, (_, i) => ({
       event_id: i + 1, event_type: 'ACTIVITY_TASK_SCHEDULED', event_time: '2026-01-01T00:00:00Z',

@@ -168,6 +168,17 @@ describe('sandbox: executions, runs and histories', () => {
     assert.equal(run.result, null);
   });
 
+  it('answers the __stack_trace query with text for a running execution, empty for a closed one; other queries with the status', async () => {
+    const stack = await callJson<{ query_name: string; result: unknown }>(sb(), `${W}/executions/${DEMO.pending}/queries`, 200, { body: { name: '__stack_trace' } });
+    assert.equal(stack.query_name, '__stack_trace');
+    assert.match(String(stack.result), /^Stack for the sandbox's stand-in of refund-processor .*\n {2}File "\/app\/workflows\/refund_processor\/workflow\.py"/s);
+    assert.match(String(stack.result), /waiting since event 18 ACTIVITY_TASK_STARTED/);
+    const closed = await callJson<{ result: unknown }>(sb(), `${W}/executions/${DEMO.failed}/queries`, 200, { body: { name: '__stack_trace' } });
+    assert.equal(closed.result, '');
+    const status = await callJson<{ result: unknown }>(sb(), `${W}/executions/${DEMO.pending}/queries`, 200, { body: { name: 'status' } });
+    assert.deepEqual(status.result, { status: 'RUNNING' });
+  });
+
   it('answers 404 WF_1100 for unknown executions and runs, 422 for a run id that is not a UUID', async () => {
     for (const p of ['/executions/no-such-execution', '/executions/no-such/history', '/runs/00000000-0000-4000-8000-000000000000']) {
       const res = await call(sb(), `${W}${p}`);
@@ -487,7 +498,7 @@ describe('sandbox: --executions', () => {
   it('seeds that many ordinary executions besides the special ones', async () => {
     assert.equal(parseCli(['--executions', '995']).executions, 995);
     assert.throws(() => parseCli(['--executions', 'many']), /--executions must be an integer/);
-    const sandbox = await startSandbox({ port: 0, executions: 95 });
+    const sandbox = await startSandbox({ port: 0, executions: 94 });
     try {
       const ids = new Set<string>();
       let token: string | undefined;
@@ -499,7 +510,7 @@ describe('sandbox: --executions', () => {
         for (const e of body.executions) ids.add(e.execution_id);
         token = body.next_page_token ?? undefined;
       } while (token);
-      assert.equal(ids.size, 100, '95 ordinary + 5 special executions');
+      assert.equal(ids.size, 100, '94 ordinary + 6 special executions');
     } finally {
       await sandbox.close();
     }
