@@ -29,6 +29,7 @@ export async function treeScenario(sandbox: Sandbox, client: WorkflowsClient, s:
   const services: TreeServices = {
     client: () => Promise.resolve(client),
     eventsPageSize: () => PAGE_SIZE,
+    historyMode: () => 'events',
     refresh: () => undefined,
     describeError: (error) => String(error),
     checkOf: () => undefined,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { restoreFilter } from './commands/filterExecutions';
+import { restoreHistoryMode } from './commands/historyMode';
 import { registerCommands } from './commands/registerCommands';
 import type { Services } from './commands/services';
 import { createWorkspaceStatusBar } from './config/statusBar';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     liveUpdates.start(services),
   );
   restoreFilter(services);
+  restoreHistoryMode(services);
   return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;
 }
 

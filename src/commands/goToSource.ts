@@ -51,7 +51,7 @@ function targetOf(node: unknown): SourceTarget {
 
 /** The loaded history and the workflow of the run an event row belongs to. */
 function ownerOf(node: EventNode): { history: readonly WorkflowEvent[]; workflowName: string | undefined } {
-  const owner = node.parent;
+  const owner = node.owner;
   if (owner instanceof ExecutionNode) return { history: owner.rows.history.value?.events ?? [], workflowName: owner.execution.workflowName };
   if (owner instanceof RunNode) return { history: owner.rows.history.value?.events ?? [], workflowName: owner.run.workflowName };
   return { history: [], workflowName: undefined };

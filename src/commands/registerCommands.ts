@@ -10,6 +10,7 @@ import { copyExecutionId } from './copyExecutionId';
 import { copyResetAsCurl, copyResetAsPython } from './copyResetAsCode';
 import { filterExecutions } from './filterExecutions';
 import { goToSource } from './goToSource';
+import { showEvents, showSteps } from './historyMode';
 import { loadAllExecutions } from './loadAllExecutions';
 import { loadMore } from './loadMore';
 import { openExecution } from './openExecution';
@@ -63,6 +64,8 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'mistralWorkflows.checkReplay': checkReplayCommand,
   'mistralWorkflows.resetToLastSafePoint': resetToLastSafePoint,
   'mistralWorkflows.showReplayReport': showReplayReportCommand,
+  'mistralWorkflows.showSteps': showSteps,
+  'mistralWorkflows.showEvents': showEvents,
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

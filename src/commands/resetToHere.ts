@@ -15,7 +15,7 @@ export async function resetToHere(services: Services, node?: unknown): Promise<v
         : `Event ${target.event.idText} belongs to an earlier run: only the latest run can be reset.`,
     );
   }
-  const owner = target.parent;
+  const owner = target.owner;
   if (!(owner instanceof ExecutionNode)) throw new UserFacingError('This event does not belong to an execution’s latest run.');
   const history = await owner.rows.history.load();
   await runResetFlow(services, {

@@ -17,6 +17,14 @@ export interface RunRef {
   check?: () => CheckedRun | undefined;
 }
 
+/** A row that shows an event under another name, or below a step rather than directly under its run. */
+export interface EventRowOptions {
+  /** Shown instead of `12 WORKFLOW_TASK_COMPLETED` (the steps view's “Reset point after …”). */
+  label?: string;
+  /** The run's node (ExecutionNode or RunNode) when `parent` is a step row; default: `parent`. */
+  owner?: TreeNode;
+}
+
 export class EventNode extends TreeNode {
   /** A temporary description (e.g. “Resetting…”) shown with a spinner while an action runs. */
   busy: string | undefined;
@@ -29,8 +37,18 @@ export class EventNode extends TreeNode {
     readonly kind: EventKind,
     readonly detail: string | undefined,
     readonly index: number,
+    private readonly options: EventRowOptions = {},
   ) {
     super(id, parent);
+  }
+
+  /** The node of the run this event belongs to, whatever row it sits under. */
+  get owner(): TreeNode {
+    return this.options.owner ?? this.parent ?? this;
+  }
+
+  get label(): string {
+    return this.options.label ?? eventLabel(this.event);
   }
 
   get resettable(): boolean {
@@ -51,7 +69,7 @@ export class EventNode extends TreeNode {
   }
 
   getTreeItem(): vscode.TreeItem {
-    const item = new vscode.TreeItem(eventLabel(this.event), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     const mark = this.replayMark;
     const description = [this.detail, mark?.text].filter(Boolean).join(' · ');
     item.id = this.id;
@@ -59,7 +77,9 @@ export class EventNode extends TreeNode {
     item.iconPath = this.busy ? BUSY_ICON : mark ? replayIcon(mark.kind) : eventIcon(this.kind, this.event.type);
     item.contextValue = this.contextValue;
     item.command = { command: 'mistralWorkflows.showEventDetails', title: 'Show Event Details', arguments: [this] };
-    item.accessibilityInformation = { label: `Event ${eventLabel(this.event)} ${description}`.trim() };
+    // Named by the event either way: `Event 16 WORKFLOW_TASK_COMPLETED …` finds the row in both views.
+    const named = this.options.label === undefined ? '' : ` ${this.options.label}`;
+    item.accessibilityInformation = { label: `Event ${eventLabel(this.event)}${named} ${description}`.trim() };
     return item;
   }
 
@@ -73,6 +93,7 @@ export class EventNode extends TreeNode {
     if (this.resettable) rows.push(['Reset point', 'right-click → Reset to Here…']);
     const mark = this.replayMark;
     if (mark) rows.push(['Replay check', mark.text]);
-    return tooltip(eventLabel(this.event), rows);
+    if (this.options.label !== undefined) rows.unshift(['Event', eventLabel(this.event)]);
+    return tooltip(this.label, rows);
   }
 }

@@ -7,7 +7,7 @@ import type { CheckedRun, CheckedRuns } from '../replay';
 import { ExecutionNode } from './executionNode';
 import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
-import { TreeServices } from './services';
+import { HistoryMode, TreeServices } from './services';
 
 /**
  * The Executions view: executions newest first, one node per execution id (the list may return one row
@@ -26,6 +26,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
   /** Bumped by every full refresh, so that a page that arrives after it is dropped, not appended. */
   private generation = 0;
   private currentFilter: ExecutionFilter = NO_FILTER;
+  private mode: HistoryMode = 'events';
 
   constructor(
     private readonly connection: Connection,
@@ -43,7 +44,18 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     this.refreshAll();
   }
 
+  /** Switches every run's children between events and steps; loaded histories are kept (no request). */
+  setHistoryMode(mode: HistoryMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.changed.fire(undefined);
+  }
+
   // --- TreeServices -------------------------------------------------------------------------------
+
+  historyMode(): HistoryMode {
+    return this.mode;
+  }
 
   client(): Promise<WorkflowBackend> {
     return this.connection.client();

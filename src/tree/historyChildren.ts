@@ -1,23 +1,33 @@
 import * as vscode from 'vscode';
-import { EventNode, RunRef } from './eventNode';
+import { EventNode, EventRowOptions, RunRef } from './eventNode';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
-import { RunHistory } from './runHistory';
+import { DescribedEvents, RunHistory } from './runHistory';
 import { TreeServices } from './services';
+import { StepRows } from './stepRows';
 
 /**
- * The event rows of one run (one page more each time “Load more” is clicked), shared by the latest run
- * under an execution and by its earlier runs. Nodes are kept so that their identity (and any busy
- * state) survives refreshes.
+ * The rows of one run, shared by the latest run under an execution and by its earlier runs: its events
+ * (one page more each time “Load more” is clicked), or its steps (stepRows.ts) in the steps view. Nodes
+ * are kept so that their identity (and any busy state) survives refreshes.
  */
 export class HistoryRows {
   private readonly nodes = new Map<number, EventNode>();
+  readonly steps: StepRows;
 
   constructor(
     private readonly owner: TreeNode,
     readonly history: RunHistory,
     readonly run: RunRef,
     private readonly services: TreeServices,
-  ) {}
+  ) {
+    const pageSize = (): number => services.eventsPageSize();
+    const refresh = (node: TreeNode): void => services.refresh(node);
+    this.steps = new StepRows(owner, run, pageSize, (id, parent, index, options) => this.makeNode(id, parent, index, options), refresh);
+  }
+
+  get stepsShown(): boolean {
+    return this.services.historyMode() === 'steps';
+  }
 
   async children(): Promise<TreeNode[]> {
     let value;
@@ -33,6 +43,11 @@ export class HistoryRows {
         ),
       ];
     }
+    if (value.events.length > 0 && this.stepsShown) return this.steps.children(value);
+    return this.eventChildren(value);
+  }
+
+  private eventChildren(value: DescribedEvents): TreeNode[] {
     const shown = this.history.shown;
     const rows: TreeNode[] = [];
     for (let index = 0; index < shown; index++) rows.push(this.node(index));
@@ -55,10 +70,14 @@ export class HistoryRows {
     return rows;
   }
 
-  /** The node of the event at `index`, shown (its page loaded) so that it can be revealed. */
+  /**
+   * The row of the event at `index` in the view shown (its page loaded) so that it can be revealed: the
+   * event's own row, or in the steps view its reset point's row or its row under its step.
+   */
   async nodeAt(index: number): Promise<EventNode | undefined> {
     const value = await this.history.load();
     if (index < 0 || index >= value.events.length) return undefined;
+    if (this.stepsShown) return this.steps.rowForEvent(value, index);
     this.history.showThrough(index);
     return this.node(index);
   }
@@ -72,24 +91,27 @@ export class HistoryRows {
   private node(index: number): EventNode {
     let node = this.nodes.get(index);
     if (!node) {
-      const value = this.history.value;
-      if (!value) throw new Error('History not loaded');
-      node = new EventNode(
-        `${this.owner.id}/e${index}`,
-        this.owner,
-        this.run,
-        value.events[index],
-        value.kinds[index],
-        value.details[index],
-        index,
-      );
+      node = this.makeNode(`${this.owner.id}/e${index}`, this.owner, index);
       this.nodes.set(index, node);
     }
     return node;
   }
 
+  private makeNode(id: string, parent: TreeNode, index: number, options?: EventRowOptions): EventNode {
+    const value = this.history.value;
+    if (!value) throw new Error('History not loaded');
+    return new EventNode(id, parent, this.run, value.events[index], value.kinds[index], value.details[index], index, options);
+  }
+
+  /** Every event row made so far, in both views (the steps view's reset points and steps' events too). */
+  *eventNodes(): Iterable<EventNode> {
+    yield* this.nodes.values();
+    yield* this.steps.eventNodes();
+  }
+
   forget(): void {
     this.nodes.clear();
+    this.steps.forget();
     this.history.forget();
   }
 }

@@ -2,10 +2,14 @@ import type { WorkflowBackend } from '../api';
 import type { CheckedRun } from '../replay';
 import type { TreeNode } from './node';
 
+/** How run histories are shown: raw events, or steps with the reset points between them. */
+export type HistoryMode = 'events' | 'steps';
+
 /** What the nodes need from the rest of the extension. */
 export interface TreeServices {
   client(): Promise<WorkflowBackend>;
   eventsPageSize(): number;
+  historyMode(): HistoryMode;
   refresh(node?: TreeNode): void;
   /** The replay check of that run, if one ran (its marks show on the run's reset points). */
   checkOf(executionId: string, runId: string | undefined): CheckedRun | undefined;

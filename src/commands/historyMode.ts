@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { HistoryMode } from '../tree/services';
+import type { Services } from './services';
+
+export const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
+/** The context key the view title's toggle reads (`mistralWorkflows.historyMode == steps`). */
+const CONTEXT_KEY = 'mistralWorkflows.historyMode';
+
+/** View title: show every run's history as steps, and remember that for this folder. */
+export async function showSteps(services: Services): Promise<void> {
+  await applyHistoryMode(services, 'steps');
+}
+
+/** View title: back to the raw events. */
+export async function showEvents(services: Services): Promise<void> {
+  await applyHistoryMode(services, 'events');
+}
+
+export async function applyHistoryMode(services: Pick<Services, 'context' | 'tree'>, mode: HistoryMode): Promise<void> {
+  await services.context.workspaceState.update(HISTORY_MODE_KEY, mode);
+  await vscode.commands.executeCommand('setContext', CONTEXT_KEY, mode);
+  services.tree.setHistoryMode(mode);
+}
+
+/** At activation: the view this folder had last time (events unless steps was chosen). */
+export function restoreHistoryMode(services: Pick<Services, 'context' | 'tree'>): void {
+  const mode: HistoryMode = services.context.workspaceState.get(HISTORY_MODE_KEY) === 'steps' ? 'steps' : 'events';
+  services.tree.setHistoryMode(mode);
+  void vscode.commands.executeCommand('setContext', CONTEXT_KEY, mode);
+}
