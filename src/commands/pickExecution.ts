@@ -8,7 +8,7 @@ interface ExecutionItem extends vscode.QuickPickItem {
 }
 
 /** An execution id: picked from the executions the view has loaded, or typed / pasted. */
-export async function pickExecutionId(services: Services, title: string): Promise<string> {
+export async function pickExecutionId(services: Pick<Services, 'tree' | 'ui'>, title: string): Promise<string> {
   const items: ExecutionItem[] = services.tree.executions.map((node) => ({
     label: node.execution.workflowName,
     description: node.executionId,

@@ -9,6 +9,7 @@ import { compareWithPreviousRun } from './compareWithPreviousRun';
 import { copyExecutionId } from './copyExecutionId';
 import { copyResetAsCurl, copyResetAsPython } from './copyResetAsCode';
 import { filterExecutions } from './filterExecutions';
+import { clearFind, findInHistory } from './findInHistory';
 import { goToSource } from './goToSource';
 import { showEvents, showSteps } from './historyMode';
 import { loadAllExecutions } from './loadAllExecutions';
@@ -66,6 +67,8 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'mistralWorkflows.showReplayReport': showReplayReportCommand,
   'mistralWorkflows.showSteps': showSteps,
   'mistralWorkflows.showEvents': showEvents,
+  'mistralWorkflows.findInHistory': findInHistory,
+  'mistralWorkflows.clearFind': clearFind,
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

@@ -47,7 +47,7 @@ export class ExecutionNode extends TreeNode {
     const checked = check && check.result.outcome !== 'failed' ? ` · ${checkSummary(check)}` : '';
     item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}${checked}`;
     item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
-    item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}${this.hasEarlierRuns ? ' +earlierRuns' : ''}${this.watched ? ' +watched' : ''}${check ? ' +checked' : ''}`;
+    item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}${this.hasEarlierRuns ? ' +earlierRuns' : ''}${this.watched ? ' +watched' : ''}${check ? ' +checked' : ''}${this.rows.found ? ' +searching' : ''}`;
     item.accessibilityInformation = {
       label: `${this.execution.workflowName} ${statusText(this.execution.status)} ${this.executionId}`,
     };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { EventNode, EventRowOptions, RunRef } from './eventNode';
+import { FindRows, FoundEvents } from './findRows';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
 import { DescribedEvents, RunHistory } from './runHistory';
 import { TreeServices } from './services';
@@ -7,12 +8,14 @@ import { StepRows } from './stepRows';
 
 /**
  * The rows of one run, shared by the latest run under an execution and by its earlier runs: its events
- * (one page more each time “Load more” is clicked), or its steps (stepRows.ts) in the steps view. Nodes
- * are kept so that their identity (and any busy state) survives refreshes.
+ * (one page more each time “Load more” is clicked), or its steps (stepRows.ts) in the steps view, or
+ * only what a search found (findRows.ts). Nodes are kept so that their identity (and any busy state)
+ * survives refreshes.
  */
 export class HistoryRows {
   private readonly nodes = new Map<number, EventNode>();
   readonly steps: StepRows;
+  private readonly find: FindRows;
 
   constructor(
     private readonly owner: TreeNode,
@@ -23,10 +26,21 @@ export class HistoryRows {
     const pageSize = (): number => services.eventsPageSize();
     const refresh = (node: TreeNode): void => services.refresh(node);
     this.steps = new StepRows(owner, run, pageSize, (id, parent, index, options) => this.makeNode(id, parent, index, options), refresh);
+    this.find = new FindRows(owner, pageSize, refresh);
   }
 
   get stepsShown(): boolean {
     return this.services.historyMode() === 'steps';
+  }
+
+  /** The active search, if any (the owner's row shows `+searching` and offers Clear Find). */
+  get found(): FoundEvents | undefined {
+    const found = this.find.active;
+    return found !== undefined && found.from === this.history.value ? found : undefined;
+  }
+
+  setFound(found: FoundEvents | undefined): void {
+    this.find.set(found);
   }
 
   async children(): Promise<TreeNode[]> {
@@ -42,6 +56,12 @@ export class HistoryRows {
           actionFor(error, { command: 'mistralWorkflows.retryNode', title: 'Retry', arguments: [this.owner] }),
         ),
       ];
+    }
+    if (this.found !== undefined) {
+      return this.find.children(value, this.stepsShown ? this.steps.grouping(value) : undefined, {
+        eventRow: (index) => this.node(index),
+        stepRow: (entry) => this.steps.row(entry),
+      });
     }
     if (value.events.length > 0 && this.stepsShown) return this.steps.children(value);
     return this.eventChildren(value);
@@ -77,7 +97,7 @@ export class HistoryRows {
   async nodeAt(index: number): Promise<EventNode | undefined> {
     const value = await this.history.load();
     if (index < 0 || index >= value.events.length) return undefined;
-    if (this.stepsShown) return this.steps.rowForEvent(value, index);
+    if (this.stepsShown && this.found === undefined) return this.steps.rowForEvent(value, index);
     this.history.showThrough(index);
     return this.node(index);
   }
@@ -112,6 +132,7 @@ export class HistoryRows {
   forget(): void {
     this.nodes.clear();
     this.steps.forget();
+    this.find.set(undefined);
     this.history.forget();
   }
 }

@@ -125,7 +125,7 @@ export class RunNode extends TreeNode {
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(this.run.status);
-    item.contextValue = `run +earlier${check ? ' +checked' : ''}`;
+    item.contextValue = `run +earlier${this.rows.found ? ' +searching' : ''}${check ? ' +checked' : ''}`;
     return item;
   }
 
