@@ -25,6 +25,7 @@ import { retryNode } from './retryNode';
 import type { Services } from './services';
 import { selectWorkspace } from './selectWorkspace';
 import { setApiKey } from './setApiKey';
+import { showCallStack } from './showCallStack';
 import { showEventDetails } from './showEventDetails';
 import { showLog } from './showLog';
 import { showWorkflowExecutions } from './showWorkflowExecutions';
@@ -69,6 +70,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'mistralWorkflows.showEvents': showEvents,
   'mistralWorkflows.findInHistory': findInHistory,
   'mistralWorkflows.clearFind': clearFind,
+  'mistralWorkflows.showCallStack': showCallStack,
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

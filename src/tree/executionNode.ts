@@ -4,6 +4,8 @@ import { isResetMarker } from '../api';
 import { checkSummary, type CheckedRun } from '../replay';
 import { EarlierRunsNode } from './runNodes';
 import { HistoryRows } from './historyChildren';
+import { PendingNode } from './pendingNode';
+import { isOpen } from '../live/status';
 import { BUSY_ICON, statusIcon } from './icons';
 import { durationOf, executionDescription, formatDuration, formatTime, statusText } from './labels';
 import { tooltip } from './markdown';
@@ -20,6 +22,7 @@ export class ExecutionNode extends TreeNode {
   knownRunIds = new Set<string>();
   rows: HistoryRows;
   private earlier: EarlierRunsNode | undefined;
+  private pending: PendingNode | undefined;
 
   constructor(
     public execution: Execution,
@@ -72,7 +75,18 @@ export class ExecutionNode extends TreeNode {
   override async getChildren(): Promise<TreeNode[]> {
     const events = await this.rows.children();
     const earlier = this.earlierRunsNode();
-    return earlier ? [earlier, ...events] : events;
+    const pending = this.pendingNode();
+    return [pending, earlier, ...events].filter((n): n is TreeNode => n !== undefined);
+  }
+
+  /** “Pending: …” while the execution runs and its history is loaded; not over a search's results. */
+  private pendingNode(): PendingNode | undefined {
+    const value = this.rows.history.value;
+    if (!isOpen(this.execution.status) || value === undefined || value.events.length === 0 || this.rows.found) return undefined;
+    const grouping = this.rows.steps.grouping(value);
+    if (this.pending === undefined) this.pending = new PendingNode(this, this.executionId, value.events, grouping);
+    else this.pending.update(value.events, grouping);
+    return this.pending.closed ? undefined : this.pending;
   }
 
   /** A row of the list for another run of this execution. Keeps the newest as the execution's face. */
@@ -90,6 +104,7 @@ export class ExecutionNode extends TreeNode {
     if (runChanged) {
       this.rows = this.makeRows();
       this.earlier = undefined;
+      this.pending = undefined;
     } else {
       this.rows.forget();
     }

@@ -31,6 +31,7 @@ export class MessageNode extends TreeNode {
       command?: vscode.Command;
       tooltip?: string;
       contextValue?: string;
+      description?: string;
     } = {},
   ) {
     super(id, parent);
@@ -41,6 +42,7 @@ export class MessageNode extends TreeNode {
     item.id = this.id;
     item.iconPath = this.options.icon;
     item.command = this.options.command;
+    item.description = this.options.description;
     item.tooltip = this.options.tooltip ?? this.message;
     item.contextValue = this.options.contextValue ?? 'message';
     return item;

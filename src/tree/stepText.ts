@@ -1,8 +1,9 @@
-// Text for the steps view. Pure (no `vscode` import) so the wording is unit-tested.
+// Text for the steps view and the Pending rows. Pure (no `vscode` import) so the wording is unit-tested.
 import { STATUS_WORDS } from '../api/stepLabels';
 import type { HistoryStep } from '../api/step';
 import type { StepStatus } from '../api/stepRules';
-import { formatDuration, formatTime, oneLine } from './labels';
+import type { PendingActivity, PendingChild, PendingTimer, PendingUpdate, PendingSignal, PendingWork } from '../api/pending';
+import { formatDuration, formatTime, oneLine, relativeTime } from './labels';
 
 const FAILED_STATUSES: ReadonlySet<StepStatus> = new Set(['failed', 'timedOut', 'rejected', 'terminated']);
 
@@ -32,5 +33,77 @@ export function stepTooltipRows(step: HistoryStep): [string, string | undefined]
     ['Attempts', step.attempts === undefined ? undefined : String(step.attempts)],
     ['Failure', step.failure],
     ['Reason', step.reason],
+  ];
+}
+
+function count(n: number, one: string, many: string): string | undefined {
+  return n === 0 ? undefined : `${n} ${n === 1 ? one : many}`;
+}
+
+/** `Pending: 2 activities, 1 timer, 1 child workflow`; `Pending: nothing the history shows` when empty. */
+export function pendingSummary(work: PendingWork): string {
+  const parts = [
+    count(work.activities.length, 'activity', 'activities'),
+    count(work.timers.length, 'timer', 'timers'),
+    count(work.children.length, 'child workflow', 'child workflows'),
+    count(work.updates.length, 'update', 'updates'),
+    count(work.signals.length, 'signal sent', 'signals sent'),
+  ].filter((p): p is string => p !== undefined);
+  if (work.closed) return 'Pending: nothing (the run is closed)';
+  return parts.length === 0 ? 'Pending: nothing the history shows (waiting for a workflow task)' : `Pending: ${parts.join(', ')}`;
+}
+
+export interface PendingLine {
+  label: string;
+  description: string;
+  kind: 'activity' | 'timer' | 'child' | 'update' | 'signal';
+}
+
+const since = (date: Date | undefined, now: number): string | undefined => (date === undefined ? undefined : `since ${relativeTime(date, now)}`);
+const join = (parts: (string | undefined)[]): string => parts.filter((p): p is string => p !== undefined && p !== '').join(' · ');
+
+function activityLine(a: PendingActivity, now: number): PendingLine {
+  const state = a.state === 'cancelRequested' ? 'cancel requested' : a.state;
+  return {
+    kind: 'activity',
+    label: `activity ${a.name ?? a.activityId ?? '?'}`,
+    description: join([
+      state,
+      a.attempt === undefined ? undefined : `attempt ${a.attempt}`,
+      since(a.since, now),
+      a.lastFailure === undefined ? undefined : `last failure: ${oneLine(a.lastFailure, 100)}`,
+    ]),
+  };
+}
+
+function timerLine(t: PendingTimer, now: number): PendingLine {
+  const fires = t.fireTime === undefined ? 'fire time unknown' : `fires ${relativeTime(t.fireTime, now)} (${formatTime(t.fireTime)})`;
+  return { kind: 'timer', label: `timer ${t.timerId ?? '?'}`, description: join([fires, since(t.since, now)]) };
+}
+
+function childLine(c: PendingChild, now: number): PendingLine {
+  return {
+    kind: 'child',
+    label: `child workflow ${c.workflowType ?? c.workflowId ?? '?'}`,
+    description: join([c.state, c.workflowId, since(c.since, now)]),
+  };
+}
+
+function updateLine(u: PendingUpdate, now: number): PendingLine {
+  return { kind: 'update', label: `update ${u.name ?? '?'}`, description: join(['accepted, not completed', since(u.since, now)]) };
+}
+
+function signalLine(s: PendingSignal, now: number): PendingLine {
+  return { kind: 'signal', label: `signal ${s.signalName ?? '?'}`, description: join([`sent to ${s.workflowId ?? '?'}, not acknowledged`, since(s.since, now)]) };
+}
+
+/** One line per pending item, activities first (what a stuck workflow most often waits on). */
+export function pendingLines(work: PendingWork, now: number = Date.now()): PendingLine[] {
+  return [
+    ...work.activities.map((a) => activityLine(a, now)),
+    ...work.timers.map((t) => timerLine(t, now)),
+    ...work.children.map((c) => childLine(c, now)),
+    ...work.updates.map((u) => updateLine(u, now)),
+    ...work.signals.map((s) => signalLine(s, now)),
   ];
 }

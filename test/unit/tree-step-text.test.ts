@@ -1,11 +1,11 @@
 /**
- * The steps view's wording (src/tree/stepText.ts), on a grouped history: what a step row says after
- * its name.
+ * The steps view's and the Pending row's wording (src/tree/stepText.ts), on a grouped history: what a
+ * step row says after its name, and one line per pending item.
  */
 import * as assert from 'node:assert/strict';
-import { groupSteps, isStep, normalizeHistory } from '../../src/api';
+import { groupSteps, isStep, normalizeHistory, pendingWork } from '../../src/api';
 import type { HistoryStep } from '../../src/api';
-import { isFailedStatus, stepDescription, stepTooltipRows } from '../../src/tree/stepText';
+import { isFailedStatus, pendingLines, pendingSummary, stepDescription, stepTooltipRows } from '../../src/tree/stepText';
 
 const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
 
@@ -31,7 +31,7 @@ const named = (name: string): HistoryStep => {
   return step;
 };
 
-describe('tree/stepText: step rows (pure)', () => {
+describe('tree/stepText: step rows and Pending (pure)', () => {
   it('describes a failed step: status, duration, attempts, the failure on one line', () => {
     assert.equal(stepDescription(named('charge')), "failed · 4.5 s · attempt 5 · KeyError: 'shipping_address' at line 3");
     assert.ok(isFailedStatus(named('charge').status));
@@ -48,5 +48,23 @@ describe('tree/stepText: step rows (pure)', () => {
     assert.equal(rows.get('Events'), '5–7 (3)');
     assert.equal(rows.get('Failure'), "KeyError: 'shipping_address'\n  at line 3");
     assert.equal(rows.get('Ended'), '2026-03-01 09:00:09Z');
+  });
+
+  it('sums up and lists what a running history waits on', () => {
+    const work = pendingWork(history);
+    assert.equal(pendingSummary(work), 'Pending: 1 activity, 1 timer, 1 child workflow');
+    const now = T0 + 60_000;
+    assert.deepEqual(pendingLines(work, now).map((l) => [l.kind, l.label, l.description]), [
+      ['activity', 'activity fraud', 'started · attempt 3 · since 52 seconds ago · last failure: service unavailable'],
+      ['timer', 'timer sla', 'fires in 2 hours (2026-03-01 11:00:10Z) · since 50 seconds ago'],
+      ['child', 'child workflow notify', 'starting · notify-1 · since 49 seconds ago'],
+    ]);
+  });
+
+  it('says when nothing is pending, and when the run is closed', () => {
+    const idle = normalizeHistory([ev(1, 'WORKFLOW_EXECUTION_STARTED'), ev(2, 'WORKFLOW_TASK_SCHEDULED')]);
+    assert.equal(pendingSummary(pendingWork(idle)), 'Pending: nothing the history shows (waiting for a workflow task)');
+    const closed = normalizeHistory([ev(1, 'WORKFLOW_EXECUTION_STARTED'), ev(2, 'TIMER_STARTED', { timer_id: 't' }), ev(3, 'WORKFLOW_EXECUTION_TERMINATED')]);
+    assert.equal(pendingSummary(pendingWork(closed)), 'Pending: nothing (the run is closed)');
   });
 });
