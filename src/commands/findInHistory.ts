@@ -78,5 +78,8 @@ export async function clearFind(services: FindServices, node?: unknown): Promise
 async function showFound(services: FindServices, target: ExecutionNode | RunNode, rows: HistoryRows, found: NonNullable<HistoryRows['found']>): Promise<void> {
   rows.setFound(found);
   services.tree.refresh(target);
-  await services.treeView.reveal(target, { expand: true, select: true, focus: false });
+  // Showing the results is the point; a view that cannot be revealed (hidden, say) still has them.
+  await Promise.resolve(services.treeView.reveal(target, { expand: true, select: true, focus: false })).catch((error: unknown) =>
+    services.log.warn('find', `Could not reveal the results: ${String(error)}`),
+  );
 }
