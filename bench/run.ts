@@ -15,6 +15,7 @@ import { createFakeVscode, installFakeVscode } from './fakeVscode';
 import { heapScenario } from './heap';
 import { hasGc, machineInfo, Report } from './measure';
 import { historyScenario, listScenario, RunSettings, traceScenario } from './scenarios';
+import { stepsScenario } from './steps';
 import { treeScenario } from './tree';
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     await listScenario(clients, settings, report, 50);
     await listScenario(clients, settings, report, 1000);
     await treeScenario(sandbox, clients.ours, settings, report);
+    await stepsScenario(clients.ours, settings, report);
     await heapScenario(sandbox, 3, report);
     uninstallVscode(); // activation installs its own, counting one
     await activationScenario(bundle, settings.reps, settings.warmups, report);
