@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { findEvents, parseQuery } from '../api';
+import { DEFAULT_SLICE_SIZE, findEvents, parseQuery } from '../api';
+import type { EventMatches, FindOptions } from '../api';
 import { UserCancelled, UserFacingError } from '../common/errors';
 import { ExecutionNode } from '../tree/executionNode';
 import type { HistoryRows } from '../tree/historyChildren';
@@ -42,26 +43,9 @@ export async function findInHistory(services: FindServices, node?: unknown): Pro
   const parsed = parseQuery(typed);
   if (!parsed.ok) throw new UserFacingError(parsed.error);
   const value = await rows.history.load();
-  const matches = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Finding “${typed.trim()}” in ${value.events.length.toLocaleString('en')} events`, cancellable: true },
-    async (progress, token) => {
-      const abort = new AbortController();
-      const cancelled = token.onCancellationRequested(() => abort.abort());
-      let reported = 0;
-      try {
-        return await findEvents(value.events, value.details, parsed.query, {
-          signal: abort.signal,
-          onProgress: (searched, total) => {
-            const percent = Math.floor((searched / Math.max(1, total)) * 100);
-            progress.report({ increment: percent - reported });
-            reported = percent;
-          },
-        });
-      } finally {
-        cancelled.dispose();
-      }
-    },
-  );
+  const search = (options: FindOptions): Promise<EventMatches> => findEvents(value.events, value.details, parsed.query, options);
+  // One slice is over before a notification could be read: only longer searches show one (with Cancel).
+  const matches = value.events.length <= DEFAULT_SLICE_SIZE ? await search({}) : await withProgress(`Finding “${typed.trim()}” in ${value.events.length.toLocaleString('en')} events`, search);
   if (matches.aborted) throw new UserCancelled();
   services.log.info('find', `Find “${typed.trim()}” in ${target.id}: ${matches.indexes.length} of ${matches.total} events.`);
   await showFound(services, target, rows, { input: typed.trim(), matches, from: value });
@@ -82,4 +66,25 @@ async function showFound(services: FindServices, target: ExecutionNode | RunNode
   await Promise.resolve(services.treeView.reveal(target, { expand: true, select: true, focus: false })).catch((error: unknown) =>
     services.log.warn('find', `Could not reveal the results: ${String(error)}`),
   );
+}
+
+/** A cancellable progress notification around a search: Cancel aborts it between two slices. */
+function withProgress(title: string, search: (options: FindOptions) => Promise<EventMatches>): Thenable<EventMatches> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    const cancelled = token.onCancellationRequested(() => abort.abort());
+    let reported = 0;
+    try {
+      return await search({
+        signal: abort.signal,
+        onProgress: (searched, total) => {
+          const percent = Math.floor((searched / Math.max(1, total)) * 100);
+          progress.report({ increment: percent - reported });
+          reported = percent;
+        },
+      });
+    } finally {
+      cancelled.dispose();
+    }
+  });
 }

@@ -165,6 +165,14 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     assert.match(empty, /^Type something to find/);
   });
 
+  it('Find in History on the 51,200-event history: searched in slices, every match counted', async () => {
+    const node = await execution(env, DEMO.big);
+    const [summary, ...found] = await find(env, node, 'progress_report_requested');
+    assert.equal(label(summary), '6 of 51,200 events match “progress_report_requested”');
+    assert.deepEqual(found.map((e) => (e as EventNode).event.type), Array(6).fill('WORKFLOW_EXECUTION_SIGNALED'));
+    await vscode.commands.executeCommand('mistralWorkflows.clearFind', node);
+  });
+
   it('Pending on a running execution: a retrying activity, an open timer and a running child', async () => {
     const node = await execution(env, DEMO.pending);
     const [pending] = await children(env, node);
