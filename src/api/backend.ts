@@ -32,6 +32,8 @@ export interface WorkflowBackend {
   getExecution(executionId: string, signal?: AbortSignal): Promise<Execution>;
   /** A run's whole history, oldest first (the latest run's by default). */
   getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]>;
+  /** Runs a workflow query (e.g. `__stack_trace`) on the latest run; its worker answers it. */
+  query(executionId: string, name: string, input?: unknown, signal?: AbortSignal): Promise<unknown>;
   /** Sent once, never retried: a reset sent twice resets twice. */
   reset(request: ResetRequest, signal?: AbortSignal): Promise<void>;
   /** One message per new event (or batch of them) until the execution closes or `signal` aborts. */

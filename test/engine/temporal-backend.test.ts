@@ -133,4 +133,10 @@ describe('the Temporal backend on the real engine', function () {
     assert.equal((await backend.getExecution(id)).status, 'COMPLETED');
     abort.abort();
   });
+
+  it('queries the running workflow: __stack_trace is the worker’s own answer for that workflow', async () => {
+    const stack = await backend.query(ids[2], '__stack_trace');
+    assert.equal(typeof stack, 'string');
+    assert.ok(String(stack).includes(`(workflow: ${PARCEL}, id: ${ids[2]}`), String(stack).slice(0, 300));
+  });
 });

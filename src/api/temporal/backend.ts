@@ -61,6 +61,12 @@ export class TemporalBackend implements WorkflowBackend {
     return normalizeHistory({ history: { events } });
   }
 
+  /** One answer payload, as Mistral's API answers (`__stack_trace` takes no argument). */
+  async query(executionId: string, name: string, input?: unknown, signal?: AbortSignal): Promise<unknown> {
+    const results = await this.client.query(executionId, name, { args: input === undefined ? [] : [input] }, signal);
+    return results.length <= 1 ? results[0] : results;
+  }
+
   async reset(request: ResetRequest, signal?: AbortSignal): Promise<void> {
     try {
       await this.client.reset(request.executionId, {
