@@ -46,9 +46,14 @@ export class ApiKeys implements vscode.Disposable {
     );
   }
 
-  async resolve(workspaceName: string): Promise<ResolvedKey | undefined> {
+  /**
+   * `storedOnly`: a Temporal workspace's key is only the one set for it: MISTRAL_API_KEY (the .env file,
+   * the environment) is a Mistral key and must never reach a Temporal cluster.
+   */
+  async resolve(workspaceName: string, options: { storedOnly?: boolean } = {}): Promise<ResolvedKey | undefined> {
     const stored = await this.secrets.get(secretName(workspaceName));
     if (stored) return { key: stored, source: 'secret storage' };
+    if (options.storedOnly) return undefined;
     if (vscode.workspace.isTrusted) {
       const fromFile = await this.fromDotenv();
       if (fromFile) return fromFile;

@@ -6,31 +6,42 @@ import type { Services } from './services';
 
 export const FILTER_STATE_KEY = 'mistralWorkflows.filter';
 
-/** Status (multi-select), then workflow name, then search text; Escape at any step changes nothing. */
+/**
+ * Status (multi-select), then workflow name, then search text, then (backends with a query language:
+ * Temporal) a raw visibility query; Escape at any step changes nothing.
+ */
 export async function filterExecutions(services: Services): Promise<void> {
   const current = services.tree.filter;
+  const raw = (await services.connection.client()).capabilities.rawListQuery;
+  const steps = raw ? 4 : 3;
   const statuses = await services.ui.pickMany(
     KNOWN_STATUSES.map((status) => ({ label: status, picked: current.statuses.includes(status) })),
-    { title: 'Filter executions (1/3): status', placeHolder: 'Check the statuses to show (none checked: all)' },
+    { title: `Filter executions (1/${steps}): status`, placeHolder: 'Check the statuses to show (none checked: all)' },
   );
   if (!statuses) throw new UserCancelled();
   const workflow = await services.ui.input({
-    title: 'Filter executions (2/3): workflow name',
+    title: `Filter executions (2/${steps}): workflow name`,
     prompt: 'Only executions of this workflow (exact name). Leave empty for all workflows.',
     value: current.workflow ?? '',
   });
   if (workflow === undefined) throw new UserCancelled();
   const search = await services.ui.input({
-    title: 'Filter executions (3/3): search',
+    title: `Filter executions (3/${steps}): search`,
     prompt: 'Search by workflow name, display name or id. Leave empty for no search.',
     value: current.search ?? '',
   });
   if (search === undefined) throw new UserCancelled();
-  await applyFilter(services, {
-    statuses: statuses.map((s) => s.label),
-    workflow: workflow.trim() || undefined,
-    search: search.trim() || undefined,
-  });
+  const filter: ExecutionFilter = { statuses: statuses.map((s) => s.label), workflow: workflow.trim() || undefined, search: search.trim() || undefined };
+  if (raw) {
+    const query = await services.ui.input({
+      title: 'Filter executions (4/4): visibility query',
+      prompt: 'A Temporal visibility query, combined with the above (e.g. TaskQueue = "orders" AND StartTime > "2026-12-01T00:00:00Z"). Leave empty for none.',
+      value: current.query ?? '',
+    });
+    if (query === undefined) throw new UserCancelled();
+    if (query.trim()) filter.query = query.trim();
+  }
+  await applyFilter(services, filter);
 }
 
 /** Sets the filter, remembers it for this folder, and shows it in the view's title. */

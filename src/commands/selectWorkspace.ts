@@ -6,17 +6,17 @@ interface WorkspaceItem extends vscode.QuickPickItem {
   name: string;
 }
 
-/** Switches the view to another configured Mistral workspace (status bar click, palette). */
+/** Switches the view to another configured workspace, Mistral or Temporal (status bar click, palette). */
 export async function selectWorkspace(services: Services): Promise<void> {
   const active = services.connection.currentWorkspace();
   const items: WorkspaceItem[] = services.settings.workspaces().map((w) => ({
     label: `${w.name === active.name ? '$(check) ' : ''}${w.name}`,
-    description: w.baseUrl,
+    description: `${w.kind === 'temporal' ? `Temporal · ${w.namespace ?? 'default'} · ` : 'Mistral · '}${w.baseUrl}`,
     detail: w.production ? '$(warning) production: resets ask you to type the execution id' : undefined,
     name: w.name,
   }));
   const picked = await services.ui.pickOne(items, {
-    title: 'Select the Mistral workspace',
+    title: 'Select the workspace (Mistral or Temporal)',
     placeHolder: 'Workspaces come from the mistralWorkflows.workspaces setting',
   });
   if (!picked) throw new UserCancelled();

@@ -136,7 +136,7 @@ export class Connection implements vscode.Disposable {
       await this.setKeyState('badBaseUrl');
       return { kind: 'badBaseUrl', workspace, problem };
     }
-    const resolved = await this.keys.resolve(workspace.name);
+    const resolved = await this.keys.resolve(workspace.name, { storedOnly: workspace.kind === 'temporal' });
     if (workspace.kind === 'temporal') return this.buildTemporal(workspace, resolved);
     if (!resolved) {
       this.log.info('connection', `Workspace “${workspace.name}” (${workspace.baseUrl}): no API key found.`);
@@ -144,16 +144,8 @@ export class Connection implements vscode.Disposable {
       return { kind: 'missingKey', workspace };
     }
     this.log.addSecret(resolved.key);
-    const origin = new URL(workspace.baseUrl).origin;
-    if (resolved.source === 'secret storage') {
-      const known = this.keyOrigin(workspace.name);
-      if (known !== undefined && known !== origin) {
-        this.log.warn('connection', `Workspace “${workspace.name}”: base URL moved from ${known} to ${origin}; waiting for the user to allow the stored key there.`);
-        await this.setKeyState('originChanged');
-        return { kind: 'originChanged', workspace, from: known, to: origin };
-      }
-      if (known === undefined) await this.rememberKeyOrigin(workspace.name, origin);
-    }
+    const moved = await this.keyOriginGuard(workspace, resolved);
+    if (moved) return moved;
     const from = resolved.file ? `${resolved.source} ${resolved.file}` : resolved.source;
     this.log.info('connection', `Workspace “${workspace.name}” (${workspace.baseUrl}): using the API key from the ${from}.`);
     await this.setKeyState('present');
@@ -185,7 +177,11 @@ export class Connection implements vscode.Disposable {
         return this.settingsProblem(workspace, `The mTLS file ${file} cannot be read (${code === 'ENOENT' ? 'it does not exist' : code ?? 'error'}).`);
       }
     }
-    if (resolved) this.log.addSecret(resolved.key);
+    if (resolved) {
+      this.log.addSecret(resolved.key);
+      const moved = await this.keyOriginGuard(workspace, resolved);
+      if (moved) return moved;
+    }
     const how = [resolved ? `the API key from the ${resolved.source}` : 'no API key', tls ? 'mTLS' : undefined].filter(Boolean).join(' and ');
     this.log.info('connection', `Workspace “${workspace.name}” (Temporal ${workspace.baseUrl}, namespace ${workspace.namespace ?? 'default'}): using ${how}.`);
     await this.setKeyState('present');
@@ -197,6 +193,20 @@ export class Connection implements vscode.Disposable {
       tls,
     });
     return { kind: 'ready', workspace, client: new TemporalBackend(client), keySource: resolved?.source };
+  }
+
+  /** A stored key goes only to the origin it was given for: a moved base URL waits for the user. */
+  private async keyOriginGuard(workspace: WorkspaceConfig, resolved: { source: KeySource }): Promise<ConnectionState | undefined> {
+    if (resolved.source !== 'secret storage') return undefined;
+    const origin = new URL(workspace.baseUrl).origin;
+    const known = this.keyOrigin(workspace.name);
+    if (known !== undefined && known !== origin) {
+      this.log.warn('connection', `Workspace “${workspace.name}”: base URL moved from ${known} to ${origin}; waiting for the user to allow the stored key there.`);
+      await this.setKeyState('originChanged');
+      return { kind: 'originChanged', workspace, from: known, to: origin };
+    }
+    if (known === undefined) await this.rememberKeyOrigin(workspace.name, origin);
+    return undefined;
   }
 
   private async settingsProblem(workspace: WorkspaceConfig, problem: string): Promise<ConnectionState> {

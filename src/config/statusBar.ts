@@ -1,15 +1,17 @@
 import * as vscode from 'vscode';
 import type { Connection } from './connection';
+import { workspaceTitle } from './workspaceList';
 
-/** Shows the active Mistral workspace; warning colours when it is a production one. Click to switch. */
+/** Shows the active workspace and its kind (Mistral, Temporal); warning colours when it is a production one. Click to switch. */
 export function createWorkspaceStatusBar(connection: Connection): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('mistralWorkflows.workspace', vscode.StatusBarAlignment.Left, 20);
   item.name = 'Mistral Workflows workspace';
   item.command = 'mistralWorkflows.selectWorkspace';
   const update = (): void => {
     const workspace = connection.currentWorkspace();
-    item.text = `$(${workspace.production ? 'warning' : 'organization'}) Mistral: ${workspace.name}`;
-    item.tooltip = `Mistral workspace “${workspace.name}” (${workspace.baseUrl})${workspace.production ? ' — production' : ''}. Click to switch.`;
+    const kind = workspace.kind === 'temporal' ? `Temporal cluster, namespace ${workspace.namespace ?? 'default'}` : 'Mistral workspace';
+    item.text = `$(${workspace.production ? 'warning' : 'organization'}) ${workspaceTitle(workspace)}`;
+    item.tooltip = `${kind} “${workspace.name}” (${workspace.baseUrl})${workspace.production ? ' — production' : ''}. Click to switch.`;
     item.backgroundColor = workspace.production ? new vscode.ThemeColor('statusBarItem.warningBackground') : undefined;
     item.show();
   };

@@ -39,6 +39,13 @@ export function parseWorkspaces(raw: unknown): WorkspaceConfig[] {
   return result;
 }
 
+/** How a workspace is named to the user: `Mistral: dev`, `Temporal: local (orders)`. */
+export function workspaceTitle(workspace: WorkspaceConfig): string {
+  return workspace.kind === 'temporal'
+    ? `Temporal: ${workspace.name}${workspace.namespace && workspace.namespace !== 'default' ? ` (${workspace.namespace})` : ''}`
+    : `Mistral: ${workspace.name}`;
+}
+
 function temporalFields(item: Record<string, unknown>): Pick<WorkspaceConfig, 'namespace' | 'clientCertFile' | 'clientKeyFile'> {
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
   const fields: Pick<WorkspaceConfig, 'namespace' | 'clientCertFile' | 'clientKeyFile'> = { namespace: text(item.namespace) ?? 'default' };

@@ -76,7 +76,7 @@ export class ExecutionNode extends TreeNode {
     const events = await this.rows.children();
     const earlier = this.earlierRunsNode();
     const pending = this.pendingNode();
-    return [pending, earlier, ...events].filter((n): n is TreeNode => n !== undefined);
+    return [earlier, pending, ...events].filter((n): n is TreeNode => n !== undefined);
   }
 
   /** “Pending: …” while the execution runs and its history is loaded; not over a search's results. */

@@ -240,6 +240,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
         status: filter.statuses.length > 0 ? filter.statuses : undefined,
         workflow: filter.workflow,
         search: filter.search,
+        rawQuery: client.capabilities.rawListQuery ? filter.query : undefined,
         pageSize: this.settings.executionsPageSize(),
         pageToken: token,
       });

@@ -12,6 +12,7 @@ interface Manifest {
 
 /** Commands that act on a tree row: they make no sense from the palette. */
 const TREE_ONLY = [
+  'mistralWorkflows.clearFind',
   'mistralWorkflows.compareWithPreviousRun',
   'mistralWorkflows.copyResetAsCurl',
   'mistralWorkflows.copyResetAsPython',

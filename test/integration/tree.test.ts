@@ -200,7 +200,7 @@ describe('Load All Executions', () => {
     const count = await vscode.commands.executeCommand<number>('mistralWorkflows.loadAllExecutions');
     const all = (await roots(env)).filter(isExecution);
     assert.equal(all.length, count);
-    assert.equal(new Set(all.map((n) => n.executionId)).size, 40, 'every execution of the sandbox, once');
+    assert.equal(new Set(all.map((n) => n.executionId)).size, 41, 'every execution of the sandbox (40 and DEMO.pending), once');
     assert.ok(!(await roots(env)).some(isLoadMore), 'no “Load more” after the last page');
     assert.ok(listCalls() >= 9, 'one request per page of 5');
   });

@@ -1,0 +1,150 @@
+/**
+ * A Temporal workspace: the extension talks straight to the engine's HTTP API (no Mistral API in
+ * between), inside VS Code. The tree lists what the engine lists, Reset to Here resets on the engine,
+ * a raw visibility query filters and a bad one is the server's message, and settings problems (an
+ * unknown namespace, a missing mTLS file) and the API key (through a proxy that demands it, since the
+ * dev server has no auth) are rows that say what to do.
+ */
+import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as vscode from 'vscode';
+import { attrText } from '../../src/api';
+import type { Services } from '../../src/commands/services';
+import type { TreeNode } from '../../src/tree/node';
+import { ENGINE_DEMO, TASK_QUEUE } from '../../sandbox/engine/sandbox';
+import { description, eventually, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';
+import { ScriptedUi, resetSteps } from '../integration/helpers/scriptedUi';
+import { ENGINE, latestRun, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
+
+const NAME = 'local-temporal';
+
+async function useTemporalWorkspace(services: Services, entry: Record<string, unknown>): Promise<TreeNode[]> {
+  const config = vscode.workspace.getConfiguration('mistralWorkflows');
+  await config.update('workspaces', [{ name: NAME, kind: 'temporal', baseUrl: ENGINE.temporal, namespace: ENGINE.namespace, ...entry }], vscode.ConfigurationTarget.Global);
+  await config.update('activeWorkspace', NAME, vscode.ConfigurationTarget.Global);
+  services.connection.invalidate('test: Temporal workspace');
+  services.tree.setFilter({ statuses: [] });
+  return services.tree.getChildren();
+}
+
+describe('On the real engine, a Temporal workspace: the same extension straight on the engine’s HTTP API', function () {
+  this.timeout(120_000);
+  const world = useEngineEnv();
+  let env: EngineEnv;
+  let services: Services;
+  let ui: ScriptedUi;
+  before(async () => {
+    env = world();
+    services = (await extensionApi()).services;
+    ui = new ScriptedUi();
+    services.ui = ui;
+  });
+  after(async () => {
+    await services.keys.clear(NAME);
+    // Back to the engine sandbox's Mistral API for the suites after this one.
+    const config = vscode.workspace.getConfiguration('mistralWorkflows');
+    await config.update('workspaces', [{ name: 'sandbox', baseUrl: ENGINE.api, production: false }], vscode.ConfigurationTarget.Global);
+    await config.update('activeWorkspace', 'sandbox', vscode.ConfigurationTarget.Global);
+    services.ui = env.ui;
+    services.connection.invalidate('test: back to the sandbox');
+  });
+
+  it('lists the engine’s executions with the engine’s statuses', async () => {
+    const rows = (await useTemporalWorkspace(services, {})).filter(isExecution);
+    const demo = (await env.temporal.listWorkflows({ query: `WorkflowId = '${ENGINE_DEMO.completed}'` })).executions[0];
+    const row = rows.find((r) => r.executionId === ENGINE_DEMO.completed);
+    assert.ok(row, 'the completed demo order is listed');
+    assert.equal(row.execution.status, demo.status);
+    assert.equal(row.execution.runId, demo.runId);
+    assert.equal(label(row), 'order-fulfillment');
+    const events = (await services.tree.getChildren(row)).filter(isEvent);
+    assert.equal(events.length, (await latestRun(env, ENGINE_DEMO.completed)).events.length, 'the whole history, as the engine has it');
+  });
+
+  it('Reset to Here resets on the engine: a new run, the reason in its marker, the tree shows both runs', async () => {
+    const id = `tw-${randomUUID().slice(0, 8)}`;
+    await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['mug'], total: 8, address: { city: 'Brest' } } }] });
+    const before = await eventually(async () => {
+      const run = await latestRun(env, id);
+      return run.events.at(-1)?.type === 'WORKFLOW_TASK_COMPLETED' && run.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? run : undefined;
+    }, `${id} to wait for its approval`, 60_000);
+    await useTemporalWorkspace(services, {});
+    const node = await services.tree.openExecution(id);
+    const point = (await services.tree.getChildren(node)).filter(isEvent).filter((e) => e.resettable).at(-1);
+    assert.ok(point, 'a reset point');
+    ui.script(...resetSteps('Reset from a Temporal workspace'));
+    await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+    ui.assertDone();
+    const after = await eventually(async () => {
+      const run = await latestRun(env, id);
+      return run.runId !== before.runId ? run : undefined;
+    }, 'the engine to start a new run');
+    const markers = resetMarkers(after.events);
+    assert.equal(markers.length, 1);
+    assert.equal(attrText(markers[0], 'failure.message'), 'Reset from a Temporal workspace');
+    assert.equal(markers[0].eventId, point.event.eventId);
+    await env.temporal.signal(id, 'approve', { input: [{ by: 'warehouse' }] });
+    await untilEngineStatus(env, id, 'COMPLETED');
+    await services.tree.reloadExecution(node);
+    assert.equal(node.execution.runId, after.runId);
+    assert.ok((await services.tree.getChildren(node)).some((n) => label(n).startsWith('Earlier runs')));
+  });
+
+  it('a raw visibility query filters the list; a bad one is a row with the server’s message', async () => {
+    await useTemporalWorkspace(services, {});
+    services.tree.setFilter({ statuses: [], query: `WorkflowId = '${ENGINE_DEMO.waiting}'` });
+    const rows = (await services.tree.getChildren()).filter(isExecution);
+    assert.deepEqual(rows.map((r) => r.executionId), [ENGINE_DEMO.waiting]);
+    services.tree.setFilter({ statuses: [], query: 'WorkflowType = ' });
+    const [row] = await services.tree.getChildren();
+    assert.ok(row && isMessage(row));
+    assert.match(label(row), /invalid query/i);
+    services.tree.setFilter({ statuses: [] });
+  });
+
+  it('an unknown namespace and a missing mTLS file are rows that say so', async () => {
+    const [unknown] = await useTemporalWorkspace(services, { namespace: 'no-such-namespace' });
+    assert.ok(unknown && isMessage(unknown));
+    assert.match(label(unknown), /no-such-namespace/);
+    const [mtls] = await useTemporalWorkspace(services, { clientCertFile: '/nonexistent/client.pem', clientKeyFile: '/nonexistent/client.key' });
+    assert.ok(mtls && isMessage(mtls));
+    assert.match(label(mtls), /The mTLS file \/nonexistent\/client\.pem cannot be read \(it does not exist\)/);
+  });
+
+  it('an API key (Temporal Cloud style) is sent as a Bearer token, only when one is set for the workspace', async () => {
+    const key = `temporal-key-${randomUUID()}`;
+    const seen: (string | undefined)[] = [];
+    const target = new URL(ENGINE.temporal);
+    const proxy = http.createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      if (req.headers.authorization !== `Bearer ${key}`) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 16, message: 'Request unauthenticated' }));
+        return;
+      }
+      const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    try {
+      const [refused] = await useTemporalWorkspace(services, { baseUrl });
+      assert.ok(refused && isMessage(refused), 'without a key the proxy refuses');
+      assert.match(label(refused), /API key/i);
+      assert.equal(seen.at(-1), undefined, 'no Authorization header was sent: none is set for this workspace');
+      await services.keys.store(NAME, key);
+      await services.connection.rememberKeyOrigin(NAME, new URL(baseUrl).origin);
+      const rows = (await useTemporalWorkspace(services, { baseUrl })).filter(isExecution);
+      assert.ok(rows.some((r) => r.executionId === ENGINE_DEMO.completed), 'with the key, the list comes through');
+      assert.equal(seen.at(-1), `Bearer ${key}`);
+      assert.doesNotMatch(description(rows[0]), new RegExp(key));
+    } finally {
+      await services.keys.clear(NAME);
+      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    }
+  });
+});
