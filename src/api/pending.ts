@@ -60,13 +60,15 @@ export interface PendingWork {
   updates: PendingUpdate[];
   /** Signals sent to other workflows and not yet acknowledged. */
   signals: PendingSignal[];
+  /** The history ends with a workflow task scheduled or started: the worker has yet to finish it. */
+  workflowTask: boolean;
 }
 
 const PENDING_KINDS: ReadonlySet<StepKind> = new Set(['activity', 'timer', 'child', 'update', 'signalExternal']);
 
 /** Reuses `grouping` when the caller has one for these events (the steps view does). */
 export function pendingWork(events: readonly WorkflowEvent[], grouping: StepGrouping = groupSteps(events)): PendingWork {
-  const work: PendingWork = { closed: false, activities: [], timers: [], children: [], updates: [], signals: [] };
+  const work: PendingWork = { closed: false, activities: [], timers: [], children: [], updates: [], signals: [], workflowTask: /^WORKFLOW_TASK_(SCHEDULED|STARTED)$/.test(events.at(-1)?.type ?? '') };
   const open: HistoryStep[] = [];
   for (const entry of grouping.entries) {
     if (!isStep(entry)) continue;

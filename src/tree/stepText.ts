@@ -40,7 +40,7 @@ function count(n: number, one: string, many: string): string | undefined {
   return n === 0 ? undefined : `${n} ${n === 1 ? one : many}`;
 }
 
-/** `Pending: 2 activities, 1 timer, 1 child workflow`; `Pending: nothing the history shows` when empty. */
+/** `Pending: 2 activities, 1 timer, 1 child workflow`; when empty, whether a workflow task or the workflow itself is waiting. */
 export function pendingSummary(work: PendingWork): string {
   const parts = [
     count(work.activities.length, 'activity', 'activities'),
@@ -50,7 +50,8 @@ export function pendingSummary(work: PendingWork): string {
     count(work.signals.length, 'signal sent', 'signals sent'),
   ].filter((p): p is string => p !== undefined);
   if (work.closed) return 'Pending: nothing (the run is closed)';
-  return parts.length === 0 ? 'Pending: nothing the history shows (waiting for a workflow task)' : `Pending: ${parts.join(', ')}`;
+  if (parts.length > 0) return `Pending: ${parts.join(', ')}`;
+  return work.workflowTask ? 'Pending: a workflow task (the worker has yet to run it)' : 'Pending: nothing scheduled (the workflow waits for a signal, an update or a condition)';
 }
 
 export interface PendingLine {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Context } from 'mocha';
 import { attr, normalizeHistory } from '../../src/api';
 import { ENGINE_DEMO, untilStatus } from '../../sandbox/engine/sandbox';
-import { Session, endSession, eventually, reasonThenConfirm, resetRequests, startSession } from './workbench';
+import { Session, TEMPORAL_WORKSPACE, endSession, eventually, reasonThenConfirm, resetRequests, startSession } from './workbench';
 
 const REASON = 'Fixed the shipping address key in create_shipment';
 
@@ -96,5 +96,41 @@ describe('On the real engine, in the VS Code UI', function () {
     const after = normalizeHistory(await engine.temporal.historyAll(ENGINE_DEMO.failed));
     const marker = after.find((e) => e.type === 'WORKFLOW_TASK_FAILED' && attr(e, 'cause') !== undefined && /RESET/.test(String(attr(e, 'cause'))));
     assert.equal(marker?.eventId, point, 'the engine reset to the last safe point: the task before the failed step');
+  });
+
+  it('on a Temporal workspace (the engine’s own HTTP API): the tree, Reset to Here, the new run completes', async () => {
+    session = await startSession({ engine: true, temporalWorkspace: true });
+    const { wb } = session;
+    const engine = session.engine;
+    assert.ok(engine);
+    await wb.page.locator('#workbench\\.parts\\.statusbar').getByText(`Temporal: ${TEMPORAL_WORKSPACE}`).waitFor();
+    const before = normalizeHistory(await engine.temporal.historyAll(ENGINE_DEMO.waiting));
+    const point = before.filter((e) => e.type === 'WORKFLOW_TASK_COMPLETED').at(-1);
+    assert.ok(point?.eventId, 'the waiting order has a completed workflow task');
+    const runBefore = (await engine.temporal.describe(ENGINE_DEMO.waiting)).execution.runId;
+
+    await wb.expand(wb.execution(ENGINE_DEMO.waiting, 'RUNNING'));
+    const row = wb.event(point.eventId, 'WORKFLOW_TASK_COMPLETED');
+    await wb.reveal(row);
+    await wb.screenshot('temporal-workspace', { publish: true });
+    assert.ok((await wb.contextMenu(row)).includes('Reset to Here…'));
+    await wb.clickMenuItem('Reset to Here…');
+    await reasonThenConfirm(wb, 'Reset from a Temporal workspace in the UI');
+    await wb.notification(/New run/).waitFor();
+    assert.equal(resetRequests(session), 0, 'nothing went through the Mistral API: the reset went to the engine directly');
+
+    const after = normalizeHistory(await engine.temporal.historyAll(ENGINE_DEMO.waiting));
+    const marker = after.find((e) => e.type === 'WORKFLOW_TASK_FAILED');
+    assert.equal(attr(marker ?? after[0], 'failure.message'), 'Reset from a Temporal workspace in the UI');
+    assert.notEqual((await engine.temporal.describe(ENGINE_DEMO.waiting)).execution.runId, runBefore, 'the engine started a new run');
+    // The demo's bug would fail the order at create_shipment: the fix first, then the approval.
+    const file = path.join(session.layout.workspace, 'workflows', 'activities.py');
+    const restarts = engine.workerRestarts;
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('order["shipping_address"]', 'order["address"]'));
+    await eventually('the worker to restart with the fix', () => (engine.workerRestarts > restarts ? true : undefined), 60_000);
+    await engine.temporal.signal(ENGINE_DEMO.waiting, 'approve', { input: [{ by: 'warehouse' }] });
+    await untilStatus(engine.temporal, ENGINE_DEMO.waiting, 'COMPLETED');
+    await wb.clickViewAction('Refresh');
+    await wb.reveal(wb.execution(ENGINE_DEMO.waiting, 'COMPLETED'));
   });
 });

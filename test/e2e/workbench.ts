@@ -134,7 +134,12 @@ export interface SessionOptions {
    * workflow files under workflows/, which the real worker runs and watches.
    */
   engine?: boolean;
+  /** With `engine: true`: the active workspace is a Temporal one, on the engine's own HTTP API. */
+  temporalWorkspace?: boolean;
 }
+
+/** The Temporal workspace of `temporalWorkspace` sessions. */
+export const TEMPORAL_WORKSPACE = 'local-temporal';
 
 export class Session {
   private constructor(
@@ -178,8 +183,11 @@ export class Session {
         'workbench.colorTheme': 'Default Dark Modern',
         // No hover pop-ups over the tree while the mouse rests on it (they cover rows in screenshots).
         'workbench.hover.delay': 60_000,
-        'mistralWorkflows.workspaces': [{ name: WORKSPACE, baseUrl: sandbox.baseUrl, production: options.production ?? false }],
-        'mistralWorkflows.activeWorkspace': WORKSPACE,
+        'mistralWorkflows.workspaces': [
+          { name: WORKSPACE, baseUrl: sandbox.baseUrl, production: options.production ?? false },
+          ...(engine && options.temporalWorkspace ? [{ name: TEMPORAL_WORKSPACE, kind: 'temporal', baseUrl: engine.engine.httpBaseUrl, namespace: engine.engine.namespace }] : []),
+        ],
+        'mistralWorkflows.activeWorkspace': engine && options.temporalWorkspace ? TEMPORAL_WORKSPACE : WORKSPACE,
         ...options.settings,
       });
       const apiKey = options.apiKey === undefined ? sandbox.apiKey : options.apiKey;

@@ -63,7 +63,9 @@ describe('tree/stepText: step rows and Pending (pure)', () => {
 
   it('says when nothing is pending, and when the run is closed', () => {
     const idle = normalizeHistory([ev(1, 'WORKFLOW_EXECUTION_STARTED'), ev(2, 'WORKFLOW_TASK_SCHEDULED')]);
-    assert.equal(pendingSummary(pendingWork(idle)), 'Pending: nothing the history shows (waiting for a workflow task)');
+    assert.equal(pendingSummary(pendingWork(idle)), 'Pending: a workflow task (the worker has yet to run it)');
+    const waiting = normalizeHistory([ev(1, 'WORKFLOW_EXECUTION_STARTED'), ev(2, 'WORKFLOW_TASK_SCHEDULED'), ev(3, 'WORKFLOW_TASK_STARTED'), ev(4, 'WORKFLOW_TASK_COMPLETED')]);
+    assert.equal(pendingSummary(pendingWork(waiting)), 'Pending: nothing scheduled (the workflow waits for a signal, an update or a condition)');
     const closed = normalizeHistory([ev(1, 'WORKFLOW_EXECUTION_STARTED'), ev(2, 'TIMER_STARTED', { timer_id: 't' }), ev(3, 'WORKFLOW_EXECUTION_TERMINATED')]);
     assert.equal(pendingSummary(pendingWork(closed)), 'Pending: nothing (the run is closed)');
   });
