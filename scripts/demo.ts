@@ -23,6 +23,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { venvDir } from '../sandbox/engine';
 import { DEMO_WORKFLOWS, ENGINE_DEMO, startEngineSandbox } from '../sandbox/engine/sandbox';
 import { DEMO, startSandbox } from '../sandbox/server';
 import {
@@ -59,6 +60,8 @@ interface DemoOptions {
 /** What the demo's VS Code talks to: the in-memory sandbox or the engine sandbox. */
 interface RunningApi {
   baseUrl: string;
+  /** The engine demo: the engine's own HTTP API, for a second, Temporal workspace on the same engine. */
+  temporal?: { baseUrl: string; namespace: string };
   close(): Promise<void>;
 }
 
@@ -173,9 +176,17 @@ on a real Temporal engine, with a real \`mistralai-workflows\` worker running th
    confirm. The engine starts a new run from before create_shipment; it completes with your fix
    (**Refresh** shows it; the failed run moves under **Earlier runs** with your reason).
 
+5. Before resetting, **Check Workflow Code Against History** (right-click the execution) replays its
+   history with the code in \`workflows/\` (the folder's \`.venv\`): every reset point is marked, and
+   **Reset to Last Safe Point…** picks the point for you.
+
 Also: \`${ENGINE_DEMO.waiting}\` is still waiting for its approval signal (Reset to Here on any
 WORKFLOW_TASK_COMPLETED event terminates its run and starts a new one), and \`${ENGINE_DEMO.completed}\`
 is an old-format order the bug did not touch.
+
+The same engine is also configured as a **Temporal** workspace, \`engine\`, straight on its HTTP API
+(${api.temporal?.baseUrl ?? ''}, namespace \`${api.temporal?.namespace ?? ''}\`): click the status bar item
+(or **Select Workspace…**) to switch between the Mistral and the Temporal view of it.
 `;
 }
 
@@ -184,9 +195,11 @@ async function startApi(options: DemoOptions, layout: TempLayout): Promise<Runni
   if (options.engine === 'temporal') {
     const workflowsDir = path.join(layout.workspace, 'workflows');
     fs.cpSync(DEMO_WORKFLOWS, workflowsDir, { recursive: true });
+    // The folder's .venv (the engine's Python, with the SDK): what the replay check runs in.
+    fs.symlinkSync(venvDir(), path.join(layout.workspace, '.venv'));
     say('starting the real engine: the Temporal dev server, the Workflows API over it, a Mistral worker over workflows/');
     const engine = await startEngineSandbox({ workflowsDir, port: options.sandboxPort, apiKey: options.apiKey, log: (line) => say(`engine: ${line}`) });
-    return { baseUrl: engine.sandbox.baseUrl, close: () => engine.stop() };
+    return { baseUrl: engine.sandbox.baseUrl, temporal: { baseUrl: engine.engine.httpBaseUrl, namespace: engine.engine.namespace }, close: () => engine.stop() };
   }
   say(`starting the sandbox API with its demo data on http://${HOST}:${options.sandboxPort}`);
   const sandbox = await startSandbox({ port: options.sandboxPort, apiKey: options.apiKey, completionDelayMs: options.completionDelayMs });
@@ -243,7 +256,11 @@ async function main(): Promise<number> {
     writeUserSettings(layout, {
       'workbench.startupEditor': 'readme',
       'workbench.colorTheme': 'Default Dark Modern',
-      'mistralWorkflows.workspaces': [{ name: 'sandbox', baseUrl: sandbox.baseUrl, production: false }],
+      'mistralWorkflows.workspaces': [
+        { name: 'sandbox', baseUrl: sandbox.baseUrl, production: false },
+        // The same engine seen as a Temporal cluster: Select Workspace switches between the two kinds.
+        ...(sandbox.temporal ? [{ name: 'engine', kind: 'temporal', baseUrl: sandbox.temporal.baseUrl, namespace: sandbox.temporal.namespace }] : []),
+      ],
       'mistralWorkflows.activeWorkspace': 'sandbox',
     });
     // The key reaches the extension host through code-server's environment (the extension's third source).
