@@ -7,6 +7,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
@@ -16,7 +18,7 @@ import type { TreeNode } from '../../src/tree/node';
 import { ENGINE_DEMO, TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import { description, eventually, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';
 import { ScriptedUi, resetSteps } from '../integration/helpers/scriptedUi';
-import { ENGINE, latestRun, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
+import { ENGINE, fixTheBug, latestRun, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
 
 const NAME = 'local-temporal';
 
@@ -64,6 +66,8 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
   });
 
   it('Reset to Here resets on the engine: a new run, the reason in its marker, the tree shows both runs', async () => {
+    // The order completes only with the demo's bug fixed (earlier stories leave it fixed; alone, fix it here).
+    if (fs.readFileSync(path.join(ENGINE.workflows, 'activities.py'), 'utf8').includes('order["shipping_address"]')) await fixTheBug();
     const id = `tw-${randomUUID().slice(0, 8)}`;
     await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['mug'], total: 8, address: { city: 'Brest' } } }] });
     const before = await eventually(async () => {
@@ -115,36 +119,98 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
 
   it('an API key (Temporal Cloud style) is sent as a Bearer token, only when one is set for the workspace', async () => {
     const key = `temporal-key-${randomUUID()}`;
-    const seen: (string | undefined)[] = [];
-    const target = new URL(ENGINE.temporal);
-    const proxy = http.createServer((req, res) => {
-      seen.push(req.headers.authorization);
-      if (req.headers.authorization !== `Bearer ${key}`) {
-        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 16, message: 'Request unauthenticated' }));
-        return;
-      }
-      const upstream = http.request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: { ...req.headers, host: target.host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
-      req.pipe(upstream);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const baseUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    const proxy = await startProxy({ requireKey: key });
     try {
-      const [refused] = await useTemporalWorkspace(services, { baseUrl });
+      const [refused] = await useTemporalWorkspace(services, { baseUrl: proxy.baseUrl });
       assert.ok(refused && isMessage(refused), 'without a key the proxy refuses');
       assert.match(label(refused), /API key/i);
-      assert.equal(seen.at(-1), undefined, 'no Authorization header was sent: none is set for this workspace');
+      assert.equal(proxy.seen.at(-1)?.authorization, undefined, 'no Authorization header was sent: none is set for this workspace');
       await services.keys.store(NAME, key);
-      await services.connection.rememberKeyOrigin(NAME, new URL(baseUrl).origin);
-      const rows = (await useTemporalWorkspace(services, { baseUrl })).filter(isExecution);
+      await services.connection.rememberKeyOrigin(NAME, new URL(proxy.baseUrl).origin);
+      const rows = (await useTemporalWorkspace(services, { baseUrl: proxy.baseUrl })).filter(isExecution);
       assert.ok(rows.some((r) => r.executionId === ENGINE_DEMO.completed), 'with the key, the list comes through');
-      assert.equal(seen.at(-1), `Bearer ${key}`);
+      assert.equal(proxy.seen.at(-1)?.authorization, `Bearer ${key}`);
       assert.doesNotMatch(description(rows[0]), new RegExp(key));
     } finally {
       await services.keys.clear(NAME);
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      await proxy.close();
+    }
+  });
+
+  it('a reset whose answer is lost on the way back is read back from the engine and never sent again', async () => {
+    const id = `tw-lost-${randomUUID().slice(0, 8)}`;
+    await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['cup'], total: 9, address: { city: 'Lille' } } }] });
+    const before = await eventually(async () => {
+      const r = await latestRun(env, id);
+      return r.events.at(-1)?.type === 'WORKFLOW_TASK_COMPLETED' && r.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? r : undefined;
+    }, `${id} to wait for its approval`, 60_000);
+    const proxy = await startProxy({ dropAnswer: (method, url) => method === 'POST' && url.includes('/reset') });
+    try {
+      await useTemporalWorkspace(services, { baseUrl: proxy.baseUrl });
+      const node = await services.tree.openExecution(id);
+      const point = (await services.tree.getChildren(node)).filter(isEvent).filter((e) => e.resettable).at(-1);
+      assert.ok(point);
+      ui.notifications.length = 0;
+      ui.script(...resetSteps('lost answer on a Temporal workspace'));
+      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      ui.assertDone();
+      assert.equal(ui.notifications.filter((n) => n.level === 'error').length, 0, JSON.stringify(ui.notifications));
+      await ui.waitForNotification(/New run/);
+      assert.equal(proxy.seen.filter((r) => r.method === 'POST' && r.url.includes('/reset')).length, 1, 'one reset POST, never re-sent');
+      const runs = await env.temporal.listWorkflows({ query: `WorkflowId = '${id}'` });
+      assert.equal(runs.executions.length, 2, 'the engine has the first run and the one the reset made');
+      const after = await latestRun(env, id);
+      assert.notEqual(after.runId, before.runId);
+      assert.equal(resetMarkers(after.events).length, 1, 'one reset');
+    } finally {
+      await proxy.close();
+      await env.temporal.terminate(id, { reason: 'test done' }).catch(() => undefined);
     }
   });
 });
+
+interface Proxy {
+  baseUrl: string;
+  seen: { method: string; url: string; authorization: string | undefined }[];
+  close(): Promise<void>;
+}
+
+/**
+ * A loopback proxy in front of the engine's HTTP API: it can demand an API key (the dev server has no
+ * auth) or forward a request and then drop its answer (the engine applied it; the client never hears).
+ */
+async function startProxy(options: { requireKey?: string; dropAnswer?: (method: string, url: string) => boolean }): Promise<Proxy> {
+  const target = new URL(ENGINE.temporal);
+  const seen: Proxy['seen'] = [];
+  let dropped = false;
+  const server = http.createServer((req, res) => {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    seen.push({ method, url, authorization: req.headers.authorization });
+    if (options.requireKey !== undefined && req.headers.authorization !== `Bearer ${options.requireKey}`) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 16, message: 'Request unauthenticated' }));
+      return;
+    }
+    const drop = !dropped && options.dropAnswer?.(method, url) === true;
+    const upstream = http.request({ host: target.hostname, port: target.port, path: url, method, headers: { ...req.headers, host: target.host } }, (answer) => {
+      if (drop) {
+        dropped = true;
+        answer.resume();
+        answer.on('end', () => req.socket.destroy());
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
