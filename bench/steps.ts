@@ -27,7 +27,7 @@ export async function stepsScenario(client: WorkflowsClient, s: RunSettings, rep
     eventsPageSize: () => PAGE_SIZE,
     historyMode: () => mode,
     refresh: () => undefined,
-    checkOf: () => undefined,
+    checkOf: () => undefined, extraResetTargets: () => [],
     describeError: (error) => String(error),
   });
   const execution = await client.getExecution(DEMO.big);

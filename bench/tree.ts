@@ -33,6 +33,7 @@ export async function treeScenario(sandbox: Sandbox, client: WorkflowsClient, s:
     refresh: () => undefined,
     describeError: (error) => String(error),
     checkOf: () => undefined,
+    extraResetTargets: () => [],
   };
   // The row the list gave: read once, outside the timings (expanding does not read it again).
   const execution = await client.getExecution(DEMO.big);

@@ -38,9 +38,11 @@ const EXECUTIONS = '/v1/workflows/executions/';
 
 const enc = encodeURIComponent;
 
+export const MISTRAL_CAPABILITIES: BackendCapabilities = { rawListQuery: false, resetRequestId: false, extraResetTargets: [], liveEvents: 'stream' };
+
 /** Mistral's Workflows API: the extension's first backend. */
 export class WorkflowsClient implements WorkflowBackend {
-  readonly capabilities: BackendCapabilities = { rawListQuery: false, resetRequestId: false, extraResetTargets: [], liveEvents: 'stream' };
+  readonly capabilities = MISTRAL_CAPABILITIES;
 
   private readonly http: HttpTransport;
   /** Streams hold a connection each for minutes: their own dispatcher, so they never starve the reads' pool. */

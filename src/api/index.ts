@@ -35,7 +35,7 @@ export { attr, attrText, readPath } from './attributes';
 export { enumNamer, upperSnake } from './enums';
 export { describeEvent, describeEvents, eventKind, failureText, isResetMarker, shortText } from './describe';
 export type { EventDescription, EventKind, FailureField } from './describe';
-export { isResetPoint, resetPoints, firstResetPoint, lastResetPoint, analyzeReset, nextStepAfter } from './resetPoints';
+export { isResetPoint, isResetTarget, resetPoints, firstResetPoint, lastResetPoint, analyzeReset, nextStepAfter } from './resetPoints';
 export type { ResetImpact, ResetPointOptions } from './resetPoints';
 export { resetPointBefore, STEP_KINDS } from './stepReset';
 export type { StepResetPoint } from './stepReset';

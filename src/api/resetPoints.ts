@@ -33,6 +33,11 @@ export function isResetPoint(event: WorkflowEvent): boolean {
   return event.type === 'WORKFLOW_TASK_COMPLETED' && event.eventId !== undefined && Number.isSafeInteger(event.eventId);
 }
 
+/** A reset point, or an event of a type the backend also accepts as one. */
+export function isResetTarget(event: WorkflowEvent, extraTargets: readonly string[]): boolean {
+  return isResetPoint(event) || (extraTargets.includes(event.type) && event.eventId !== undefined && Number.isSafeInteger(event.eventId));
+}
+
 export function resetPoints(events: readonly WorkflowEvent[], options: ResetPointOptions): WorkflowEvent[] {
   return options.latestRun ? events.filter(isResetPoint) : [];
 }
@@ -47,8 +52,12 @@ export function lastResetPoint(events: readonly WorkflowEvent[]): WorkflowEvent 
 }
 
 /** Throws when `eventId` is not a reset point of `events` (the message names the nearest valid ones). */
-export function analyzeReset(events: readonly WorkflowEvent[], eventId: number): ResetImpact {
-  const index = events.findIndex((e) => e.eventId === eventId && isResetPoint(e));
+/**
+ * `extraTargets`: event types beyond WORKFLOW_TASK_COMPLETED that the backend accepts as reset points
+ * (Temporal: WORKFLOW_TASK_STARTED, _FAILED, _TIMED_OUT).
+ */
+export function analyzeReset(events: readonly WorkflowEvent[], eventId: number, extraTargets: readonly string[] = []): ResetImpact {
+  const index = events.findIndex((e) => e.eventId === eventId && isResetTarget(e, extraTargets));
   if (index < 0) {
     const exists = events.some((e) => e.eventId === eventId);
     const why = exists ? 'it is not a completed workflow task' : 'there is no such event in this history';

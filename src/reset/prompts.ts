@@ -114,5 +114,6 @@ export function resetPointItems(events: WorkflowEvent[], points: WorkflowEvent[]
 /** Impact of resetting to `point`, for the confirmation. */
 export function impactOf(events: WorkflowEvent[], point: WorkflowEvent): ResetImpact {
   if (point.eventId === undefined) throw new Error(`Event ${point.idText} has no integer id.`);
-  return analyzeReset(events, point.eventId);
+  // The caller offered this point (a Temporal backend also takes other workflow-task events).
+  return analyzeReset(events, point.eventId, point.type === 'WORKFLOW_TASK_COMPLETED' ? [] : [point.type]);
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isResetPoint } from '../api';
+import { isResetPoint, isResetTarget } from '../api';
 import type { EventKind } from '../api';
 import type { WorkflowEvent } from '../api/types';
 import { replayMarkOf, type CheckedRun, type ReplayMark } from '../replay';
@@ -15,6 +15,8 @@ export interface RunRef {
   latest: boolean;
   /** The run's replay check, if one ran: its marks show on the reset points. */
   check?: () => CheckedRun | undefined;
+  /** Event types beyond WORKFLOW_TASK_COMPLETED the backend accepts as reset points (Temporal's). */
+  extraResetTargets?: () => readonly string[];
 }
 
 /** A row that shows an event under another name, or below a step rather than directly under its run. */
@@ -52,7 +54,12 @@ export class EventNode extends TreeNode {
   }
 
   get resettable(): boolean {
-    return this.run.latest && isResetPoint(this.event);
+    return this.run.latest && (isResetPoint(this.event) || this.extraTarget);
+  }
+
+  /** A workflow-task event other than COMPLETED that this backend accepts as a reset point. */
+  get extraTarget(): boolean {
+    return this.run.latest && !isResetPoint(this.event) && isResetTarget(this.event, this.run.extraResetTargets?.() ?? []);
   }
 
   /** What the run's replay check says about this event, if it ran. */
@@ -71,7 +78,7 @@ export class EventNode extends TreeNode {
   getTreeItem(): vscode.TreeItem {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     const mark = this.replayMark;
-    const description = [this.detail, mark?.text].filter(Boolean).join(' · ');
+    const description = [this.detail, mark?.text, this.extraTarget ? 'Temporal reset target' : undefined].filter(Boolean).join(' · ');
     item.id = this.id;
     item.description = this.busy ?? description;
     item.iconPath = this.busy ? BUSY_ICON : mark ? replayIcon(mark.kind) : eventIcon(this.kind, this.event.type);
@@ -90,7 +97,8 @@ export class EventNode extends TreeNode {
       ['Detail', this.detail],
       ...keyAttributes(this.event.attributes),
     ];
-    if (this.resettable) rows.push(['Reset point', 'right-click → Reset to Here…']);
+    if (this.extraTarget) rows.push(['Reset point', 'Temporal also resets to this workflow-task event: the new run redoes that task. Right-click → Reset to Here…']);
+    else if (this.resettable) rows.push(['Reset point', 'right-click → Reset to Here…']);
     const mark = this.replayMark;
     if (mark) rows.push(['Replay check', mark.text]);
     if (this.options.label !== undefined) rows.unshift(['Event', eventLabel(this.event)]);

@@ -137,6 +137,7 @@ export class ExecutionNode extends TreeNode {
     );
     const runId = this.execution.runId;
     const check = (): CheckedRun | undefined => this.services.checkOf(executionId, runId);
-    return new HistoryRows(this, history, { executionId, runId, latest: true, check }, this.services);
+    const extraResetTargets = (): readonly string[] => this.services.extraResetTargets();
+    return new HistoryRows(this, history, { executionId, runId, latest: true, check, extraResetTargets }, this.services);
   }
 }

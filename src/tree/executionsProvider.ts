@@ -3,6 +3,7 @@ import type { WorkflowBackend } from '../api';
 import type { Execution } from '../api/types';
 import type { Connection } from '../config/connection';
 import type { Settings } from '../config/settings';
+import { capabilitiesOf } from '../config/capabilities';
 import type { CheckedRun, CheckedRuns } from '../replay';
 import { ExecutionNode } from './executionNode';
 import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
@@ -63,6 +64,10 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
 
   eventsPageSize(): number {
     return this.settings.eventsPageSize();
+  }
+
+  extraResetTargets(): readonly string[] {
+    return capabilitiesOf(this.settings.activeWorkspace().kind).extraResetTargets;
   }
 
   checkOf(executionId: string, runId: string | undefined): CheckedRun | undefined {

@@ -13,6 +13,8 @@ export interface TreeServices {
   refresh(node?: TreeNode): void;
   /** The replay check of that run, if one ran (its marks show on the run's reset points). */
   checkOf(executionId: string, runId: string | undefined): CheckedRun | undefined;
+  /** Event types beyond WORKFLOW_TASK_COMPLETED that the active backend accepts as reset points. */
+  extraResetTargets(): readonly string[];
   /** A short, user-facing sentence for any error (the details go to the log). */
   describeError(error: unknown): string;
 }

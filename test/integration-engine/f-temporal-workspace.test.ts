@@ -24,7 +24,9 @@ const NAME = 'local-temporal';
 
 async function useTemporalWorkspace(services: Services, entry: Record<string, unknown>): Promise<TreeNode[]> {
   const config = vscode.workspace.getConfiguration('mistralWorkflows');
-  await config.update('workspaces', [{ name: NAME, kind: 'temporal', baseUrl: ENGINE.temporal, namespace: ENGINE.namespace, ...entry }], vscode.ConfigurationTarget.Global);
+  // Beside the suite's own Mistral workspace (the engine sandbox's API), as a user would have both.
+  const mistral = { name: 'sandbox', baseUrl: ENGINE.api, production: false };
+  await config.update('workspaces', [mistral, { name: NAME, kind: 'temporal', baseUrl: ENGINE.temporal, namespace: ENGINE.namespace, ...entry }], vscode.ConfigurationTarget.Global);
   await config.update('activeWorkspace', NAME, vscode.ConfigurationTarget.Global);
   services.connection.invalidate('test: Temporal workspace');
   services.tree.setFilter({ statuses: [] });
@@ -94,6 +96,36 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
     await services.tree.reloadExecution(node);
     assert.equal(node.execution.runId, after.runId);
     assert.ok((await services.tree.getChildren(node)).some((n) => label(n).startsWith('Earlier runs')));
+  });
+
+  it('offers Temporal’s other reset targets, labelled, on a Temporal workspace only; a reset to one runs on the engine', async () => {
+    const id = `tw-wts-${randomUUID().slice(0, 8)}`;
+    await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['pen'], total: 2, address: { city: 'Metz' } } }] });
+    const before = await eventually(async () => {
+      const r = await latestRun(env, id);
+      return r.events.at(-1)?.type === 'WORKFLOW_TASK_COMPLETED' && r.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? r : undefined;
+    }, `${id} to wait for its approval`, 60_000);
+    // On the Mistral API's workspace (the suite's own): only WORKFLOW_TASK_COMPLETED.
+    await services.settings.setActiveWorkspace('sandbox');
+    services.connection.invalidate('test: the Mistral workspace');
+    const onMistral = (await services.tree.getChildren(await services.tree.openExecution(id))).filter(isEvent);
+    assert.ok(onMistral.filter((e) => e.event.type === 'WORKFLOW_TASK_STARTED').every((e) => !e.resettable));
+    await useTemporalWorkspace(services, {});
+    const node = await services.tree.openExecution(id);
+    const started = (await services.tree.getChildren(node)).filter(isEvent).filter((e) => e.event.type === 'WORKFLOW_TASK_STARTED').at(-1);
+    assert.ok(started?.resettable, 'WORKFLOW_TASK_STARTED is a reset target on Temporal');
+    assert.match(description(started), /Temporal reset target/);
+    ui.script(...resetSteps('Reset to a started workflow task'));
+    await vscode.commands.executeCommand('mistralWorkflows.resetToHere', started);
+    ui.assertDone();
+    const after = await eventually(async () => {
+      const r = await latestRun(env, id);
+      return r.runId !== before.runId ? r : undefined;
+    }, 'the engine to start a new run');
+    const [marker] = resetMarkers(after.events);
+    assert.equal(attrText(marker, 'failure.message'), 'Reset to a started workflow task');
+    assert.equal(marker.eventId, (started.event.eventId ?? 0) + 1, 'the engine replaced what followed the started task');
+    await env.temporal.terminate(id, { reason: 'test done' });
   });
 
   it('a raw visibility query filters the list; a bad one is a row with the server’s message', async () => {
