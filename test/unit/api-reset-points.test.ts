@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  analyzeReset, firstResetPoint, isResetPoint, lastResetPoint, nextStepAfter, normalizeHistory, resetPoints, WorkflowEvent,
+  analyzeReset, firstResetPoint, isResetPoint, isResetTarget, lastResetPoint, nextStepAfter, normalizeHistory, resetPoints, WorkflowEvent,
 } from '../../src/api';
 
 /** A small seed-shaped history: two workflow tasks, activities, a signal, an update, a timer. */
@@ -80,5 +80,17 @@ describe('api/resetPoints', () => {
     const events = history();
     assert.throws(() => analyzeReset(events, 5), /Event 5 is not a valid reset point: it is not a completed workflow task/);
     assert.throws(() => analyzeReset(events, 999), /Event 999 is not a valid reset point: there is no such event/);
+  });
+
+  it('takes a backend’s extra reset targets (Temporal’s WORKFLOW_TASK_STARTED) only when they are given', () => {
+    const events = history();
+    const started = events.find((e) => e.eventId === 10) as WorkflowEvent;
+    assert.equal(isResetTarget(started, []), false);
+    assert.equal(isResetTarget(started, ['WORKFLOW_TASK_STARTED']), true);
+    assert.equal(isResetTarget(events[0], ['WORKFLOW_TASK_STARTED']), false, 'not any event');
+    assert.throws(() => analyzeReset(events, 10), /not a completed workflow task/);
+    const impact = analyzeReset(events, 10, ['WORKFLOW_TASK_STARTED']);
+    assert.equal(impact.point, started);
+    assert.equal(impact.discardedEventCount, 6);
   });
 });
