@@ -8,23 +8,8 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { attrText, type WorkflowEvent } from '../../src/api';
 import { resetPointIds } from '../../src/api/temporal';
-import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import { eventually } from '../integration/helpers/env';
-import { eventsOf, latestRun, resetMarkers, resetSteps, run, useEngineEnv, type EngineEnv } from './helpers';
-
-/** Starts an order that waits for approval, and waits until its last workflow task completed. */
-async function waitingOrder(env: EngineEnv): Promise<{ id: string; point: number }> {
-  const id = randomUUID();
-  await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id.slice(0, 8), items: ['pen'], total: 3, address: { city: 'Paris' } } }] });
-  // validate_order and reserve_inventory done, the workflow waiting: its last event is a completed task.
-  const point = await eventually(async () => {
-    const { events } = await latestRun(env, id);
-    const last = events[events.length - 1];
-    const done = events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2;
-    return done && last?.type === 'WORKFLOW_TASK_COMPLETED' ? last.eventId : undefined;
-  }, `${id} to wait for its approval`, 60_000);
-  return { id, point };
-}
+import { eventsOf, latestRun, waitingOrder, resetMarkers, resetSteps, run, useEngineEnv, type EngineEnv } from './helpers';
 
 /** A signal and an update after the point, through the engine. */
 async function signalAndUpdate(env: EngineEnv, id: string): Promise<void> {
@@ -45,7 +30,7 @@ describe('On the real engine: Reset to Here, exclusions, and an invalid point', 
   for (const exclude of [{ signals: true }, { updates: true }]) {
     const what = exclude.signals ? 'signals' : 'updates';
     it(`Reset to Here excluding ${what}: the old run is TERMINATED, the new run re-applies only the other kind`, async () => {
-      const { id, point } = await waitingOrder(env);
+      const { id, point } = await waitingOrder(env, 'opts');
       await signalAndUpdate(env, id);
       const before = await latestRun(env, id);
       assert.ok(typesAfter(before.events, point).includes('WORKFLOW_EXECUTION_SIGNALED'));
@@ -73,7 +58,7 @@ describe('On the real engine: Reset to Here, exclusions, and an invalid point', 
   }
 
   it('a stale point gets WF_1001: the extension offers exactly the real history’s valid points and keeps the reason', async () => {
-    const { id } = await waitingOrder(env);
+    const { id } = await waitingOrder(env, 'opts');
     const { events } = await eventsOf(env, id); // the tree now holds the first run
     const first = await latestRun(env, id);
     // Someone else resets the execution meanwhile, to its first workflow task.

@@ -15,10 +15,10 @@ import * as vscode from 'vscode';
 import { attrText } from '../../src/api';
 import type { Services } from '../../src/commands/services';
 import type { TreeNode } from '../../src/tree/node';
-import { ENGINE_DEMO, TASK_QUEUE } from '../../sandbox/engine/sandbox';
+import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { description, eventually, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';
 import { ScriptedUi, resetSteps } from '../integration/helpers/scriptedUi';
-import { ENGINE, fixTheBug, latestRun, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
+import { ENGINE, fixTheBug, latestRun, waitingOrder, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
 
 const NAME = 'local-temporal';
 
@@ -70,12 +70,8 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
   it('Reset to Here resets on the engine: a new run, the reason in its marker, the tree shows both runs', async () => {
     // The order completes only with the demo's bug fixed (earlier stories leave it fixed; alone, fix it here).
     if (fs.readFileSync(path.join(ENGINE.workflows, 'activities.py'), 'utf8').includes('order["shipping_address"]')) await fixTheBug();
-    const id = `tw-${randomUUID().slice(0, 8)}`;
-    await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['mug'], total: 8, address: { city: 'Brest' } } }] });
-    const before = await eventually(async () => {
-      const run = await latestRun(env, id);
-      return run.events.at(-1)?.type === 'WORKFLOW_TASK_COMPLETED' && run.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? run : undefined;
-    }, `${id} to wait for its approval`, 60_000);
+    const before = await waitingOrder(env, 'tw');
+    const id = before.id;
     await useTemporalWorkspace(services, {});
     const node = await services.tree.openExecution(id);
     const point = (await services.tree.getChildren(node)).filter(isEvent).filter((e) => e.resettable).at(-1);
@@ -99,12 +95,8 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
   });
 
   it('offers Temporal’s other reset targets, labelled, on a Temporal workspace only; a reset to one runs on the engine', async () => {
-    const id = `tw-wts-${randomUUID().slice(0, 8)}`;
-    await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['pen'], total: 2, address: { city: 'Metz' } } }] });
-    const before = await eventually(async () => {
-      const r = await latestRun(env, id);
-      return r.events.at(-1)?.type === 'WORKFLOW_TASK_COMPLETED' && r.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? r : undefined;
-    }, `${id} to wait for its approval`, 60_000);
+    const before = await waitingOrder(env, 'tw-wts');
+    const id = before.id;
     // On the Mistral API's workspace (the suite's own): only WORKFLOW_TASK_COMPLETED.
     await services.settings.setActiveWorkspace('sandbox');
     services.connection.invalidate('test: the Mistral workspace');
@@ -170,12 +162,8 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
   });
 
   it('a reset whose answer is lost on the way back is read back from the engine and never sent again', async () => {
-    const id = `tw-lost-${randomUUID().slice(0, 8)}`;
-    await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['cup'], total: 9, address: { city: 'Lille' } } }] });
-    const before = await eventually(async () => {
-      const r = await latestRun(env, id);
-      return r.events.at(-1)?.type === 'WORKFLOW_TASK_COMPLETED' && r.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? r : undefined;
-    }, `${id} to wait for its approval`, 60_000);
+    const before = await waitingOrder(env, 'tw-lost');
+    const id = before.id;
     const proxy = await startProxy({ dropAnswer: (method, url) => method === 'POST' && url.includes('/reset') });
     try {
       await useTemporalWorkspace(services, { baseUrl: proxy.baseUrl });

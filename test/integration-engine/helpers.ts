@@ -4,12 +4,14 @@
  * engine reports (never the sandbox's bookkeeping), and the workflow files the worker runs.
  */
 import * as assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isResetMarker, normalizeHistory, type WorkflowEvent } from '../../src/api';
 import { TemporalClient } from '../../src/api/temporal';
 import type { Services } from '../../src/commands/services';
+import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import type { EventNode } from '../../src/tree/eventNode';
 import type { ExecutionNode } from '../../src/tree/executionNode';
 import { eventually, isEvent, pointAt } from '../integration/helpers/env';
@@ -104,6 +106,21 @@ export async function latestRun(env: EngineEnv, workflowId: string): Promise<{ r
   const { execution } = await env.temporal.describe(workflowId);
   const raw = await env.temporal.historyAll(workflowId, execution.runId);
   return { runId: execution.runId, status: execution.status, raw, events: normalizeHistory(raw) };
+}
+
+/**
+ * Starts an order (with `address`, so it completes once the bug is fixed) and waits until it waits for
+ * its approval: validate_order and reserve_inventory done, its last event a completed workflow task.
+ */
+export async function waitingOrder(env: EngineEnv, prefix: string): Promise<{ id: string; runId: string; events: WorkflowEvent[]; point: number }> {
+  const id = `${prefix}-${randomUUID().slice(0, 8)}`;
+  await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['pen'], total: 3, address: { city: 'Paris' } } }] });
+  return eventually(async () => {
+    const run = await latestRun(env, id);
+    const last = run.events.at(-1);
+    const waiting = last?.type === 'WORKFLOW_TASK_COMPLETED' && last.eventId !== undefined && run.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2;
+    return waiting ? { id, runId: run.runId, events: run.events, point: last.eventId as number } : undefined;
+  }, `${id} to wait for its approval`, 60_000);
 }
 
 /** Waits until the engine reports the latest run of `workflowId` with `status`. */
