@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { resetSteps } from './helpers/scriptedUi';
 import { DEMO } from '../../sandbox/seed';
 import type { EventNode } from '../../src/tree/eventNode';
 import { children, isEvent, setUpEnv, tearDownEnv, TestEnv } from './helpers/env';
@@ -31,11 +32,7 @@ describe('Beyond reset-to-here', () => {
     const scheduled = events.find((e) => e.event.idText === scheduledId);
     const decidedBy = (scheduled?.event.attributes as { workflow_task_completed_event_id?: number }).workflow_task_completed_event_id;
     assert.ok(typeof decidedBy === 'number', 'the sandbox records which task scheduled the activity');
-    env.ui.script(
-      { kind: 'input', titleMatch: /reason/, answer: REASON },
-      { kind: 'pickMany', choose: () => [] },
-      { kind: 'confirm', answer: true },
-    );
+    env.ui.script(...resetSteps(REASON));
     await vscode.commands.executeCommand('mistralWorkflows.resetBeforeStep', failed);
     env.ui.assertDone();
     const prompt = env.ui.asked.find((a) => a.kind === 'input')?.prompt ?? '';

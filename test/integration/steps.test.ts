@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { resetSteps } from './helpers/scriptedUi';
 import { DEMO } from '../../sandbox/seed';
 import type { EventNode } from '../../src/tree/eventNode';
 import type { ExecutionNode } from '../../src/tree/executionNode';
@@ -215,11 +216,7 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     const [scheduled] = (await children(env, failed)) as EventNode[];
     const decidedBy = (scheduled.event.attributes as { workflow_task_completed_event_id?: number }).workflow_task_completed_event_id;
     assert.equal(typeof decidedBy, 'number');
-    env.ui.script(
-      { kind: 'input', titleMatch: /reason/, answer: REASON },
-      { kind: 'pickMany', choose: () => [] },
-      { kind: 'confirm', answer: true },
-    );
+    env.ui.script(...resetSteps(REASON));
     await vscode.commands.executeCommand('mistralWorkflows.resetBeforeStep', failed);
     env.ui.assertDone();
     const prompt = env.ui.asked.filter((a) => a.kind === 'input' && /reason/.test(a.title ?? '')).at(-1)?.prompt;
