@@ -19,12 +19,20 @@ export interface FaultRule {
   /** Raw body to send instead (HTML page, empty string, malformed JSON), with `contentType`. */
   body?: string;
   contentType?: string;
+  /** With `body`: a Content-Encoding header sent with it as is (e.g. "gzip" on a body that is not). */
+  contentEncoding?: string;
   /** Destroy the socket: 'before' acting, or 'after' performing the operation, without a response. */
   drop?: 'before' | 'after';
   /** With `drop: 'after'` on a stream: how long it streams before the socket is destroyed; default 100. */
   dropAfterMs?: number;
   /** Perform normally but send only the first half of the body. */
   truncate?: boolean;
+  /**
+   * Perform normally, send the first `trickleAfterBytes` of the body (before compression) at once and
+   * the rest only `trickleMs` later (default 500): a slow link's tail, for first-page tests.
+   */
+  trickleAfterBytes?: number;
+  trickleMs?: number;
 }
 
 export interface FaultSwitch {
@@ -42,9 +50,12 @@ const FIELDS: Record<keyof FaultRule, 'string' | 'number' | 'boolean'> = {
   retryAfterSeconds: 'number',
   body: 'string',
   contentType: 'string',
+  contentEncoding: 'string',
   drop: 'string',
   dropAfterMs: 'number',
   truncate: 'boolean',
+  trickleAfterBytes: 'number',
+  trickleMs: 'number',
 };
 
 /** Checks a rule that came over HTTP (admin endpoint); returns an error message or undefined. */

@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { HISTORY_SHAPES, type HistoryShape, type WorkflowsBackend } from './backend';
 import { plainError, statusBody, type Reply } from './errors';
 import { checkRule, Faults, type FaultRule, type FaultSwitch } from './faults';
+import { CompressionCache, negotiate, type Coding } from './compress';
+import { sendTrickled } from './trickle';
 import { MemoryBackend } from './memory-backend';
 import type { RequestBody } from './request';
 import { route, type ResetRecord } from './routes';
@@ -44,6 +46,15 @@ export interface SandboxOptions {
    * sandbox. Default: the seeded in-memory store (`seed`, `now`, `completionDelayMs`, `executions`).
    */
   backend?: (shared: { workers: WorkerRegistry }) => WorkflowsBackend | Promise<WorkflowsBackend>;
+  /**
+   * Compress answers when the client's Accept-Encoding asks for gzip or br, as gateways do. Default
+   * true; false: ignore Accept-Encoding (a proxy that never compresses).
+   */
+  compression?: boolean;
+  /** Smallest body compressed; default 1024 bytes (smaller ones would not gain a packet). */
+  compressMinBytes?: number;
+  /** The codings offered, best first on a q-value tie; default br then gzip. */
+  codings?: readonly Coding[];
 }
 
 export interface RecordedRequest {
@@ -53,6 +64,8 @@ export interface RecordedRequest {
   body: unknown;
   authorized: boolean;
   time: number;
+  /** The Accept-Encoding header, when the client sent one. */
+  acceptEncoding?: string;
 }
 
 export interface Sandbox {
@@ -96,6 +109,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       timers.add(t);
     });
   let baseUrl = '';
+  const cache = new CompressionCache();
+  const compressMin = options.compressMinBytes ?? 1024;
+  const codingFor = (req: IncomingMessage, reply: Reply): Coding | undefined =>
+    options.compression === false || reply.body === undefined || reply.headers?.['content-encoding'] !== undefined ||
+    Buffer.byteLength(reply.body) < compressMin
+      ? undefined
+      : negotiate(req.headers['accept-encoding'], options.codings);
+  const reply = (req: IncomingMessage, res: ServerResponse, r: Reply, fault?: FaultRule): void => {
+    const coding = codingFor(req, r);
+    if (fault?.trickleAfterBytes !== undefined) sendTrickled(res, r, coding, fault.trickleAfterBytes, fault.trickleMs ?? 500, sleep);
+    else send(res, r, coding, cache);
+  };
 
   const setHistoryShape = (next: HistoryShape): void => {
     if (!HISTORY_SHAPES.includes(next)) throw new Error(`unknown history shape "${String(next)}"`);
@@ -156,6 +181,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       body: body.kind === 'json' ? body.value : body.kind === 'invalid' ? raw : null,
       authorized,
       time: Date.now(),
+      ...(req.headers['accept-encoding'] === undefined ? {} : { acceptEncoding: String(req.headers['accept-encoding']) }),
     });
 
     const fault = faults.take(method, url.pathname);
@@ -168,7 +194,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const status = fault.status ?? 200;
       const headers: Record<string, string> = {};
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-      send(res, {
+      if (fault.contentEncoding !== undefined) headers['content-encoding'] = fault.contentEncoding; // sent as is: a lying gateway
+      reply(req, res, {
         status,
         body: fault.body ?? JSON.stringify(statusBody(status)),
         contentType: fault.contentType ?? 'application/json',
@@ -178,21 +205,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     // The gateway checks the key before anything else, even for unknown paths.
-    let reply: Reply;
-    if (!authorized) reply = { ...plainError(401), headers: { 'www-authenticate': 'Bearer' } };
-    else if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) reply = plainError(404);
+    let answer: Reply;
+    if (!authorized) answer = { ...plainError(401), headers: { 'www-authenticate': 'Bearer' } };
+    else if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) answer = plainError(404);
     else {
       const segments = pathSegments(url.pathname.slice(API_PREFIX.length));
-      reply = segments
+      answer = segments
         ? await route({ method, segments, query: url.searchParams, body }, { backend, historyShape: () => shape, resets, workers, engine: options.engine })
         : plainError(404);
     }
 
-    if (reply.streamExecutionId !== undefined) {
+    if (answer.streamExecutionId !== undefined) {
       const header = req.headers['last-event-id'];
       openStreams++;
       res.once('close', () => openStreams--);
-      serveStream(res, backend, reply.streamExecutionId, {
+      serveStream(res, backend, answer.streamExecutionId, {
         lastEventId: (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('last_event_id') ?? undefined,
         dropAfterMs: fault?.drop === 'after' ? (fault.dropAfterMs ?? 100) : undefined,
       });
@@ -202,15 +229,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.socket.destroy(); // the operation happened; the client never hears about it
       return;
     }
-    if (fault?.truncate) sendTruncated(res, reply);
-    else send(res, reply);
+    if (fault?.truncate) sendTruncated(res, answer, codingFor(req, answer), cache);
+    else reply(req, res, answer, fault);
   };
 
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const raw = await readBody(req);
-      if (url.pathname.startsWith(ADMIN_PREFIX)) send(res, admin(req.method ?? 'GET', url.pathname, raw));
+      if (url.pathname.startsWith(ADMIN_PREFIX)) reply(req, res, admin(req.method ?? 'GET', url.pathname, raw));
       else await api(req, res, url, raw);
     })().catch((err: unknown) => {
       // A bug in the sandbox must show as a 500, like the platform would answer, and be visible.
@@ -297,20 +324,33 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, reply: Reply): void {
+/** The one place API and admin answers are written: compressed with `coding` when given. */
+function send(res: ServerResponse, reply: Reply, coding?: Coding, cache?: CompressionCache): void {
   const headers: Record<string, string> = { ...reply.headers };
+  let data: Buffer | string | undefined = reply.body;
   if (reply.body !== undefined) {
     headers['content-type'] = reply.contentType ?? 'application/json';
-    headers['content-length'] = String(Buffer.byteLength(reply.body));
+    headers.vary = 'Accept-Encoding';
+    if (coding && cache) {
+      data = cache.get(coding, reply.body);
+      headers['content-encoding'] = coding;
+    }
+    headers['content-length'] = String(Buffer.byteLength(data ?? ''));
   }
   res.writeHead(reply.status, headers);
-  res.end(reply.body);
+  res.end(data);
 }
 
-/** Correct-looking headers, then half the body and a clean end: the client gets truncated JSON. */
-function sendTruncated(res: ServerResponse, reply: Reply): void {
+/**
+ * Correct-looking headers, then half the body and a clean end: the client gets truncated JSON, or,
+ * compressed, a compressed stream that stops half way.
+ */
+function sendTruncated(res: ServerResponse, reply: Reply, coding: Coding | undefined, cache: CompressionCache): void {
   const body = reply.body ?? '';
-  res.writeHead(reply.status, { ...reply.headers, 'content-type': reply.contentType ?? 'application/json' });
-  res.write(body.slice(0, Math.floor(body.length / 2)));
+  const headers: Record<string, string> = { ...reply.headers, 'content-type': reply.contentType ?? 'application/json', vary: 'Accept-Encoding' };
+  if (coding) headers['content-encoding'] = coding;
+  const data = coding ? cache.get(coding, body) : Buffer.from(body, 'utf8');
+  res.writeHead(reply.status, headers);
+  res.write(data.subarray(0, Math.floor(data.length / 2)));
   res.end();
 }

@@ -7,7 +7,15 @@
  * backend's name.
  */
 import type { StreamExecutionOptions, StreamMessage } from './stream';
-import type { Execution, ExecutionPage, GetHistoryOptions, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
+import type { HistoryStream } from './historyStream';
+import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
+
+export interface GetHistoryOptions {
+  /** A specific run's history; default: the execution's latest run. */
+  runId?: string;
+  /** Offers the first events while the rest of the body is still arriving (the result is unchanged). */
+  stream?: HistoryStream;
+}
 
 export interface BackendCapabilities {
   /** A raw query language for the list (Temporal's visibility queries). */

@@ -3,14 +3,14 @@
  * failure is a WorkflowsApiError. Wire bodies are turned into the model in types.ts here and nowhere else.
  */
 import type { Dispatcher } from 'undici';
-import type { BackendCapabilities, WorkflowBackend } from './backend';
+import type { BackendCapabilities, GetHistoryOptions, WorkflowBackend } from './backend';
 import { Agent } from './undici';
 import { WorkflowsApiError } from './errors';
 import { HistoryFormatError, normalizeHistory } from './history';
 import { HttpCall, HttpTransport } from './http';
 import { newestFirst, parseExecution, parseExecutionPage } from './parse';
 import { streamExecution, type StreamExecutionOptions, type StreamMessage } from './stream';
-import { Execution, ExecutionPage, GetHistoryOptions, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
+import { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
 
 export interface WorkflowsClientOptions {
   baseUrl: string;
@@ -26,9 +26,11 @@ export interface WorkflowsClientOptions {
   /** Cap on any one backoff delay, including a server's Retry-After. Default 10000. */
   maxRetryDelayMs?: number;
   userAgent?: string;
+  /** Ask for gzip/br answers; default 'auto': yes, except from a loopback host (see http.ts). */
+  compression?: 'auto' | 'on' | 'off';
 }
 
-export type { GetHistoryOptions } from './types';
+export type { GetHistoryOptions } from './backend';
 
 export const DEFAULT_USER_AGENT = 'mistral-workflows-vscode';
 /** listRuns pages through search results; bounded so a server that never stops paging cannot hang us. */
@@ -58,6 +60,7 @@ export class WorkflowsClient implements WorkflowBackend {
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
       maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+      compression: options.compression,
     });
   }
 
@@ -102,8 +105,18 @@ export class WorkflowsClient implements WorkflowBackend {
     const path = options?.runId !== undefined
       ? `/v1/workflows/runs/${enc(options.runId)}/history`
       : `${EXECUTIONS}${enc(executionId)}/history`;
-    const call: HttpCall = { method: 'GET', path, query: new URLSearchParams({ decode_payloads: 'true' }), expectJson: true, signal };
-    return historyOf(call, await this.http.call(call));
+    const stream = options?.stream;
+    const call: HttpCall = {
+      method: 'GET', path, query: new URLSearchParams({ decode_payloads: 'true' }), expectJson: true, signal,
+      sink: stream ? () => stream.sink() : undefined,
+    };
+    if (!stream) return historyOf(call, await this.http.call(call));
+    try {
+      return (await this.http.call(call)) as WorkflowEvent[];
+    } catch (e) {
+      if (e instanceof HistoryFormatError) throw shapeError(call, 'an event history', e);
+      throw e;
+    }
   }
 
   async getTraceEvents(executionId: string, signal?: AbortSignal): Promise<{ execution: Execution; events: WorkflowEvent[] }> {

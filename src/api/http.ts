@@ -18,6 +18,7 @@ import type { Dispatcher } from 'undici';
 import { Pool } from './undici';
 import { WorkflowsApiError } from './errors';
 import { httpError, parseRetryAfter, type HttpFailure } from './httpErrors';
+import { ACCEPT_ENCODING, BodyDecodeError, readBody, textChunks, type TextSink } from './body';
 
 /** Turns a non-2xx answer into the error to throw; `redact` removes the API key from any text. */
 export type HttpErrorMapper = (failure: HttpFailure, redact: (text: string) => string) => WorkflowsApiError;
@@ -38,6 +39,11 @@ export interface HttpSettings {
   serviceName?: string;
   /** A client certificate and key (PEM) for mutual TLS, e.g. a self-hosted Temporal cluster's. */
   tls?: { cert: Buffer; key: Buffer };
+  /**
+   * Whether to ask for compressed answers. 'auto' (default): yes, except from a loopback host (a local
+   * sandbox), where bytes are free and decompressing would only add time.
+   */
+  compression?: 'auto' | 'on' | 'off';
 }
 
 export interface HttpCall {
@@ -52,6 +58,11 @@ export interface HttpCall {
   /** For WF_1001 messages. */
   resetEventId?: number;
   signal?: AbortSignal;
+  /**
+   * Reads a 2xx body as it arrives instead of parsing it whole at the end (a fresh sink per attempt,
+   * so that a retry starts clean); the call returns what its `end()` returns.
+   */
+  sink?: () => TextSink<unknown>;
 }
 
 const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
@@ -66,6 +77,7 @@ export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
   private closed = false;
+  private readonly compress: boolean;
   /** Reads in flight, cancelled by close(). */
   private readonly reads = new Set<AbortController>();
 
@@ -75,6 +87,8 @@ export class HttpTransport {
     this.origin = url.origin; // never carries user:password
     this.prefix = url.pathname.replace(/\/+$/, ''); // "https://host/proxy/" → "/proxy"
     this.ownsDispatcher = settings.dispatcher === undefined;
+    const mode = settings.compression ?? 'auto';
+    this.compress = mode === 'on' || (mode === 'auto' && !isLoopback(url.hostname));
     // One keep-alive pool per client (a client has one origin).
     this.dispatcher = settings.dispatcher ?? new Pool(this.origin, { connections: 8, keepAliveTimeout: 30_000, ...(settings.tls ? { connect: settings.tls } : {}) });
   }
@@ -119,6 +133,7 @@ export class HttpTransport {
     try {
       const qs = c.query?.toString();
       const headers: Record<string, string> = { accept: 'application/json', 'user-agent': this.settings.userAgent };
+      if (this.compress) headers['accept-encoding'] = ACCEPT_ENCODING;
       if (this.settings.apiKey !== '') headers.authorization = `Bearer ${this.settings.apiKey}`;
       let body: string | undefined;
       if (c.body !== undefined) {
@@ -126,7 +141,8 @@ export class HttpTransport {
         headers['content-type'] = 'application/json';
       }
       let text: string;
-      let res: Dispatcher.ResponseData;
+      let res: Dispatcher.ResponseData | undefined;
+      let sink: TextSink<unknown> | undefined;
       try {
         res = await this.dispatcher.request({
           origin: this.origin, path: `${this.prefix}${path}${qs ? `?${qs}` : ''}`,
@@ -141,14 +157,33 @@ export class HttpTransport {
           res.body.dump().catch(() => undefined);
           return undefined;
         }
-        text = await res.body.text(); // collects the chunks and decodes once
+        const ok = res.statusCode >= 200 && res.statusCode < 300;
+        const encoding = res.headers['content-encoding'];
+        if (ok && c.sink) {
+          const into = c.sink();
+          sink = into;
+          const chunks = textChunks((t) => into.write(t));
+          await readBody(res.body, encoding, chunks.onChunk);
+          chunks.flush();
+          text = '';
+        } else {
+          // Collects the Buffers and decodes once: histories can be tens of MB.
+          const buffers: Buffer[] = [];
+          await readBody(res.body, encoding, (b) => buffers.push(b));
+          text = Buffer.concat(buffers).toString('utf8');
+        }
       } catch (e) {
         if (e instanceof WorkflowsApiError) throw e;
+        if (e instanceof BodyDecodeError) {
+          res?.body.destroy();
+          throw this.parseError(c, path, e.message, e.cause ?? e);
+        }
         if (this.closed && c.method === 'GET') throw this.closedError(c, path, e);
         if (timedOut) throw this.timeout(c, path, e);
         if (c.signal?.aborted) throw this.aborted(c, path, c.method !== 'GET', e);
         throw this.network(c, path, e);
       }
+      if (sink) return this.finish(c, path, sink);
       return this.interpret(c, path, res, text);
     } finally {
       clearTimeout(timer);
@@ -181,6 +216,17 @@ export class HttpTransport {
       return JSON.parse(text);
     } catch (e) {
       throw this.parseError(c, path, 'The server sent a response that is not valid JSON (truncated?).', e);
+    }
+  }
+
+  /** The sink's value; a body that ended as invalid JSON (truncated?) is a parse error like interpret()'s. */
+  private finish(c: HttpCall, path: string, sink: TextSink<unknown>): unknown {
+    try {
+      return sink.end();
+    } catch (e) {
+      if (e instanceof BodyDecodeError) throw this.parseError(c, path, e.message, e);
+      if (e instanceof SyntaxError) throw this.parseError(c, path, 'The server sent a response that is not valid JSON (truncated?).', e);
+      throw e; // the sink's own verdict (e.g. valid JSON of the wrong shape): the caller words it
     }
   }
 
@@ -264,7 +310,12 @@ export class HttpTransport {
   }
 }
 
-/** Collects the body as Buffers and decodes once: histories can be tens of MB. */
+/** 127.0.0.0/8, ::1 and localhost: a sandbox on this machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 function errorCode(e: unknown): string | undefined {
   for (let cur: unknown = e, depth = 0; cur !== null && typeof cur === 'object' && depth < 4; depth++) {
     const o = cur as { code?: unknown; cause?: unknown; errors?: unknown };

@@ -31,6 +31,8 @@ export { WorkflowsApiError, isWorkflowsApiError } from './errors';
 export type { ApiProblem, WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
 export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';
 export { normalizeHistory, normalizeEvent, HistoryFormatError } from './history';
+export { HistoryStream } from './historyStream';
+export type { EarlyEventsListener } from './historyStream';
 export { attr, attrText, readPath } from './attributes';
 export { enumNamer, upperSnake } from './enums';
 export { describeEvent, describeEvents, eventKind, failureText, isResetMarker, shortText } from './describe';

@@ -78,8 +78,3 @@ export interface ResetRequest {
   /** One id per reset the user confirmed, the same on their Retry (backends that take one send it). */
   requestId?: string;
 }
-
-export interface GetHistoryOptions {
-  /** A specific run's history; default: the execution's latest run. */
-  runId?: string;
-}

@@ -8,12 +8,12 @@
  *   live events = long polls of the history (waitNewEvent), one message per new page of events.
  */
 import { randomUUID } from 'node:crypto';
-import type { BackendCapabilities, WorkflowBackend } from '../backend';
+import type { BackendCapabilities, GetHistoryOptions, WorkflowBackend } from '../backend';
 import { isWorkflowsApiError, WorkflowsApiError } from '../errors';
 import { normalizeHistory } from '../history';
 import { resetPointMessage } from '../httpErrors';
 import type { StreamExecutionOptions, StreamMessage } from '../stream';
-import type { Execution, ExecutionPage, GetHistoryOptions, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
+import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
 import { TemporalClient } from './client';
 import { resetPointIds } from './resetPoints';
 import type { TemporalExecution } from './types';
