@@ -105,10 +105,20 @@ export function describeEvent(event: WorkflowEvent): EventDescription {
 
 /** Descriptions for a whole history in one O(n) pass, resolving names through back-references. */
 export function describeEvents(events: readonly WorkflowEvent[]): EventDescription[] {
+  return eventDescriber()(events);
+}
+
+/**
+ * describeEvents in installments, for a history that arrives a prefix at a time: each call describes
+ * the next events in order, with the names learnt from all earlier calls (descriptions only look back).
+ */
+export function eventDescriber(): (next: readonly WorkflowEvent[]) => EventDescription[] {
   const index: NameIndex = { activities: new Map(), signals: new Map(), updates: new Map(), updatesById: new Map(), children: new Map() };
-  const out: EventDescription[] = new Array<EventDescription>(events.length);
-  for (let i = 0; i < events.length; i++) out[i] = describeWith(events[i], index);
-  return out;
+  return (events) => {
+    const out: EventDescription[] = new Array<EventDescription>(events.length);
+    for (let i = 0; i < events.length; i++) out[i] = describeWith(events[i], index);
+    return out;
+  };
 }
 
 /** Where an event keeps a Failure: most events in `failure`, ACTIVITY_TASK_STARTED the previous attempt's. */

@@ -35,7 +35,7 @@ export { HistoryStream } from './historyStream';
 export type { EarlyEventsListener } from './historyStream';
 export { attr, attrText, readPath } from './attributes';
 export { enumNamer, upperSnake } from './enums';
-export { describeEvent, describeEvents, eventKind, failureText, isResetMarker, shortText } from './describe';
+export { describeEvent, describeEvents, eventDescriber, eventKind, failureText, isResetMarker, shortText } from './describe';
 export type { EventDescription, EventKind, FailureField } from './describe';
 export { isResetPoint, isResetTarget, resetPoints, firstResetPoint, lastResetPoint, analyzeReset, nextStepAfter } from './resetPoints';
 export type { ResetImpact, ResetPointOptions } from './resetPoints';

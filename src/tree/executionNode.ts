@@ -132,7 +132,7 @@ export class ExecutionNode extends TreeNode {
   private makeRows(): HistoryRows {
     const executionId = this.execution.executionId;
     const history = new RunHistory(
-      async () => (await this.services.client()).getHistory(executionId),
+      async (stream) => (await this.services.client()).getHistory(executionId, { stream }),
       () => this.services.eventsPageSize(),
     );
     const runId = this.execution.runId;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { EventNode, EventRowOptions, RunRef } from './eventNode';
 import { FindRows, FoundEvents } from './findRows';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
-import { DescribedEvents, RunHistory } from './runHistory';
+import { ArrivedEvents, RunHistory } from './runHistory';
 import { TreeServices } from './services';
 import { StepRows } from './stepRows';
 
@@ -44,9 +44,11 @@ export class HistoryRows {
   }
 
   async children(): Promise<TreeNode[]> {
-    let value;
+    let value: ArrivedEvents;
     try {
-      value = await this.history.load();
+      // Events: the first page while the rest of a long history streams in. Steps and search results
+      // are of the whole history, so they wait for it.
+      value = this.stepsShown || this.find.active !== undefined ? { ...(await this.history.load()), complete: true } : await this.history.arrived();
     } catch (error) {
       return [
         errorNode(
@@ -67,19 +69,22 @@ export class HistoryRows {
     return this.eventChildren(value);
   }
 
-  private eventChildren(value: DescribedEvents): TreeNode[] {
+  private eventChildren(value: ArrivedEvents): TreeNode[] {
     const shown = this.history.shown;
     const rows: TreeNode[] = [];
     for (let index = 0; index < shown; index++) rows.push(this.node(index));
+    if (!value.complete) this.refreshWhenComplete();
     if (value.events.length === 0) {
       rows.push(new MessageNode(`${this.owner.id}/empty`, this.owner, 'No events in this run.', { icon: new vscode.ThemeIcon('info') }));
-    } else if (shown < value.events.length) {
+    } else if (shown < value.events.length || !value.complete) {
       const next = Math.min(this.services.eventsPageSize(), value.events.length - shown);
       rows.push(
         new LoadMoreNode(
           `${this.owner.id}/more`,
           this.owner,
-          `Load ${next} more (${shown.toLocaleString('en')} of ${value.events.length.toLocaleString('en')} events)`,
+          value.complete
+            ? `Load ${next} more (${shown.toLocaleString('en')} of ${value.events.length.toLocaleString('en')} events)`
+            : `Load ${this.services.eventsPageSize()} more (${shown.toLocaleString('en')} shown, more arriving…)`,
           async () => {
             this.history.showMore();
             this.services.refresh(this.owner);
@@ -118,7 +123,8 @@ export class HistoryRows {
   }
 
   private makeNode(id: string, parent: TreeNode, index: number, options?: EventRowOptions): EventNode {
-    const value = this.history.value;
+    // What has arrived so far: the first page shows while the rest of the body streams in.
+    const value = this.history.current;
     if (!value) throw new Error('History not loaded');
     return new EventNode(id, parent, this.run, value.events[index], value.kinds[index], value.details[index], index, options);
   }
@@ -127,6 +133,17 @@ export class HistoryRows {
   *eventNodes(): Iterable<EventNode> {
     yield* this.nodes.values();
     yield* this.steps.eventNodes();
+  }
+
+  /** Once the rest of the history is in, the “Load more” row learns the total. */
+  private refreshWhenComplete(): void {
+    const history = this.history;
+    history.load().then(
+      () => {
+        if (history.value) this.services.refresh(this.owner);
+      },
+      () => undefined, // the next children() call shows the failure
+    );
   }
 
   forget(): void {

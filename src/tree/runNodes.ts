@@ -93,7 +93,7 @@ export class RunNode extends TreeNode {
     const executionId = run.executionId;
     const runId = run.runId;
     const history = new RunHistory(
-      async () => (await services.client()).getHistory(executionId, { runId }),
+      async (stream) => (await services.client()).getHistory(executionId, { runId, stream }),
       () => services.eventsPageSize(),
     );
     this.rows = new HistoryRows(this, history, { executionId, runId, latest: false, check: () => services.checkOf(executionId, runId) }, services);
