@@ -40,6 +40,11 @@ export class RawClient {
     return JSON.parse(text) as unknown;
   }
 
+  /** Its pool, for requests the bench makes by hand (a reset). */
+  get dispatcher(): Pool {
+    return this.pool;
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

@@ -3,11 +3,13 @@
  * 127.0.0.1 (random port), then a real large history on the real engine (bench/engine.ts). Prints `name: value unit` and `ratio name: x.xx` lines and writes them,
  * with the machine, to bench/results.json. Run with --expose-gc (the npm script does).
  *
- * Environment: BENCH_REPS (default 7) and BENCH_WARMUPS (default 2) per comparison.
+ * Environment: BENCH_REPS (default 7) and BENCH_WARMUPS (default 2) per comparison; BENCH_NET_REPS
+ * (default 5) and BENCH_NET_WARMUPS (default 1) on the links, where one uncompressed history takes 10 s.
+ * `--only network` or `--only parsers` runs just that part (results.json is then left alone).
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { startSandbox } from '../sandbox/server';
+import { DEMO, startSandbox } from '../sandbox/server';
 import { productionBundle, activationScenario, sizeScenario } from './activation';
 import { createClients } from './contenders';
 import { engineScenario } from './engine';
@@ -17,6 +19,8 @@ import { hasGc, machineInfo, Report } from './measure';
 import { historyScenario, listScenario, RunSettings, traceScenario } from './scenarios';
 import { stepsScenario } from './steps';
 import { treeScenario } from './tree';
+import { networkScenario } from './network';
+import { parserScenario } from './parsers';
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -28,12 +32,20 @@ function intFromEnv(name: string, fallback: number, min: number, max: number): n
 async function main(): Promise<void> {
   if (!hasGc()) throw new Error('run with node --expose-gc (npm run bench does)');
   const settings: RunSettings = { reps: intFromEnv('BENCH_REPS', 7, 1, 50), warmups: intFromEnv('BENCH_WARMUPS', 2, 0, 10) };
+  const net: RunSettings = { reps: intFromEnv('BENCH_NET_REPS', 5, 1, 50), warmups: intFromEnv('BENCH_NET_WARMUPS', 1, 0, 10) };
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  if (only !== undefined && only !== 'network' && only !== 'parsers') throw new Error('--only takes network or parsers');
   const report = new Report();
   const machine = machineInfo();
   console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryGiB} GiB, ${machine.os}, node ${machine.node}`);
   console.log(`repetitions: ${settings.reps} (+${settings.warmups} warm-up), contenders interleaved, medians`);
 
   // Seed shape: the default, and the one the platform's /history is documented to send.
+  if (only !== undefined) {
+    await onlyPart(only, net, report);
+    return;
+  }
   // 994 ordinary executions + the 6 special ones: a listing of 1,000 executions (1,003 rows: some reset).
   const sandbox = await startSandbox({ port: 0, historyShape: 'seed', executions: 994 });
   const clients = await createClients(sandbox.baseUrl, sandbox.apiKey);
@@ -48,6 +60,8 @@ async function main(): Promise<void> {
     await treeScenario(sandbox, clients.ours, settings, report);
     await stepsScenario(clients.ours, settings, report);
     await heapScenario(sandbox, 3, report);
+    await parserScenario(await bigBody(sandbox.baseUrl, sandbox.apiKey), settings.reps, report);
+    await networkScenario(net, report);
     uninstallVscode(); // activation installs its own, counting one
     await activationScenario(bundle, settings.reps, settings.warmups, report);
     await sizeScenario(bundle, report);
@@ -62,6 +76,33 @@ async function main(): Promise<void> {
   const out = join(resolve(__dirname, '..', '..'), 'bench', 'results.json');
   await writeFile(out, `${JSON.stringify({ machine, settings, figures: report.figures, ratios: report.ratios, notes: report.notes }, null, 2)}\n`);
   console.log(`written: ${out}`);
+}
+
+/** The 51,200-event history's body as the server sends it. */
+async function bigBody(baseUrl: string, apiKey: string): Promise<string> {
+  const { request } = await import('undici');
+  const res = await request(`${baseUrl}/v1/workflows/executions/${encodeURIComponent(DEMO.big)}/history?decode_payloads=true`, {
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+  return res.body.text();
+}
+
+async function onlyPart(only: 'network' | 'parsers', net: RunSettings, report: Report): Promise<void> {
+  if (only === 'parsers') {
+    const sandbox = await startSandbox({ port: 0, historyShape: 'seed', executions: 995 });
+    try {
+      await parserScenario(await bigBody(sandbox.baseUrl, sandbox.apiKey), net.reps, report);
+    } finally {
+      await sandbox.close();
+    }
+    return;
+  }
+  const uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
+  try {
+    await networkScenario(net, report);
+  } finally {
+    uninstall();
+  }
 }
 
 main().catch((error: unknown) => {

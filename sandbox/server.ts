@@ -3,7 +3,7 @@
  * recording and a fault switch. `startSandbox()` is the programmatic API tests use; cli.ts wraps it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { HISTORY_SHAPES, type HistoryShape, type WorkflowsBackend } from './backend';
 import { plainError, statusBody, type Reply } from './errors';
 import { checkRule, Faults, type FaultRule, type FaultSwitch } from './faults';
@@ -27,6 +27,8 @@ export { BIG_EVENT_COUNT } from './seed-big';
 export interface SandboxOptions {
   /** Default 0 = a free port. */
   port?: number;
+  /** The address to listen on; default 127.0.0.1 (the bench also uses a veth address of its own namespace). */
+  host?: string;
   /** Default 'sandbox-key'. */
   apiKey?: string;
   /** Default 42. */
@@ -82,6 +84,8 @@ export interface Sandbox {
   setHistoryShape(shape: HistoryShape): void;
   /** How many event streams are being served right now (a client that stops following closes its own). */
   openStreams(): number;
+  /** Bytes written to all connections so far, headers and bodies (what went on the wire above TCP). */
+  bytesSent(): number;
   /** Closes the server and all sockets and clears timers. */
   close(): Promise<void>;
 }
@@ -110,6 +114,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   let baseUrl = '';
   const cache = new CompressionCache();
+  const sockets = new Set<Socket>();
+  let closedBytes = 0;
+  const bytesSent = (): number => {
+    let sum = closedBytes;
+    for (const s of sockets) sum += s.bytesWritten;
+    return sum;
+  };
   const compressMin = options.compressMinBytes ?? 1024;
   const codingFor = (req: IncomingMessage, reply: Reply): Coding | undefined =>
     options.compression === false || reply.body === undefined || reply.headers?.['content-encoding'] !== undefined ||
@@ -163,6 +174,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         shape = next as HistoryShape;
         return { status: 204 };
       }
+      case 'GET bytes-sent':
+        return jsonReply(200, { bytes: bytesSent() });
       case 'GET info':
         return jsonReply(200, { baseUrl, apiKey, historyShape: shape, ...backend.info?.() });
       default:
@@ -247,9 +260,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   });
 
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => {
+      closedBytes += socket.bytesWritten;
+      sockets.delete(socket);
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
@@ -258,7 +279,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
     baseUrl,
@@ -270,6 +291,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     faults,
     setHistoryShape,
     openStreams: () => openStreams,
+    bytesSent,
     close: async () => {
       await backend.close();
       for (const t of timers) clearTimeout(t);

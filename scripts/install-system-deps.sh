@@ -4,6 +4,7 @@
 #   ripgrep      - /usr/bin/rg, repackaged for @vscode/ripgrep's postinstall (it cannot reach GitHub)
 #   libkrb5-dev  - gssapi headers: code-server's `kerberos` native module compiles from source
 #   python3 make g++ - node-gyp toolchain for kerberos, argon2 and node-pty (normally present already)
+#   iproute2     - `ip netns` and `tc netem`: the simulated network links of `npm run bench`
 # With arguments, only those packages (scripts/setup.sh passes what it found missing).
 # `apt-get update` runs once, and only when something is missing, so a prepared machine skips apt entirely.
 set -euo pipefail
@@ -11,7 +12,7 @@ set -euo pipefail
 if [ "$#" -gt 0 ]; then
   packages=("$@")
 else
-  packages=(chromium ripgrep libkrb5-dev python3 make g++)
+  packages=(chromium ripgrep libkrb5-dev python3 make g++ iproute2)
 fi
 
 missing=()

@@ -18,7 +18,8 @@ purpose="${1:-test}"
 log() { echo "setup: $*"; }
 
 case "$purpose" in
-  test) packages=(chromium) ;;
+  # iproute2: `ip netns` and `tc netem`, the simulated links of `npm run bench` (bench/netns.ts).
+  test) packages=(chromium iproute2) ;;
   demo | demo-engine) packages=() ;;
   *) log "usage: bash scripts/setup.sh test|demo|demo-engine (got '$purpose')"; exit 2 ;;
 esac
