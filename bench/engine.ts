@@ -41,8 +41,17 @@ interface Built {
 
 const run = promisify(execFile);
 
+/** venvBinary() throws when the file is missing (the fresh clone's case): that means "skip", not a failed bench. */
+function engineInstalled(): boolean {
+  try {
+    return fs.existsSync(venvBinary('temporal'));
+  } catch {
+    return false;
+  }
+}
+
 export async function engineScenario(s: RunSettings, report: Report): Promise<void> {
-  if (!fs.existsSync(venvBinary('temporal'))) {
+  if (!engineInstalled()) {
     report.note('real engine: skipped (.venv-engine/ is missing: bash scripts/setup-python.sh)');
     return;
   }

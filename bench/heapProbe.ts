@@ -25,7 +25,8 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => {
     peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   }, 1);
-  const history = new RunHistory(() => client.getHistory(executionId), () => 500);
+  // As the tree reads it: streamed, the first page found early, then the whole body parsed.
+  const history = new RunHistory((stream) => client.getHistory(executionId, { stream }), () => 500);
   const loaded = await history.load();
   peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
   clearInterval(sampler);

@@ -61,6 +61,15 @@ async function wireBytes(baseUrl: string, call: () => Promise<void>): Promise<nu
   return (await bytesSent(baseUrl)) - start - overhead;
 }
 
+/** Until the history's status line and headers arrive; the body is then read and dropped. */
+async function firstByte(baseUrl: string, apiKey: string): Promise<number> {
+  const start = performance.now();
+  const res = await request(`${baseUrl}${HISTORY_PATH}`, { headers: { authorization: `Bearer ${apiKey}`, 'accept-encoding': 'br' } });
+  const ms = performance.now() - start;
+  await res.body.dump({ limit: Number.MAX_SAFE_INTEGER });
+  return ms;
+}
+
 /** A WORKFLOW_TASK_COMPLETED event of the latest run of DEMO.failed, from the API's own 422 list. */
 async function validResetEvent(baseUrl: string, apiKey: string): Promise<number> {
   const res = await request(`${baseUrl}/v1/workflows/executions/${DEMO.failed}/reset`, {
@@ -121,6 +130,10 @@ async function profileFigures(tag: string, baseUrl: string, apiKey: string, s: N
         },
       },
     ], s);
+    // The same for every contender: the sandbox serialises the 51,200 events before it sends a byte.
+    const ttfb: number[] = [];
+    for (let i = 0; i < s.reps; i++) ttfb.push(await firstByte(baseUrl, apiKey));
+    report.timing(`${tag} history time to first byte (server serialising + one round trip)`, ttfb);
     const firstOurs = report.timing(`${tag} first ${FIRST_ROWS} rows ours (tree expand, streamed)`, history.get('ours first') ?? []);
     // The floor and the SDK can show a row only once the whole body is parsed: their first rows are their whole history.
     const raw = report.timing(`${tag} whole history raw floor (undici+JSON.parse, no compression) = its first ${FIRST_ROWS} rows`, history.get('raw') ?? []);
