@@ -92,6 +92,8 @@ async function treeFirstPage(client: WorkflowsClient): Promise<{ run: () => Prom
     refresh: () => undefined,
     describeError: (error) => String(error),
     checkOf: () => undefined,
+    historyMode: () => 'events' as const,
+    extraResetTargets: () => [],
   };
   const execution = await client.getExecution(DEMO.big);
   let last: InstanceType<typeof ExecutionNode> | undefined;

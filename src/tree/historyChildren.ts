@@ -16,6 +16,8 @@ export class HistoryRows {
   private readonly nodes = new Map<number, EventNode>();
   readonly steps: StepRows;
   private readonly find: FindRows;
+  /** The load whose end refreshes the rows (see refreshWhenComplete). */
+  private watched: Promise<unknown> | undefined;
 
   constructor(
     private readonly owner: TreeNode,
@@ -135,18 +137,22 @@ export class HistoryRows {
     yield* this.steps.eventNodes();
   }
 
-  /** Once the rest of the history is in, the “Load more” row learns the total. */
+  /**
+   * Once the rest of the history is in, the “Load more” row learns the total; if it fails instead, the
+   * refresh shows the error and Retry. Once per load, however often the rows are asked for meanwhile.
+   */
   private refreshWhenComplete(): void {
-    const history = this.history;
-    history.load().then(
-      () => {
-        if (history.value) this.services.refresh(this.owner);
-      },
-      () => undefined, // the next children() call shows the failure
-    );
+    const whole = this.history.load();
+    if (whole === this.watched) return;
+    this.watched = whole;
+    const refresh = (): void => {
+      if (this.watched === whole) this.services.refresh(this.owner);
+    };
+    whole.then(refresh, refresh);
   }
 
   forget(): void {
+    this.watched = undefined;
     this.nodes.clear();
     this.steps.forget();
     this.find.set(undefined);

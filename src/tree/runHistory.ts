@@ -57,8 +57,9 @@ export class RunHistory {
     return Math.min(this.shownCount, (this.loaded ?? this.early)?.events.length ?? 0);
   }
 
-  async load(): Promise<DescribedEvents> {
-    if (this.loaded) return this.loaded;
+  /** The complete history; while it loads, every call returns the same promise. */
+  load(): Promise<DescribedEvents> {
+    if (this.loaded) return Promise.resolve(this.loaded);
     const generation = this.generation;
     if (this.pending) return this.pending;
     this.shownCount = Math.max(this.shownCount, this.pageSize());
