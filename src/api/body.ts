@@ -80,7 +80,10 @@ export async function readBody(
   }
   let zlibError: unknown;
   unzip.once('error', (e) => {
-    zlibError = e;
+    // Only zlib's own verdicts (Z_DATA_ERROR, Z_BUF_ERROR, brotli's ERR__ERROR_*): a destroyed body
+    // (timeout, Cancel, a dropped connection) reaches the decompressor too, and is not a parse error.
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR__'))) zlibError = e;
   });
   try {
     await pipeline(body, unzip, consume);

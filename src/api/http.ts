@@ -174,13 +174,13 @@ export class HttpTransport {
         }
       } catch (e) {
         if (e instanceof WorkflowsApiError) throw e;
+        if (this.closed && c.method === 'GET') throw this.closedError(c, path, e);
+        if (timedOut) throw this.timeout(c, path, e);
+        if (c.signal?.aborted) throw this.aborted(c, path, c.method !== 'GET', e);
         if (e instanceof BodyDecodeError) {
           res?.body.destroy();
           throw this.parseError(c, path, e.message, e.cause ?? e);
         }
-        if (this.closed && c.method === 'GET') throw this.closedError(c, path, e);
-        if (timedOut) throw this.timeout(c, path, e);
-        if (c.signal?.aborted) throw this.aborted(c, path, c.method !== 'GET', e);
         throw this.network(c, path, e);
       }
       if (sink) return this.finish(c, path, sink);

@@ -116,6 +116,33 @@ describe('compressed transfers (client and sandbox)', () => {
     });
   }
 
+  it('the attempt timeout and Cancel still stop a compressed body that stalls half way', async () => {
+    await withSandbox({}, async (sandbox) => {
+      const c = new WorkflowsClient({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, maxRetries: 0, timeoutMs: 300, compression: 'on' });
+      try {
+        sandbox.faults.add({ pathIncludes: '/history', trickleAfterBytes: 2_000, trickleMs: 5_000, times: 1 });
+        const started = Date.now();
+        const timedOut = await c.getHistory(FAILED, { stream: new HistoryStream(5, () => undefined) }).then(() => undefined, (e: unknown) => e);
+        assert.ok(isWorkflowsApiError(timedOut), String(timedOut));
+        assert.equal(timedOut.kind, 'timeout');
+        assert.ok(Date.now() - started < 2_000);
+        sandbox.faults.add({ pathIncludes: '/history', trickleAfterBytes: 2_000, trickleMs: 5_000, times: 1 });
+        const cancel = new AbortController();
+        setTimeout(() => cancel.abort(), 100);
+        const slow = new WorkflowsClient({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, maxRetries: 0, timeoutMs: 10_000, compression: 'on' });
+        try {
+          const aborted = await slow.getHistory(FAILED, undefined, cancel.signal).then(() => undefined, (e: unknown) => e);
+          assert.ok(isWorkflowsApiError(aborted), String(aborted));
+          assert.equal(aborted.kind, 'aborted');
+        } finally {
+          await slow.close();
+        }
+      } finally {
+        await c.close();
+      }
+    });
+  });
+
   it('a corrupt compressed body is a parse error naming it', async () => {
     await withSandbox({}, async (sandbox) => {
       const c = client(sandbox);
