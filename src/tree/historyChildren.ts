@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { EventNode, EventRowOptions, RunRef } from './eventNode';
 import { FindRows, FoundEvents } from './findRows';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
-import { ArrivedEvents, RunHistory } from './runHistory';
+import { ArrivedEvents, DescribedEvents, RunHistory } from './runHistory';
 import { TreeServices } from './services';
 import { StepRows } from './stepRows';
 
@@ -46,11 +46,12 @@ export class HistoryRows {
   }
 
   async children(): Promise<TreeNode[]> {
-    let value: ArrivedEvents;
+    let value: DescribedEvents | ArrivedEvents;
     try {
       // Events: the first page while the rest of a long history streams in. Steps and search results
       // are of the whole history, so they wait for it.
-      value = this.stepsShown || this.find.active !== undefined ? { ...(await this.history.load()), complete: true } : await this.history.arrived();
+      // The loaded history itself (not a copy): the steps view keeps its grouping and paging per history.
+      value = this.stepsShown || this.find.active !== undefined ? await this.history.load() : await this.history.arrived();
     } catch (error) {
       return [
         errorNode(
@@ -71,20 +72,21 @@ export class HistoryRows {
     return this.eventChildren(value);
   }
 
-  private eventChildren(value: ArrivedEvents): TreeNode[] {
+  private eventChildren(value: DescribedEvents | ArrivedEvents): TreeNode[] {
+    const complete = !('complete' in value) || value.complete;
     const shown = this.history.shown;
     const rows: TreeNode[] = [];
     for (let index = 0; index < shown; index++) rows.push(this.node(index));
-    if (!value.complete) this.refreshWhenComplete();
+    if (!complete) this.refreshWhenComplete();
     if (value.events.length === 0) {
       rows.push(new MessageNode(`${this.owner.id}/empty`, this.owner, 'No events in this run.', { icon: new vscode.ThemeIcon('info') }));
-    } else if (shown < value.events.length || !value.complete) {
+    } else if (shown < value.events.length || !complete) {
       const next = Math.min(this.services.eventsPageSize(), value.events.length - shown);
       rows.push(
         new LoadMoreNode(
           `${this.owner.id}/more`,
           this.owner,
-          value.complete
+          complete
             ? `Load ${next} more (${shown.toLocaleString('en')} of ${value.events.length.toLocaleString('en')} events)`
             : `Load ${this.services.eventsPageSize()} more (${shown.toLocaleString('en')} shown, more arriving…)`,
           async () => {

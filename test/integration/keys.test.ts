@@ -67,7 +67,7 @@ describe('API key resolution (trusted folder)', () => {
       { name: WORKSPACE, baseUrl: env.sandbox.baseUrl },
       { name: 'prod', baseUrl: 'https://api.mistral.ai', production: true },
     ], vscode.ConfigurationTarget.Global);
-    env.ui.script({ kind: 'pickOne', titleMatch: /workspace/, choose: (items) => items.find((i) => i.description === 'https://api.mistral.ai') });
+    env.ui.script({ kind: 'pickOne', titleMatch: /workspace/, choose: (items) => items.find((i) => i.description?.endsWith('https://api.mistral.ai') === true) });
     await vscode.commands.executeCommand('mistralWorkflows.selectWorkspace');
     env.ui.assertDone();
     assert.equal(env.services.connection.currentWorkspace().name, 'prod');
