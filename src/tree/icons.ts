@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EventKind } from '../api';
 import type { ExecutionStatus } from '../api/types';
+import type { StepStatus } from '../api/stepRules';
 import type { ReplayMarkKind } from '../replay';
 
 const STATUS_ICONS: Record<string, [icon: string, color: string]> = {
@@ -55,5 +56,24 @@ const REPLAY_ICONS: Record<ReplayMarkKind, [icon: string, color: string]> = {
 /** What a replay check says about an event: safe to reset to, the new run would fail again, diverges here. */
 export function replayIcon(kind: ReplayMarkKind): vscode.ThemeIcon {
   const [icon, color] = REPLAY_ICONS[kind];
+  return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+}
+
+const STEP_ICONS: Record<StepStatus, [icon: string, color: string]> = {
+  scheduled: ['clock', 'charts.blue'],
+  running: ['sync', 'charts.blue'],
+  cancelRequested: ['circle-slash', 'charts.orange'],
+  completed: ['pass', 'testing.iconPassed'],
+  failed: ['error', 'testing.iconFailed'],
+  timedOut: ['watch', 'testing.iconFailed'],
+  canceled: ['circle-slash', 'disabledForeground'],
+  terminated: ['debug-stop', 'testing.iconFailed'],
+  continuedAsNew: ['arrow-circle-right', 'charts.purple'],
+  rejected: ['close', 'testing.iconFailed'],
+};
+
+/** A step's status in the steps view, coloured like the execution statuses above. */
+export function stepIcon(status: StepStatus): vscode.ThemeIcon {
+  const [icon, color] = STEP_ICONS[status];
   return new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
 }

@@ -1,25 +1,11 @@
 import * as vscode from 'vscode';
 import { stepLabel } from '../api/stepLabels';
 import type { HistoryStep } from '../api/step';
-import type { StepStatus } from '../api/stepRules';
 import type { EventNode, RunRef } from './eventNode';
-import { BUSY_ICON } from './icons';
+import { BUSY_ICON, stepIcon } from './icons';
 import { tooltip } from './markdown';
 import { TreeNode } from './node';
 import { isFailedStatus, stepDescription, stepTooltipRows } from './stepText';
-
-const STATUS_ICONS: Record<StepStatus, [icon: string, color: string | undefined]> = {
-  scheduled: ['clock', 'charts.blue'],
-  running: ['sync', 'charts.blue'],
-  cancelRequested: ['circle-slash', 'charts.orange'],
-  completed: ['pass', 'testing.iconPassed'],
-  failed: ['error', 'testing.iconFailed'],
-  timedOut: ['watch', 'testing.iconFailed'],
-  canceled: ['circle-slash', 'disabledForeground'],
-  terminated: ['debug-stop', 'testing.iconFailed'],
-  continuedAsNew: ['arrow-circle-right', 'charts.purple'],
-  rejected: ['close', 'testing.iconFailed'],
-};
 
 /**
  * One step of a run in the steps view (an activity with its retries, a timer, a signal...). Its children
@@ -52,8 +38,7 @@ export class StepNode extends TreeNode {
     item.id = this.id;
     const description = stepDescription(this.step);
     item.description = this.busy ?? description;
-    const [icon, color] = STATUS_ICONS[this.step.status];
-    item.iconPath = this.busy ? BUSY_ICON : new vscode.ThemeIcon(icon, color === undefined ? undefined : new vscode.ThemeColor(color));
+    item.iconPath = this.busy ? BUSY_ICON : stepIcon(this.step.status);
     item.contextValue = this.contextValue;
     item.accessibilityInformation = { label: `Step ${label} ${description}`.trim() };
     return item;
