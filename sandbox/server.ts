@@ -14,6 +14,7 @@ import type { RequestBody } from './request';
 import { route, type ResetRecord } from './routes';
 import { Store } from './store';
 import { serveStream } from './stream';
+import { forwardToTemporal, isLongPoll, TEMPORAL_PREFIX, temporalStatusReply, temporalUnauthenticated } from './temporalPassthrough';
 import { WorkerRegistry, type EngineAddress } from './workers';
 
 export type { WorkflowsBackend } from './backend';
@@ -57,6 +58,12 @@ export interface SandboxOptions {
   compressMinBytes?: number;
   /** The codings offered, best first on a q-value tie; default br then gzip. */
   codings?: readonly Coding[];
+  /**
+   * A Temporal cluster's HTTP API (e.g. the dev server's `http://127.0.0.1:7243`): requests under
+   * `/api/v1/` go through to it, after the key check, the request log and the fault switch, so a
+   * Temporal workspace can point at the sandbox (temporalPassthrough.ts).
+   */
+  temporal?: { httpBaseUrl: string };
 }
 
 export interface RecordedRequest {
@@ -185,6 +192,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const api = async (req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> => {
     const method = req.method ?? 'GET';
+    const temporal = options.temporal !== undefined && url.pathname.startsWith(TEMPORAL_PREFIX) ? options.temporal : undefined;
     const body = parseJson(raw);
     const authorized = req.headers.authorization === `Bearer ${apiKey}`;
     requests.push({
@@ -208,19 +216,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const headers: Record<string, string> = {};
       if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
       if (fault.contentEncoding !== undefined) headers['content-encoding'] = fault.contentEncoding; // sent as is: a lying gateway
-      reply(req, res, {
-        status,
-        body: fault.body ?? JSON.stringify(statusBody(status)),
-        contentType: fault.contentType ?? 'application/json',
-        headers,
-      });
+      const standard = temporal ? temporalStatusReply(status, headers) : { status, body: JSON.stringify(statusBody(status)), contentType: 'application/json', headers };
+      reply(req, res, fault.body === undefined ? standard : { status, body: fault.body, contentType: fault.contentType ?? 'application/json', headers });
       return;
     }
 
     // The gateway checks the key before anything else, even for unknown paths.
     let answer: Reply;
-    if (!authorized) answer = { ...plainError(401), headers: { 'www-authenticate': 'Bearer' } };
-    else if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) answer = plainError(404);
+    if (!authorized) answer = temporal ? temporalUnauthenticated() : { ...plainError(401), headers: { 'www-authenticate': 'Bearer' } };
+    else if (temporal) {
+      const forwarded = await forward(temporal.httpBaseUrl, req, res, url, raw);
+      if (forwarded === undefined) return;
+      answer = forwarded;
+    } else if (url.pathname !== API_PREFIX && !url.pathname.startsWith(`${API_PREFIX}/`)) answer = plainError(404);
     else {
       const segments = pathSegments(url.pathname.slice(API_PREFIX.length));
       answer = segments
@@ -244,6 +252,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (fault?.truncate) sendTruncated(res, answer, codingFor(req, answer), cache);
     else reply(req, res, answer, fault);
+  };
+
+  /** To the engine; a long poll counts as an open stream while it waits (live runs follow with it). */
+  const forward = async (upstream: string, req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<Reply | undefined> => {
+    const gone = new AbortController();
+    const onClose = (): void => gone.abort();
+    res.once('close', onClose);
+    const longPoll = isLongPoll(url);
+    if (longPoll) openStreams++;
+    try {
+      return await forwardToTemporal(upstream, req.method ?? 'GET', url, raw, gone.signal);
+    } catch (error) {
+      if (gone.signal.aborted) return undefined; // the client went away: nobody to answer
+      throw error;
+    } finally {
+      if (longPoll) openStreams--;
+      res.off('close', onClose);
+    }
   };
 
   const server = createServer((req, res) => {
