@@ -3,8 +3,10 @@
  *   execution id = workflow id; one list row per run (the tree folds them by id);
  *   list        = a visibility query built from the filter (visibility.ts), paged by the server's tokens;
  *   history     = every server page of the run, oldest first;
- *   reset       = ResetWorkflowExecution with the caller's request id (one per confirmed reset);
- *                 an event the server refuses comes back as problem 'invalidResetPoint' with the valid ids;
+ *   reset       = ResetWorkflowExecution with the caller's request id (one per confirmed reset), only
+ *                 of the run that is still the latest; an event the server refuses, or one of a run
+ *                 that is no longer the latest, comes back as problem 'invalidResetPoint' with the
+ *                 latest run's valid ids;
  *   live events = long polls of the history (waitNewEvent), one message per new page of events.
  */
 import { randomUUID } from 'node:crypto';
@@ -68,6 +70,7 @@ export class TemporalBackend implements WorkflowBackend {
   }
 
   async reset(request: ResetRequest, signal?: AbortSignal): Promise<void> {
+    await this.ensureLatestRun(request, signal);
     try {
       await this.client.reset(request.executionId, {
         runId: request.runId,
@@ -80,6 +83,33 @@ export class TemporalBackend implements WorkflowBackend {
     } catch (error) {
       throw isWorkflowsApiError(error) && error.problem === 'invalidArgument' ? await this.invalidPoint(request, error) : error;
     }
+  }
+
+  /**
+   * Temporal resets any run it is given, the latest or not: a reset from a stale tree would silently
+   * start over from an older run and discard the newer one (someone else's reset, a continue-as-new).
+   * The product resets the latest run only, so a point of another run is refused here, like Mistral's
+   * API refuses it (WF_1001), with the latest run's points. (Between this read and the reset another
+   * run could still start: Temporal has no conditional reset.)
+   */
+  private async ensureLatestRun(request: ResetRequest, signal?: AbortSignal): Promise<void> {
+    if (request.runId === undefined) return;
+    const latest = (await this.client.describe(request.executionId, undefined, signal)).execution.runId;
+    if (latest === request.runId) return;
+    let valid: number[] | undefined;
+    try {
+      valid = resetPointIds(await this.client.historyAll(request.executionId, latest, { signal }));
+    } catch {
+      valid = undefined;
+    }
+    throw new WorkflowsApiError({
+      kind: 'http',
+      message: `${resetPointMessage(request.eventId, valid)} (run ${request.runId} is no longer the latest: ${latest} is)`,
+      method: 'POST',
+      path: `workflows/${request.executionId}/reset`,
+      problem: 'invalidResetPoint',
+      validResetEvents: valid,
+    });
   }
 
   /** Temporal says only "invalid argument": read the run's history for the points it accepts. */
