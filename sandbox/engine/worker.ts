@@ -1,14 +1,18 @@
 /**
- * A real Mistral worker (`engine/worker.py` on the `mistralai-workflows` SDK) serving the workflow
- * files of some directories, in a process group of its own. The SDK asks `SERVER_URL` (a Mistral-style
- * API: whoami, register, heartbeat, executions/register, events) where Temporal is, then polls the
- * task queue `DEPLOYMENT_NAME`. See engine/README.md for what that API must answer.
+ * Real Python workers serving the workflow files of some directories, each in a process group of its
+ * own, restartable over the same files (how a fix is deployed):
+ * - startWorker: a Mistral worker (`engine/worker.py` on the `mistralai-workflows` SDK). The SDK asks
+ *   `SERVER_URL` (a Mistral-style API: whoami, register, heartbeat, executions/register, events) where
+ *   Temporal is, then polls the task queue `DEPLOYMENT_NAME`. See engine/README.md for what that API
+ *   must answer.
+ * - startTemporalWorker: a plain temporalio worker (`engine/temporal_worker.py`), straight on the
+ *   engine's gRPC frontend, as a Temporal user runs one.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { spawnGroup, waitUntilReady, type GroupProcess } from './process';
-import { venvBinary, WORKER_SCRIPT } from './paths';
+import { TEMPORAL_WORKER_SCRIPT, venvBinary, WORKER_SCRIPT } from './paths';
 
 export interface WorkerOptions {
   /** Directories whose `*.py` files define the workflows (imported anew on every start). */
@@ -35,29 +39,57 @@ export interface Worker {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** The SDK logs this right before its Temporal worker starts polling. */
+export interface TemporalWorkerOptions {
+  /** Directories whose `*.py` files define the workflows and activities (imported anew on every start). */
+  dirs: string[];
+  /** The engine's gRPC frontend, `host:port`. */
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  /** Default 60000. */
+  readyTimeoutMs?: number;
+}
+
+/** The Mistral SDK logs this right before its Temporal worker starts polling. */
 const READY_LINE = 'Starting Temporal worker';
+/** engine/temporal_worker.py prints this once its worker runs. */
+const TEMPORAL_READY_LINE = 'temporal worker: polling';
 /**
  * The only variables taken from our own environment: the SDK reads dozens of settings (TEMPORAL_*,
  * MISTRAL_*, WORKER_*, LOG_*...) and any stray one in a developer's shell could point it elsewhere.
  */
 const INHERITED = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'SSL_CERT_FILE', 'SSL_CERT_DIR'];
 
-export async function startWorker(options: WorkerOptions): Promise<Worker> {
+export function startWorker(options: WorkerOptions): Promise<Worker> {
+  return startPythonWorker(WORKER_SCRIPT, options.dirs, workerEnv(options), READY_LINE, options.readyTimeoutMs);
+}
+
+export function startTemporalWorker(options: TemporalWorkerOptions): Promise<Worker> {
+  const env = {
+    ...inheritedEnv(),
+    TEMPORAL_ADDRESS: options.address,
+    TEMPORAL_NAMESPACE: options.namespace,
+    TEMPORAL_TASK_QUEUE: options.taskQueue,
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+  };
+  return startPythonWorker(TEMPORAL_WORKER_SCRIPT, options.dirs, env, TEMPORAL_READY_LINE, options.readyTimeoutMs);
+}
+
+async function startPythonWorker(script: string, dirs: readonly string[], env: NodeJS.ProcessEnv, readyLine: string, readyTimeoutMs = 60_000): Promise<Worker> {
   const python = venvBinary('python');
   // A directory of its own: the SDK also reads a `.env` in the current directory.
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-worker-'));
-  const env = workerEnv(options);
-  const argv = [python, WORKER_SCRIPT, ...options.dirs.map((d) => path.resolve(d))];
+  const argv = [python, script, ...dirs.map((d) => path.resolve(d))];
   let proc: GroupProcess | undefined;
 
   const start = async (): Promise<void> => {
     const p = spawnGroup(argv, { cwd, env });
     proc = p;
     try {
-      await waitUntilReady(p, () => p.sawLine(READY_LINE), options.readyTimeoutMs ?? 60_000, (why) => {
+      await waitUntilReady(p, () => p.sawLine(readyLine), readyTimeoutMs, (why) => {
         const tail = p.tail(30);
-        return new Error(`The worker for ${options.dirs.join(', ')} did not start: ${why}.${tail ? `\nIts last output:\n${tail}` : ''}`);
+        return new Error(`The worker for ${dirs.join(', ')} did not start: ${why}.${tail ? `\nIts last output:\n${tail}` : ''}`);
       });
     } catch (e) {
       await p.stop(2_000);
@@ -90,11 +122,15 @@ export async function startWorker(options: WorkerOptions): Promise<Worker> {
   };
 }
 
-function workerEnv(options: WorkerOptions): NodeJS.ProcessEnv {
+function inheritedEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const name of INHERITED) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
+}
+
+function workerEnv(options: WorkerOptions): NodeJS.ProcessEnv {
   return {
-    ...env,
+    ...inheritedEnv(),
     SERVER_URL: options.serverUrl,
     MISTRAL_API_KEY: options.apiKey,
     DEPLOYMENT_NAME: options.deploymentName,
