@@ -27,7 +27,9 @@ interface DefinitionItem extends vscode.QuickPickItem {
  */
 export async function goToSource(services: Services, node?: unknown): Promise<LocatedDefinition> {
   const target = targetOf(node ?? services.treeView.selection[0]);
-  const { definitions, files } = await services.definitions.find(target.kind, target.name);
+  const found = await services.definitions.find(target.kind, target.name);
+  const { files } = found;
+  const definitions = await ownHandlers(services, target, found.definitions);
   if (definitions.length === 0) {
     const where = vscode.workspace.workspaceFolders?.length ? `in this workspace (searched ${files} Python file${files === 1 ? '' : 's'})` : '(no folder is open)';
     throw new UserFacingError(`No Python definition of ${KIND_WORDS[target.kind]} “${target.name}” found ${where}.`);
@@ -36,6 +38,17 @@ export async function goToSource(services: Services, node?: unknown): Promise<Lo
   const start = new vscode.Position(chosen.line, chosen.column);
   await vscode.window.showTextDocument(chosen.uri, { selection: new vscode.Range(start, start.translate(0, chosen.identifier.length)) });
   return chosen;
+}
+
+/**
+ * A handler name several workflows of the folder use (`approve`, `cancel`): the one in the class of
+ * the run's own workflow, when the folder defines that workflow; otherwise all of them, to pick from.
+ */
+async function ownHandlers(services: Pick<Services, 'definitions'>, target: SourceTarget, definitions: LocatedDefinition[]): Promise<LocatedDefinition[]> {
+  if (target.handlerOf === undefined || definitions.length < 2) return definitions;
+  const classes = (await services.definitions.find('workflow', target.handlerOf)).definitions;
+  const own = definitions.filter((d) => classes.some((c) => c.uri.toString() === d.uri.toString() && c.identifier === d.container));
+  return own.length > 0 ? own : definitions;
 }
 
 function targetOf(node: unknown): SourceTarget {

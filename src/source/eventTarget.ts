@@ -17,6 +17,11 @@ import type { DefinitionKind } from './pythonDefinitions';
 export interface SourceTarget {
   kind: DefinitionKind;
   name: string;
+  /**
+   * The workflow whose handler this is (a signal or update this run received): when several workflows
+   * of the folder have a handler of that name, this workflow's own is the one.
+   */
+  handlerOf?: string;
 }
 
 export function eventTarget(
@@ -41,10 +46,13 @@ export function eventTarget(
   switch (kind) {
     case 'activity':
       return withName('activity', named(['activity_type.name'], 'scheduled_event_id'));
-    case 'signal':
-      return withName('signal', named(['signal_name'], 'initiated_event_id'));
+    case 'signal': {
+      const target = withName('signal', named(['signal_name'], 'initiated_event_id'));
+      // Only a signal this run received is handled here; one it sent is another workflow's.
+      return target && event.type === 'WORKFLOW_EXECUTION_SIGNALED' ? ownedBy(target, workflowName) : target;
+    }
     case 'update':
-      return withName('update', named(UPDATE_NAME_PATHS, 'accepted_event_id') ?? byUpdateId(event, history));
+      return ownedBy(withName('update', named(UPDATE_NAME_PATHS, 'accepted_event_id') ?? byUpdateId(event, history)), workflowName);
     case 'child':
       return withName('workflow', named(['workflow_type.name'], 'initiated_event_id'));
     case 'workflow':
@@ -64,6 +72,10 @@ function byUpdateId(event: WorkflowEvent, history: readonly WorkflowEvent[]): st
     if (name !== undefined) return name;
   }
   return undefined;
+}
+
+function ownedBy(target: SourceTarget | undefined, workflowName: string | undefined): SourceTarget | undefined {
+  return target && workflowName ? { ...target, handlerOf: workflowName } : target;
 }
 
 function withName(kind: DefinitionKind, name: string | undefined): SourceTarget | undefined {

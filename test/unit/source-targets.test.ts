@@ -53,6 +53,20 @@ describe('Go to source: event targets and execution counts (pure)', () => {
     assert.equal(target(19), 'signal go', 'through initiated_event_id');
   });
 
+  it('a signal or update the run received is its own workflow’s handler; a signal it sent is not', () => {
+    const handlerOf = (id: number): string | undefined => {
+      const event = history.find((e) => e.eventId === id);
+      assert.ok(event);
+      return eventTarget(event, eventKind(event.type), history, 'order-fulfillment')?.handlerOf;
+    };
+    assert.equal(handlerOf(8), 'order-fulfillment', 'WORKFLOW_EXECUTION_SIGNALED');
+    assert.equal(handlerOf(10), 'order-fulfillment', 'an update');
+    assert.equal(handlerOf(17), 'order-fulfillment', 'a reapplied update');
+    assert.equal(handlerOf(18), undefined, 'a signal sent to another workflow');
+    assert.equal(handlerOf(19), undefined);
+    assert.equal(handlerOf(5), undefined, 'an activity is nobody’s handler');
+  });
+
   it('counts running and failed executions by their newest run, across pages', async () => {
     const row = (executionId: string, status: string, start: number): Execution => ({ workflowName: 'w', executionId, status, startTime: new Date(start) });
     const queries: ListExecutionsQuery[] = [];
