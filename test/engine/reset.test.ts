@@ -175,4 +175,28 @@ describe('reset on the real engine', () => {
       assert.equal(e.problem, 'notFound');
     }
   });
+
+  // Why the extension never re-sends a reset blindly on Temporal either (README, Temporal clusters):
+  // this server reads the request id but does not de-duplicate on it. Should an engine upgrade start
+  // to (one run for the same id), this test fails and says so, and the README's claim must change.
+  it('the engine does not de-duplicate a reset on its request id: the same request twice resets twice', async () => {
+    const { client } = engine();
+    const dup = uniqueId('dup');
+    const run = await engine().startParcel(dup, { approvals_needed: 1 });
+    await settled(dup, run);
+    const target = resetPointIds(await events(dup, run))[0];
+    const request = { workflowTaskFinishEventId: target, reason: 'engine-test: the same request twice', requestId: randomUUID(), excludeSignals: false, excludeUpdates: false };
+    try {
+      const a = await client.reset(dup, request);
+      const b = await client.reset(dup, request);
+      assert.notEqual(a.runId, b.runId, 'two new runs');
+      const runs = await eventually('three runs listed', async () => {
+        const page = await client.listWorkflows({ query: `WorkflowId = '${dup}'` });
+        return page.executions.length === 3 ? page.executions : undefined;
+      });
+      assert.deepEqual(new Set(runs.map((r) => r.runId)), new Set([run, a.runId, b.runId]), 'the first run and one per request');
+    } finally {
+      await client.terminate(dup, { reason: 'engine-test: done' }).catch(() => undefined);
+    }
+  });
 });

@@ -18,7 +18,7 @@ import type { TreeNode } from '../../src/tree/node';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { description, eventually, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';
 import { ScriptedUi, resetSteps } from '../integration/helpers/scriptedUi';
-import { ENGINE, fixTheBug, latestRun, waitingOrder, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
+import { backToEngineSandbox, ENGINE, fixTheBug, latestRun, waitingOrder, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
 
 const NAME = 'local-temporal';
 
@@ -47,12 +47,9 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
   });
   after(async () => {
     await services.keys.clear(NAME);
-    // Back to the engine sandbox's Mistral API for the suites after this one.
-    const config = vscode.workspace.getConfiguration('mistralWorkflows');
-    await config.update('workspaces', [{ name: 'sandbox', baseUrl: ENGINE.api, production: false }], vscode.ConfigurationTarget.Global);
-    await config.update('activeWorkspace', 'sandbox', vscode.ConfigurationTarget.Global);
     services.ui = env.ui;
-    services.connection.invalidate('test: back to the sandbox');
+    // Back to the engine sandbox's Mistral API for the suites after this one.
+    await backToEngineSandbox(services);
   });
 
   it('lists the engine’s executions with the engine’s statuses', async () => {

@@ -29,7 +29,16 @@ export const ENGINE = {
   temporal: required('MISTRAL_WF_ENGINE_TEMPORAL'),
   namespace: required('MISTRAL_WF_ENGINE_NAMESPACE'),
   workflows: required('MISTRAL_WF_ENGINE_WORKFLOWS'),
+  temporalWorkflows: required('MISTRAL_WF_ENGINE_TEMPORAL_WORKFLOWS'),
 };
+
+/** After a suite on another workspace: back to the engine sandbox's Mistral API, the engine suites' own. */
+export async function backToEngineSandbox(services: Services): Promise<void> {
+  const config = vscode.workspace.getConfiguration('mistralWorkflows');
+  await config.update('workspaces', [{ name: 'sandbox', baseUrl: ENGINE.api, production: false }], vscode.ConfigurationTarget.Global);
+  await config.update('activeWorkspace', 'sandbox', vscode.ConfigurationTarget.Global);
+  services.connection.invalidate('test: back to the engine sandbox');
+}
 
 export interface EngineEnv {
   services: Services;

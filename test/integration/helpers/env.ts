@@ -45,15 +45,27 @@ export async function setUpEnv(options: SandboxOptions & { production?: boolean;
  * Points the extension at a Workflows API (its only workspace, the key in SecretStorage as “Set API
  * Key…” stores it), with a scripted user, no filter and the tree reloaded.
  */
-export async function pointAt(baseUrl: string, apiKey: string, options: { production?: boolean; pageSize?: number } = {}): Promise<{ services: Services; ui: ScriptedUi }> {
+export function pointAt(baseUrl: string, apiKey: string, options: { production?: boolean; pageSize?: number } = {}): Promise<{ services: Services; ui: ScriptedUi }> {
+  return pointAtWorkspace({ baseUrl }, apiKey, options);
+}
+
+/** What a test's workspace entry says beyond its name: a Mistral one by default, or a Temporal one. */
+export interface WorkspaceEntry {
+  baseUrl: string;
+  kind?: 'mistral' | 'temporal';
+  namespace?: string;
+}
+
+/** As pointAt, for any kind of workspace (the entry's fields go into the settings as they are). */
+export async function pointAtWorkspace(entry: WorkspaceEntry, apiKey: string, options: { production?: boolean; pageSize?: number } = {}): Promise<{ services: Services; ui: ScriptedUi }> {
   const { services } = await extensionApi();
   const config = vscode.workspace.getConfiguration('mistralWorkflows');
-  await config.update('workspaces', [{ name: WORKSPACE, baseUrl, production: options.production ?? false }], vscode.ConfigurationTarget.Global);
+  await config.update('workspaces', [{ name: WORKSPACE, ...entry, production: options.production ?? false }], vscode.ConfigurationTarget.Global);
   await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
   await config.update('executionsPageSize', options.pageSize ?? 50, vscode.ConfigurationTarget.Global);
   await services.keys.store(WORKSPACE, apiKey);
   // As “Set API Key…” does: the key was given for this base URL.
-  await services.connection.rememberKeyOrigin(WORKSPACE, new URL(baseUrl).origin);
+  await services.connection.rememberKeyOrigin(WORKSPACE, new URL(entry.baseUrl).origin);
   const ui = new ScriptedUi();
   services.ui = ui;
   await services.context.workspaceState.update('mistralWorkflows.filter', undefined);
