@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import { unwatchExecution, watchExecution } from '../live/watchCommands';
+import { addWorkspace } from './addWorkspace';
 import { allowKeyOrigin } from './allowKeyOrigin';
 import { checkReplayCommand } from './checkReplay';
 import { clearApiKey } from './clearApiKey';
@@ -45,6 +46,7 @@ export const COMMANDS: Readonly<Record<string, Handler>> = {
   'mistralWorkflows.setApiKey': setApiKey,
   'mistralWorkflows.clearApiKey': clearApiKey,
   'mistralWorkflows.selectWorkspace': selectWorkspace,
+  'mistralWorkflows.addWorkspace': addWorkspace,
   'mistralWorkflows.copyExecutionId': copyExecutionId,
   'mistralWorkflows.showEventDetails': showEventDetails,
   'mistralWorkflows.showLog': showLog,

@@ -1,9 +1,11 @@
 import type * as vscode from 'vscode';
 import { UserCancelled } from '../common/errors';
+import { addWorkspace } from './addWorkspace';
 import type { Services } from './services';
 
 interface WorkspaceItem extends vscode.QuickPickItem {
-  name: string;
+  /** Undefined: the “Add Workspace…” item. */
+  name?: string;
 }
 
 /** Switches the view to another configured workspace, Mistral or Temporal (status bar click, palette). */
@@ -15,11 +17,13 @@ export async function selectWorkspace(services: Services): Promise<void> {
     detail: w.production ? '$(warning) production: resets ask you to type the execution id' : undefined,
     name: w.name,
   }));
+  items.push({ label: '$(add) Add Workspace…', description: 'Mistral, a Temporal cluster or Temporal Cloud' });
   const picked = await services.ui.pickOne(items, {
     title: 'Select the workspace (Mistral or Temporal)',
     placeHolder: 'Workspaces come from the mistralWorkflows.workspaces setting',
   });
   if (!picked) throw new UserCancelled();
+  if (picked.name === undefined) return addWorkspace(services);
   if (picked.name === active.name) return;
   await services.settings.setActiveWorkspace(picked.name);
   services.connection.invalidate(`workspace switched to “${picked.name}”`);

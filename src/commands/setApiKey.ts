@@ -1,11 +1,12 @@
 import { UserCancelled } from '../common/errors';
+import { workspaceTitle } from '../config/workspaceList';
 import type { Services } from './services';
 
 /** Stores the active workspace's key in SecretStorage (never in settings). */
 export async function setApiKey(services: Services): Promise<void> {
   const workspace = services.connection.currentWorkspace();
   const key = await services.ui.input({
-    title: `API key for the Mistral workspace “${workspace.name}”`,
+    title: `API key for ${workspaceTitle(workspace)}`,
     prompt: `Kept in VS Code’s secret storage and sent only to ${workspace.baseUrl}.`,
     placeHolder: 'Paste the API key',
     password: true,

@@ -28,6 +28,20 @@ export class Settings {
     return all.find((w) => w.name === wanted) ?? all[0];
   }
 
+  /**
+   * Appends a workspace where the list the user sees comes from: the folder's settings when they set
+   * it (and the folder is trusted), else the user's, starting from what they had (or the default).
+   */
+  async addWorkspace(entry: WorkspaceConfig): Promise<void> {
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const inspected = config.inspect<unknown[]>('workspaces');
+    const inFolder = inspected?.workspaceValue !== undefined && vscode.workspace.isTrusted;
+    const current = (inFolder ? inspected?.workspaceValue : inspected?.globalValue) ?? [DEFAULT_WORKSPACE];
+    const stored: Record<string, unknown> = { name: entry.name, baseUrl: entry.baseUrl, production: entry.production };
+    if (entry.kind === 'temporal') Object.assign(stored, { kind: 'temporal', namespace: entry.namespace ?? 'default' });
+    await config.update('workspaces', [...current, stored], inFolder ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+  }
+
   async setActiveWorkspace(name: string): Promise<void> {
     const config = vscode.workspace.getConfiguration(SECTION);
     // Keep the choice where the user keeps the setting; a user-level choice by default.

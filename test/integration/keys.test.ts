@@ -75,3 +75,51 @@ describe('API key resolution (trusted folder)', () => {
     await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
   });
 });
+
+describe('Add Workspace… (a Mistral one; the engine suite adds Temporal ones)', () => {
+  let env: TestEnv;
+  before(async () => {
+    env = await setUpEnv();
+  });
+  after(async () => {
+    await env.services.keys.clear('staging');
+    await tearDownEnv(env);
+  });
+
+  it('asks kind, name, base URL, production and key; the entry goes to settings, the key to secret storage; the tree lists', async () => {
+    env.ui.script(
+      { kind: 'pickOne', titleMatch: /what kind/, choose: (items) => items.find((i) => /Mistral/.test(i.label)) },
+      { kind: 'input', titleMatch: /\(2\/5\): name/, rejected: ['', '  ', WORKSPACE], answer: 'staging' },
+      { kind: 'input', titleMatch: /base URL/, rejected: ['http://api.example.com', 'not a url'], answer: `${env.sandbox.baseUrl}/` },
+      { kind: 'pickOne', titleMatch: /production/, choose: (items) => items.find((i) => i.label === 'Development') },
+      { kind: 'input', titleMatch: /\(5\/5\): API key/, rejected: ['has space'], answer: env.sandbox.apiKey },
+    );
+    await vscode.commands.executeCommand('mistralWorkflows.addWorkspace');
+    env.ui.assertDone();
+    assert.match(env.ui.validationMessages.join(' | '), /A name is required.*exists already.*plain HTTP.*not a valid URL.*no spaces/);
+    // A configuration object is a snapshot: read the settings again.
+    const entries = vscode.workspace.getConfiguration('mistralWorkflows').get<Record<string, unknown>[]>('workspaces') ?? [];
+    assert.deepEqual(entries.at(-1), { name: 'staging', baseUrl: env.sandbox.baseUrl, production: false }, 'the entry, its URL without the trailing slash, no key');
+    assert.ok(!JSON.stringify(entries).includes(env.sandbox.apiKey), 'the key is not in settings');
+    assert.deepEqual(await env.services.keys.resolve('staging'), { key: env.sandbox.apiKey, source: 'secret storage' });
+    assert.equal(env.services.connection.currentWorkspace().name, 'staging', 'the new workspace is the active one');
+    const before = env.sandbox.requests.length;
+    assert.ok((await env.services.tree.getChildren()).length > 1, 'the tree lists its executions');
+    assert.ok(env.sandbox.requests.slice(before).some((r) => r.authorized), 'with its key');
+  });
+
+  it('adds nothing when cancelled, at any step', async () => {
+    const workspaces = (): string => JSON.stringify(vscode.workspace.getConfiguration('mistralWorkflows').get('workspaces'));
+    const before = workspaces();
+    env.ui.script(
+      { kind: 'pickOne', titleMatch: /what kind/, choose: (items) => items.find((i) => /Temporal cluster/.test(i.label)) },
+      { kind: 'input', titleMatch: /\(2\/6\): name/, answer: 'local-temporal' },
+      { kind: 'input', titleMatch: /base URL/, answer: 'http://127.0.0.1:7243' },
+      { kind: 'input', titleMatch: /namespace/, answer: undefined },
+    );
+    await vscode.commands.executeCommand('mistralWorkflows.addWorkspace');
+    env.ui.assertDone();
+    assert.equal(workspaces(), before);
+    assert.equal(await env.services.keys.hasStored('local-temporal'), false);
+  });
+});
