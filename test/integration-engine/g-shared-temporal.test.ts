@@ -5,15 +5,17 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { SHIPPING, SHIPPING_DEMO } from '../../sandbox/engine/sandbox';
-import { extensionApi, isExecution, isMessage, label, roots, WORKSPACE } from '../integration/helpers/env';
+import { randomUUID } from 'node:crypto';
+import { TemporalClient } from '../../src/api/temporal';
+import { SHIPPING, SHIPPING_DEMO, shipmentOrder } from '../../sandbox/engine/sandbox';
+import { children, description, eventually, extensionApi, isEvent, isExecution, isMessage, label, roots, showView, WORKSPACE } from '../integration/helpers/env';
 import { closeWorld, type World } from '../integration/helpers/world';
 import { faultsSuite } from '../integration/shared/faults';
 import { resetSuite } from '../integration/shared/reset';
 import { resetFaultsSuite } from '../integration/shared/resetFaults';
 import { securitySuite } from '../integration/shared/security';
 import { treeSuite } from '../integration/shared/tree';
-import { backToEngineSandbox } from './helpers';
+import { backToEngineSandbox, ENGINE } from './helpers';
 import { temporalWorld } from './temporalWorld';
 
 describe('The shared suites on a Temporal workspace (real engine)', () => {
@@ -72,3 +74,50 @@ describe('Temporal workspaces only: keys are optional, and Add Workspace… make
     assert.ok(world.sandbox.requests.filter((r) => r.path.startsWith('/api/v1/')).at(-1)?.authorized, 'with the key, as a Bearer token');
   });
 });
+
+describe('Live runs on a Temporal workspace: long polls of the history', function () {
+  this.timeout(120_000);
+  let world: World;
+  let engine: TemporalClient;
+  before(async () => {
+    world = await temporalWorld.make();
+    engine = new TemporalClient({ baseUrl: ENGINE.temporal, namespace: SHIPPING.namespace });
+  });
+  after(async () => {
+    await engine.close();
+    await closeWorld(world);
+    await backToEngineSandbox(world.services);
+  });
+
+  it('a watched running shipment refreshes by itself as events arrive, and notifies exactly once when it ends', async () => {
+    const id = `shipment-live-${randomUUID().slice(0, 8)}`;
+    await engine.start(id, { workflowType: 'shipment', taskQueue: SHIPPING.taskQueue, input: [shipmentOrder(id)] });
+    await eventually(async () => ((await engine.historyAll(id)).length >= 10 ? true : undefined), `${id} to wait for its approval`);
+    await showView(world);
+    const node = await world.services.tree.openExecution(id);
+    await world.services.tree.reloadExecution(node);
+    const before = (await children(world, node)).filter(isEvent).length;
+    world.ui.script({ kind: 'pickOrEnter', answer: id });
+    await vscode.commands.executeCommand('mistralWorkflows.watchExecution');
+    world.ui.assertDone();
+    assert.match(description(node), /watching/);
+    await eventually(async () => (world.services.liveUpdates.following.get(id) === 'stream' ? true : undefined), 'the execution to be followed');
+    await eventually(async () => (world.sandbox.requests.some((r) => world.isFollow(r) && r.path.endsWith(`/${id}/history`)) ? true : undefined), 'a long poll of its history');
+
+    await engine.signal(id, 'add_note', { input: ['leave at the door'] });
+    await eventually(async () => {
+      const now = (await children(world, node)).filter(isEvent).length; // cached until the live refresh forgets them
+      return now > before ? true : undefined;
+    }, 'the signal to appear without a manual refresh', 30_000);
+
+    await engine.signal(id, 'approve', { input: ['warehouse'] });
+    const ended = new RegExp(`^shipment \\(${id}\\) failed\\.$`); // book_carrier's bug
+    const note = await world.ui.waitForNotification(ended, 60_000);
+    assert.deepEqual(note.actions, ['Show']);
+    assert.equal(node.execution.status, 'FAILED', 'the tree shows it too');
+    assert.equal(world.services.liveUpdates.isWatched(id), false, 'the watch ended');
+    await eventually(async () => (world.services.liveUpdates.following.has(id) ? undefined : true), 'following to stop');
+    assert.equal(world.ui.notifications.filter((n) => ended.test(n.message)).length, 1);
+  });
+});
+
