@@ -24,7 +24,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { venvDir } from '../sandbox/engine';
-import { DEMO_WORKFLOWS, ENGINE_DEMO, startEngineSandbox } from '../sandbox/engine/sandbox';
+import { DEMO_WORKFLOWS, ENGINE_DEMO, SHIPPING, SHIPPING_DEMO, startEngineSandbox, TEMPORAL_WORKFLOWS } from '../sandbox/engine/sandbox';
 import { DEMO, startSandbox } from '../sandbox/server';
 import {
   CODE_SERVER_ENTRY,
@@ -187,6 +187,12 @@ is an old-format order the bug did not touch.
 The same engine is also configured as a **Temporal** workspace, \`engine\`, straight on its HTTP API
 (${api.temporal?.baseUrl ?? ''}, namespace \`${api.temporal?.namespace ?? ''}\`): click the status bar item
 (or **Select Workspace…**) to switch between the Mistral and the Temporal view of it.
+
+**Temporal users**: the workspace \`shipping\` is the engine's \`${SHIPPING.namespace}\` namespace, where a plain
+temporalio worker runs \`temporal-workflows/\` (\`@workflow.defn\`, \`@activity.defn\`, no Mistral SDK).
+\`${SHIPPING_DEMO.failed}\` failed in **book_carrier** on the same kind of bug (fix it in
+\`temporal-workflows/carrier.py\`, save, then **Reset to Last Safe Point…**); \`${SHIPPING_DEMO.waiting}\` waits
+for its approval. **Add Workspace…** adds your own cluster or Temporal Cloud namespace.
 `;
 }
 
@@ -195,10 +201,12 @@ async function startApi(options: DemoOptions, layout: TempLayout): Promise<Runni
   if (options.engine === 'temporal') {
     const workflowsDir = path.join(layout.workspace, 'workflows');
     fs.cpSync(DEMO_WORKFLOWS, workflowsDir, { recursive: true });
+    const temporalWorkflowsDir = path.join(layout.workspace, 'temporal-workflows');
+    fs.cpSync(TEMPORAL_WORKFLOWS, temporalWorkflowsDir, { recursive: true });
     // The folder's .venv (the engine's Python, with the SDK): what the replay check runs in.
     fs.symlinkSync(venvDir(), path.join(layout.workspace, '.venv'));
-    say('starting the real engine: the Temporal dev server, the Workflows API over it, a Mistral worker over workflows/');
-    const engine = await startEngineSandbox({ workflowsDir, port: options.sandboxPort, apiKey: options.apiKey, log: (line) => say(`engine: ${line}`) });
+    say('starting the real engine: the Temporal dev server, the Workflows API over it, a Mistral worker over workflows/, a temporalio worker over temporal-workflows/');
+    const engine = await startEngineSandbox({ workflowsDir, temporalWorkflowsDir, port: options.sandboxPort, apiKey: options.apiKey, log: (line) => say(`engine: ${line}`) });
     return { baseUrl: engine.sandbox.baseUrl, temporal: { baseUrl: engine.engine.httpBaseUrl, namespace: engine.engine.namespace }, close: () => engine.stop() };
   }
   say(`starting the sandbox API with its demo data on http://${HOST}:${options.sandboxPort}`);
@@ -259,7 +267,10 @@ async function main(): Promise<number> {
       'mistralWorkflows.workspaces': [
         { name: 'sandbox', baseUrl: sandbox.baseUrl, production: false },
         // The same engine seen as a Temporal cluster: Select Workspace switches between the two kinds.
-        ...(sandbox.temporal ? [{ name: 'engine', kind: 'temporal', baseUrl: sandbox.temporal.baseUrl, namespace: sandbox.temporal.namespace }] : []),
+        ...(sandbox.temporal ? [
+          { name: 'engine', kind: 'temporal', baseUrl: sandbox.temporal.baseUrl, namespace: sandbox.temporal.namespace },
+          { name: 'shipping', kind: 'temporal', baseUrl: sandbox.temporal.baseUrl, namespace: SHIPPING.namespace },
+        ] : []),
       ],
       'mistralWorkflows.activeWorkspace': 'sandbox',
     });
