@@ -5,6 +5,7 @@
 #   libkrb5-dev  - gssapi headers: code-server's `kerberos` native module compiles from source
 #   python3 make g++ - node-gyp toolchain for kerberos, argon2 and node-pty (normally present already)
 #   iproute2     - `ip netns` and `tc netem`: the simulated network links of `npm run bench`
+#   openssl      - the CLI the mTLS tests make their throwaway CA and certificates with
 # With arguments, only those packages (scripts/setup.sh passes what it found missing).
 # `apt-get update` runs once, and only when something is missing, so a prepared machine skips apt entirely.
 set -euo pipefail
@@ -12,7 +13,7 @@ set -euo pipefail
 if [ "$#" -gt 0 ]; then
   packages=("$@")
 else
-  packages=(chromium ripgrep libkrb5-dev python3 make g++ iproute2)
+  packages=(chromium ripgrep libkrb5-dev python3 make g++ iproute2 openssl)
 fi
 
 missing=()

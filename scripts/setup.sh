@@ -19,7 +19,8 @@ log() { echo "setup: $*"; }
 
 case "$purpose" in
   # iproute2: `ip netns` and `tc netem`, the simulated links of `npm run bench` (bench/netns.ts).
-  test) packages=(chromium iproute2) ;;
+  # openssl: the mTLS tests make a throwaway CA and certificates with it (test/helpers/tls.ts).
+  test) packages=(chromium iproute2 openssl) ;;
   demo | demo-engine) packages=() ;;
   *) log "usage: bash scripts/setup.sh test|demo|demo-engine (got '$purpose')"; exit 2 ;;
 esac
@@ -39,7 +40,7 @@ done
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
     log "missing system packages: ${missing[*]} (Debian names), and this machine has no apt-get."
-    log "install their equivalents (a browser at /usr/bin/chromium or MISTRAL_WF_TEST_CHROMIUM, rg, gssapi headers, make, g++, python3), then run this again."
+    log "install their equivalents (a browser at /usr/bin/chromium or MISTRAL_WF_TEST_CHROMIUM, rg, gssapi headers, make, g++, python3, openssl), then run this again."
     exit 1
   fi
   if [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; then
