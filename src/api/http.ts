@@ -19,6 +19,7 @@ import { Pool } from './undici';
 import { WorkflowsApiError } from './errors';
 import { httpError, parseRetryAfter, type HttpFailure } from './httpErrors';
 import { ACCEPT_ENCODING, BodyDecodeError, readBody, textChunks, type TextSink } from './body';
+import type { TlsSettings } from './tls';
 
 /** Turns a non-2xx answer into the error to throw; `redact` removes the API key from any text. */
 export type HttpErrorMapper = (failure: HttpFailure, redact: (text: string) => string) => WorkflowsApiError;
@@ -37,8 +38,8 @@ export interface HttpSettings {
   mapError?: HttpErrorMapper;
   /** How timeouts name the service. Default "The Workflows service". */
   serviceName?: string;
-  /** A client certificate and key (PEM) for mutual TLS, e.g. a self-hosted Temporal cluster's. */
-  tls?: { cert: Buffer; key: Buffer };
+  /** A client certificate and key, a private CA and a server name, e.g. for a self-hosted Temporal cluster. */
+  tls?: TlsSettings;
   /**
    * Whether to ask for compressed answers. 'auto' (default): yes, except from a loopback host (a local
    * sandbox), where bytes are free and decompressing would only add time.
@@ -89,8 +90,8 @@ export class HttpTransport {
     this.ownsDispatcher = settings.dispatcher === undefined;
     const mode = settings.compression ?? 'auto';
     this.compress = mode === 'on' || (mode === 'auto' && !isLoopback(url.hostname));
-    // One keep-alive pool per client (a client has one origin).
-    this.dispatcher = settings.dispatcher ?? new Pool(this.origin, { connections: 8, keepAliveTimeout: 30_000, ...(settings.tls ? { connect: settings.tls } : {}) });
+    // One keep-alive pool per client (a client has one origin). `connect` goes to tls.connect as is.
+    this.dispatcher = settings.dispatcher ?? new Pool(this.origin, { connections: 8, keepAliveTimeout: 30_000, ...(settings.tls ? { connect: { ...settings.tls } } : {}) });
   }
 
   async call(c: HttpCall): Promise<unknown> {

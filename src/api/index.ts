@@ -29,6 +29,7 @@ export type { WorkflowsClientOptions, GetHistoryOptions } from './client';
 export type { BackendCapabilities, WorkflowBackend } from './backend';
 export { WorkflowsApiError, isWorkflowsApiError } from './errors';
 export type { ApiProblem, WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
+export type { TlsSettings } from './tls';
 export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';
 export { normalizeHistory, normalizeEvent, HistoryFormatError } from './history';
 export { HistoryStream } from './historyStream';

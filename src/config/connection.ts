@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import * as fs from 'node:fs/promises';
 import { WorkflowsClient, type WorkflowBackend } from '../api';
 import { TemporalBackend, TemporalClient } from '../api/temporal';
 import { ApiKeys, KeySource } from '../auth/apiKeys';
 import { Log } from '../common/log';
 import { UserFacingError } from '../common/errors';
 import { SECTION, Settings, WorkspaceConfig } from './settings';
+import { loadTemporalTls } from './temporalTls';
 import { baseUrlProblem } from './workspaceList';
 
 export type ConnectionState =
@@ -160,29 +160,18 @@ export class Connection implements vscode.Disposable {
 
   /**
    * A Temporal cluster: the key is optional (a self-hosted cluster may have none; Temporal Cloud takes
-   * one as a Bearer token), mTLS files are read here, and a file that cannot be read is a settings
-   * problem the view shows, not a failed request.
+   * one as a Bearer token), the TLS files are read here (temporalTls.ts), and anything wrong with them is
+   * a settings problem the view shows, not a failed request.
    */
   private async buildTemporal(workspace: WorkspaceConfig, resolved: { key: string; source: KeySource } | undefined): Promise<ConnectionState> {
-    let tls: { cert: Buffer; key: Buffer } | undefined;
-    if (workspace.clientCertFile !== undefined || workspace.clientKeyFile !== undefined) {
-      if (workspace.clientCertFile === undefined || workspace.clientKeyFile === undefined) {
-        return this.settingsProblem(workspace, 'mTLS needs both clientCertFile and clientKeyFile.');
-      }
-      try {
-        tls = { cert: await fs.readFile(workspace.clientCertFile), key: await fs.readFile(workspace.clientKeyFile) };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        const file = (error as NodeJS.ErrnoException).path ?? '';
-        return this.settingsProblem(workspace, `The mTLS file ${file} cannot be read (${code === 'ENOENT' ? 'it does not exist' : code ?? 'error'}).`);
-      }
-    }
+    const loaded = await loadTemporalTls(workspace);
+    if (loaded.kind === 'problem') return this.settingsProblem(workspace, loaded.problem);
     if (resolved) {
       this.log.addSecret(resolved.key);
       const moved = await this.keyOriginGuard(workspace, resolved);
       if (moved) return moved;
     }
-    const how = [resolved ? `the API key from the ${resolved.source}` : 'no API key', tls ? 'mTLS' : undefined].filter(Boolean).join(' and ');
+    const how = [resolved ? `the API key from the ${resolved.source}` : 'no API key', ...loaded.summary].join(', ');
     this.log.info('connection', `Workspace “${workspace.name}” (Temporal ${workspace.baseUrl}, namespace ${workspace.namespace ?? 'default'}): using ${how}.`);
     await this.setKeyState('present');
     const client = new TemporalClient({
@@ -190,7 +179,7 @@ export class Connection implements vscode.Disposable {
       namespace: workspace.namespace ?? 'default',
       apiKey: resolved?.key,
       timeoutMs: this.settings.requestTimeoutMs(),
-      tls,
+      tls: loaded.tls,
     });
     return { kind: 'ready', workspace, client: new TemporalBackend(client), keySource: resolved?.source };
   }

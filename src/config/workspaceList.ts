@@ -13,6 +13,10 @@ export interface WorkspaceConfig {
   /** Temporal with mTLS: paths of the client certificate and key files (never their contents). */
   clientCertFile?: string;
   clientKeyFile?: string;
+  /** Temporal over TLS: the path of the CA certificate(s) that signed the server's (a private CA). */
+  serverCaFile?: string;
+  /** Temporal over TLS: the name sent as SNI and checked in the server's certificate, when not the base URL's host. */
+  serverName?: string;
 }
 
 export const DEFAULT_WORKSPACE: WorkspaceConfig = {
@@ -46,13 +50,17 @@ export function workspaceTitle(workspace: WorkspaceConfig): string {
     : `Mistral: ${workspace.name}`;
 }
 
-function temporalFields(item: Record<string, unknown>): Pick<WorkspaceConfig, 'namespace' | 'clientCertFile' | 'clientKeyFile'> {
+type TemporalFields = Pick<WorkspaceConfig, 'namespace' | 'clientCertFile' | 'clientKeyFile' | 'serverCaFile' | 'serverName'>;
+const TEMPORAL_TLS_FIELDS = ['clientCertFile', 'clientKeyFile', 'serverCaFile', 'serverName'] as const;
+
+function temporalFields(item: Record<string, unknown>): TemporalFields {
   const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
-  const fields: Pick<WorkspaceConfig, 'namespace' | 'clientCertFile' | 'clientKeyFile'> = { namespace: text(item.namespace) ?? 'default' };
-  const cert = text(item.clientCertFile);
-  const key = text(item.clientKeyFile);
-  if (cert !== undefined) fields.clientCertFile = cert;
-  if (key !== undefined) fields.clientKeyFile = key;
+  const fields: TemporalFields = { namespace: text(item.namespace) ?? 'default' };
+  // Only the fields that are set, so that an entry without TLS compares equal to one never given any.
+  for (const name of TEMPORAL_TLS_FIELDS) {
+    const value = text(item[name]);
+    if (value !== undefined) fields[name] = value;
+  }
   return fields;
 }
 

@@ -2,7 +2,7 @@
  * A Temporal workspace: the extension talks straight to the engine's HTTP API (no Mistral API in
  * between), inside VS Code. The tree lists what the engine lists, Reset to Here resets on the engine,
  * a raw visibility query filters and a bad one is the server's message, and settings problems (an
- * unknown namespace, a missing mTLS file) and the API key (through a proxy that demands it, since the
+ * unknown namespace, a missing mTLS file, TLS files on http://) and the API key (through a proxy that demands it, since the
  * dev server has no auth) are rows that say what to do.
  */
 import * as assert from 'node:assert/strict';
@@ -133,9 +133,14 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
     const [unknown] = await useTemporalWorkspace(services, { namespace: 'no-such-namespace' });
     assert.ok(unknown && isMessage(unknown));
     assert.match(label(unknown), /no-such-namespace/);
-    const [mtls] = await useTemporalWorkspace(services, { clientCertFile: '/nonexistent/client.pem', clientKeyFile: '/nonexistent/client.key' });
+    // mTLS needs https:// (on the engine's http:// address the row says that first, as below).
+    const files = { clientCertFile: '/nonexistent/client.pem', clientKeyFile: '/nonexistent/client.key' };
+    const [mtls] = await useTemporalWorkspace(services, { baseUrl: ENGINE.temporal.replace(/^http:/, 'https:'), ...files });
     assert.ok(mtls && isMessage(mtls));
     assert.match(label(mtls), /The mTLS file \/nonexistent\/client\.pem cannot be read \(it does not exist\)/);
+    const [plain] = await useTemporalWorkspace(services, { ...files, serverCaFile: '/nonexistent/ca.pem' });
+    assert.ok(plain && isMessage(plain));
+    assert.match(label(plain), /clientCertFile, clientKeyFile and serverCaFile are for TLS connections, but the base URL http:\/\/127\.0\.0\.1:\d+ is plain http:\/\//);
   });
 
   it('an API key (Temporal Cloud style) is sent as a Bearer token, only when one is set for the workspace', async () => {

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
 import { WorkflowsApiError } from '../errors';
+import type { TlsSettings } from '../tls';
 import { HttpCall, HttpTransport } from '../http';
 import { isObject, text } from '../json';
 import { temporalError } from './errors';
@@ -32,8 +33,8 @@ export interface TemporalClientOptions {
   userAgent?: string;
   /** Recorded by the server on signals, updates, terminations and cancellations. */
   identity?: string;
-  /** mTLS: the client certificate and key (PEM). */
-  tls?: { cert: Buffer; key: Buffer };
+  /** TLS: a client certificate and key (PEM) for mTLS, a private CA (PEM) to trust, a server name. */
+  tls?: TlsSettings;
 }
 
 export interface ListWorkflowsOptions {
