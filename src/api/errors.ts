@@ -5,6 +5,8 @@
  * The message is written for the user and never contains the API key (see `redact` in http.ts).
  */
 
+import type { TlsFailure } from './tls';
+
 export type WorkflowsApiErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'aborted' | 'redirect';
 
 /**
@@ -46,6 +48,7 @@ export interface WorkflowsApiErrorInit {
   retryAfterMs?: number;
   outcomeUnknown?: boolean;
   retryable?: boolean;
+  tls?: TlsFailure;
   cause?: unknown;
 }
 
@@ -76,6 +79,8 @@ export class WorkflowsApiError extends Error {
   readonly outcomeUnknown: boolean;
   /** Whether a read failing this way is worth retrying (the client already did, up to maxRetries). */
   readonly retryable: boolean;
+  /** Kind 'network': the TLS handshake failed, and why (see tls.ts); the message says what to fix. */
+  readonly tls?: TlsFailure;
 
   constructor(init: WorkflowsApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -94,6 +99,7 @@ export class WorkflowsApiError extends Error {
     if (init.executionStatus !== undefined) this.executionStatus = init.executionStatus;
     if (init.validationErrors !== undefined) this.validationErrors = init.validationErrors;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    if (init.tls !== undefined) this.tls = init.tls;
   }
 
   /** A plain summary for logs (Error's own `message` is not enumerable, so JSON.stringify drops it). */
@@ -110,6 +116,7 @@ export class WorkflowsApiError extends Error {
       grpcCode: this.grpcCode,
       outcomeUnknown: this.outcomeUnknown,
       retryable: this.retryable,
+      tls: this.tls,
     };
   }
 }

@@ -19,7 +19,8 @@ import { Pool } from './undici';
 import { WorkflowsApiError } from './errors';
 import { httpError, parseRetryAfter, type HttpFailure } from './httpErrors';
 import { ACCEPT_ENCODING, BodyDecodeError, readBody, textChunks, type TextSink } from './body';
-import type { TlsSettings } from './tls';
+import { tlsFailureOf, tlsMessage, type TlsFailure, type TlsSettings } from './tls';
+import { probeTls } from './tlsProbe';
 
 /** Turns a non-2xx answer into the error to throw; `redact` removes the API key from any text. */
 export type HttpErrorMapper = (failure: HttpFailure, redact: (text: string) => string) => WorkflowsApiError;
@@ -40,6 +41,12 @@ export interface HttpSettings {
   serviceName?: string;
   /** A client certificate and key, a private CA and a server name, e.g. for a self-hosted Temporal cluster. */
   tls?: TlsSettings;
+  /**
+   * Temporal workspaces: TLS failures name the settings that fix them (serverCaFile, serverName,
+   * clientCertFile), and an https connection the server closes unanswered is probed for a refused
+   * client certificate (see tlsProbe.ts). Mistral workspaces have no such settings.
+   */
+  tlsHints?: boolean;
   /**
    * Whether to ask for compressed answers. 'auto' (default): yes, except from a loopback host (a local
    * sandbox), where bytes are free and decompressing would only add time.
@@ -74,6 +81,7 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND'
 
 export class HttpTransport {
   private readonly origin: string;
+  private readonly url: URL;
   private readonly prefix: string;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
@@ -90,6 +98,7 @@ export class HttpTransport {
     this.ownsDispatcher = settings.dispatcher === undefined;
     const mode = settings.compression ?? 'auto';
     this.compress = mode === 'on' || (mode === 'auto' && !isLoopback(url.hostname));
+    this.url = url;
     // One keep-alive pool per client (a client has one origin). `connect` goes to tls.connect as is.
     this.dispatcher = settings.dispatcher ?? new Pool(this.origin, { connections: 8, keepAliveTimeout: 30_000, ...(settings.tls ? { connect: { ...settings.tls } } : {}) });
   }
@@ -182,7 +191,7 @@ export class HttpTransport {
           res?.body.destroy();
           throw this.parseError(c, path, e.message, e.cause ?? e);
         }
-        throw this.network(c, path, e);
+        throw (await this.tlsError(c, path, e, controller.signal)) ?? this.network(c, path, e);
       }
       if (sink) return this.finish(c, path, sink);
       return this.interpret(c, path, res, text);
@@ -287,6 +296,40 @@ export class HttpTransport {
     return new WorkflowsApiError({ kind: 'aborted', method: c.method, path, cause, outcomeUnknown, message: 'The request was cancelled.' });
   }
 
+  /**
+   * A failed TLS handshake, in words that say what to fix. Node's code says so for most failures; a
+   * fresh https connection closed before any answer is probed, because that is how a refused client
+   * certificate reaches us through undici under TLS 1.3 (tlsProbe.ts). The probe ends with the attempt
+   * (`signal`: its timeout, the caller's cancel, close()).
+   */
+  private async tlsError(c: HttpCall, path: string, cause: unknown, signal: AbortSignal): Promise<WorkflowsApiError | undefined> {
+    if (this.url.protocol !== 'https:') return undefined;
+    const code = errorCode(cause);
+    let failure: TlsFailure | undefined = tlsFailureOf(code, messageOf(cause));
+    let quoted = code ?? 'TLS';
+    // Certain when Node says so; inferred from a probe, a write keeps "may or may not have been applied".
+    let certain = failure !== undefined;
+    if (failure === undefined && this.settings.tlsHints === true && closedUnanswered(cause, code)) {
+      const probe = await probeTls(this.url, this.settings.tls, this.settings.timeoutMs, signal);
+      if (probe.kind === 'error') {
+        failure = tlsFailureOf(probe.code, probe.message);
+        quoted = probe.code;
+      } else if (probe.kind === 'closed') {
+        failure = 'clientCertificate';
+        quoted = 'the server closed the connection right after the TLS handshake';
+      }
+      certain = false;
+    }
+    if (failure === undefined) return undefined;
+    const unknown = c.method !== 'GET' && !certain;
+    const message = tlsMessage(failure, {
+      origin: this.origin, code: quoted, clientCertificate: this.settings.tls?.cert !== undefined,
+      settingsHints: this.settings.tlsHints === true, reason: reasonOf(cause),
+    }) + (unknown ? ' The action may or may not have been applied: refresh to check before trying again.' : '');
+    // Never retried: the same settings meet the same certificate again.
+    return new WorkflowsApiError({ kind: 'network', method: c.method, path, cause, message: this.redact(message), outcomeUnknown: unknown, tls: failure });
+  }
+
   private network(c: HttpCall, path: string, cause: unknown): WorkflowsApiError {
     const code = errorCode(cause);
     const write = c.method !== 'GET';
@@ -315,6 +358,23 @@ export class HttpTransport {
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function messageOf(e: unknown): string | undefined {
+  return e instanceof Error ? e.message : undefined;
+}
+
+/** Node's explanation of a name mismatch: the name asked for and the names the certificate holds. */
+function reasonOf(e: unknown): string | undefined {
+  const reason = (e as { reason?: unknown } | null)?.reason;
+  return typeof reason === 'string' ? reason : undefined;
+}
+
+/** undici's "other side closed" on a connection that never received a byte: the server hung up at once. */
+function closedUnanswered(e: unknown, code: string | undefined): boolean {
+  if (code !== 'UND_ERR_SOCKET') return false;
+  const socket = (e as { socket?: { bytesRead?: unknown } } | null)?.socket;
+  return socket?.bytesRead === 0;
 }
 
 function errorCode(e: unknown): string | undefined {

@@ -11,6 +11,8 @@
  *   timeout are not retried. Writes (reset, terminate, cancel, signal) are never retried; when a write
  *   may have reached the server without an answer, the error has `outcomeUnknown: true`: read back.
  * - 3xx answers are errors (kind 'redirect'); nothing is re-sent with the key to another origin.
+ * - A failed TLS handshake is kind 'network' with `tls` saying why (untrusted server certificate, name
+ *   mismatch, client certificate required or refused, ...) and a message that says what to fix; never retried.
  * - The API key never appears in an error's message, properties or stack.
  * - `normalizeHistory` skips null/non-object events, types a type-less event 'UNKNOWN', treats an object
  *   without events as an empty history, and throws `HistoryFormatError` for a body that is not an object
@@ -29,7 +31,7 @@ export type { WorkflowsClientOptions, GetHistoryOptions } from './client';
 export type { BackendCapabilities, WorkflowBackend } from './backend';
 export { WorkflowsApiError, isWorkflowsApiError } from './errors';
 export type { ApiProblem, WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
-export type { TlsSettings } from './tls';
+export type { TlsFailure, TlsSettings } from './tls';
 export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';
 export { normalizeHistory, normalizeEvent, HistoryFormatError } from './history';
 export { HistoryStream } from './historyStream';

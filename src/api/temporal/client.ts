@@ -130,6 +130,7 @@ export class TemporalClient {
       mapError: temporalError,
       serviceName: 'The Temporal service',
       tls: options.tls,
+      tlsHints: true,
     });
   }
 
