@@ -79,10 +79,16 @@ export class LoadMoreNode extends TreeNode {
   }
 }
 
-/** What an error row offers: “Set API Key” when the key was refused, otherwise the given retry. */
+/**
+ * What an error row offers: “Set API Key” when the key was refused, the workspace settings when the TLS
+ * handshake failed in a way they fix (a CA, a server name, a client certificate), otherwise the given retry.
+ */
 export function actionFor(error: unknown, retry: vscode.Command): vscode.Command {
   if (isWorkflowsApiError(error) && (error.status === 401 || error.status === 403)) {
     return { command: 'mistralWorkflows.setApiKey', title: 'Set API Key' };
+  }
+  if (isWorkflowsApiError(error) && error.tls !== undefined && error.tls !== 'expired') {
+    return { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['mistralWorkflows.workspaces'] };
   }
   return retry;
 }
