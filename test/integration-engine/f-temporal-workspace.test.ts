@@ -2,15 +2,19 @@
  * A Temporal workspace: the extension talks straight to the engine's HTTP API (no Mistral API in
  * between), inside VS Code. The tree lists what the engine lists, Reset to Here resets on the engine,
  * a raw visibility query filters and a bad one is the server's message, and settings problems (an
- * unknown namespace, a missing mTLS file, TLS files on http://) and the API key (through a proxy that demands it, since the
- * dev server has no auth) are rows that say what to do.
+ * unknown namespace, a missing mTLS file, TLS files on http://) and the API key (through a proxy that
+ * demands it, since the dev server has no auth) are rows that say what to do. Mutual TLS runs through
+ * an https proxy that demands a client certificate from a throwaway CA (test/helpers/tls.ts), the dev
+ * server having no TLS of its own.
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import * as vscode from 'vscode';
 import { attrText } from '../../src/api';
 import type { Services } from '../../src/commands/services';
@@ -18,6 +22,7 @@ import type { TreeNode } from '../../src/tree/node';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { description, eventually, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';
 import { ScriptedUi, resetSteps } from '../integration/helpers/scriptedUi';
+import { makeTestPki, mtlsServerOptions, type TestPki } from '../helpers/tls';
 import { backToEngineSandbox, ENGINE, fixTheBug, latestRun, waitingOrder, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
 
 const NAME = 'local-temporal';
@@ -143,6 +148,31 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
     assert.match(label(plain), /clientCertFile, clientKeyFile and serverCaFile are for TLS connections, but the base URL http:\/\/127\.0\.0\.1:\d+ is plain http:\/\//);
   });
 
+  it('over mutual TLS (private CA, client certificate) lists the engine’s executions; without the certificate the row says the server requires one', async () => {
+    const pki = await makeTestPki();
+    const proxy = await startProxy({ tls: pki });
+    try {
+      const mtls = { baseUrl: proxy.baseUrl, clientCertFile: pki.client.cert, clientKeyFile: pki.client.key, serverCaFile: pki.ca.cert };
+      const rows = (await useTemporalWorkspace(services, mtls)).filter(isExecution);
+      assert.ok(rows.some((r) => r.executionId === ENGINE_DEMO.completed), 'the engine’s completed demo order, through the mTLS proxy');
+      assert.ok(proxy.seen.length > 0 && proxy.seen.every((r) => r.clientCn === 'mwf-test-client'), 'every request came with the client certificate');
+
+      const [refused] = await useTemporalWorkspace(services, { baseUrl: proxy.baseUrl, serverCaFile: pki.ca.cert });
+      assert.ok(refused && isMessage(refused));
+      assert.match(label(refused), /The server at https:\/\/127\.0\.0\.1:\d+ requires a client certificate \(mutual TLS\) and none was sent .* Set clientCertFile and clientKeyFile\.$/);
+      assert.equal(refused.getTreeItem().command?.command, 'workbench.action.openSettings', 'the row opens the settings that fix it');
+      // Requests of the first workspace's client may still land (a long poll, a refresh): all carry the certificate.
+      assert.ok(proxy.seen.every((r) => r.clientCn === 'mwf-test-client'), `no request got through without a certificate: ${JSON.stringify(proxy.seen)}`);
+
+      const [untrusted] = await useTemporalWorkspace(services, { ...mtls, serverCaFile: undefined });
+      assert.ok(untrusted && isMessage(untrusted));
+      assert.match(label(untrusted), /The server's certificate at https:\/\/127\.0\.0\.1:\d+ is not trusted \(\w+\)\. .*set serverCaFile/);
+    } finally {
+      await proxy.close();
+      pki.remove();
+    }
+  });
+
   it('an API key (Temporal Cloud style) is sent as a Bearer token, only when one is set for the workspace', async () => {
     const key = `temporal-key-${randomUUID()}`;
     const proxy = await startProxy({ requireKey: key });
@@ -193,22 +223,25 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
 
 interface Proxy {
   baseUrl: string;
-  seen: { method: string; url: string; authorization: string | undefined }[];
+  seen: { method: string; url: string; authorization: string | undefined; clientCn?: string }[];
   close(): Promise<void>;
 }
 
 /**
  * A loopback proxy in front of the engine's HTTP API: it can demand an API key (the dev server has no
- * auth) or forward a request and then drop its answer (the engine applied it; the client never hears).
+ * auth), forward a request and then drop its answer (the engine applied it; the client never hears),
+ * or serve https and demand a client certificate signed by `tls.ca` (the dev server has no TLS).
  */
-async function startProxy(options: { requireKey?: string; dropAnswer?: (method: string, url: string) => boolean }): Promise<Proxy> {
+async function startProxy(options: { requireKey?: string; dropAnswer?: (method: string, url: string) => boolean; tls?: TestPki }): Promise<Proxy> {
   const target = new URL(ENGINE.temporal);
   const seen: Proxy['seen'] = [];
   let dropped = false;
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
-    seen.push({ method, url, authorization: req.headers.authorization });
+    const entry: Proxy['seen'][number] = { method, url, authorization: req.headers.authorization };
+    if (options.tls) entry.clientCn = String((req.socket as TLSSocket).getPeerCertificate().subject?.CN);
+    seen.push(entry);
     if (options.requireKey !== undefined && req.headers.authorization !== `Bearer ${options.requireKey}`) {
       res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 16, message: 'Request unauthenticated' }));
       return;
@@ -225,10 +258,11 @@ async function startProxy(options: { requireKey?: string; dropAnswer?: (method: 
       answer.pipe(res);
     });
     req.pipe(upstream);
-  });
+  };
+  const server = options.tls ? https.createServer(mtlsServerOptions(options.tls), handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    baseUrl: `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
