@@ -42,13 +42,25 @@ function own(o: Json, key: string): unknown {
  * (Temporal's history-reverse) is turned round; any other order is kept as sent.
  */
 export function normalizeHistory(body: unknown): WorkflowEvent[] {
-  const list = eventList(body);
-  const out: WorkflowEvent[] = [];
+  return inEventOrder(normalizeEvents(eventList(body)));
+}
+
+/**
+ * The events of a list as sent, appended to `into`: each event on its own (no state across events), so
+ * a history read page by page is normalised page by page. Only the order is a property of the whole
+ * list: apply inEventOrder once to the complete result.
+ */
+export function normalizeEvents(list: readonly unknown[], into: WorkflowEvent[] = []): WorkflowEvent[] {
   for (let i = 0; i < list.length; i++) {
     const e = normalizeEvent(list[i]);
-    if (e !== undefined) out.push(e);
+    if (e !== undefined) into.push(e);
   }
-  return newestFirst(out) ? out.reverse() : out;
+  return into;
+}
+
+/** The complete list in event order: turned round (in place) when it was sent newest first. */
+export function inEventOrder(events: WorkflowEvent[]): WorkflowEvent[] {
+  return readsNewestFirst(events) ? events.reverse() : events;
 }
 
 /**
@@ -56,7 +68,7 @@ export function normalizeHistory(body: unknown): WorkflowEvent[] {
  * last one. Looks only at the two ends (events without an integer id, e.g. trace progress, are passed
  * over), so a 51,200-event history costs two reads, and a reversal when it is newest first.
  */
-function newestFirst(events: readonly WorkflowEvent[]): boolean {
+export function readsNewestFirst(events: readonly WorkflowEvent[]): boolean {
   let first: number | undefined;
   let i = 0;
   for (; i < events.length && first === undefined; i++) first = events[i].eventId;

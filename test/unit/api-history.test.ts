@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import {
   attr, describeEvent, describeEvents, enumNamer, HistoryFormatError, isResetMarker, normalizeHistory, WorkflowEvent,
 } from '../../src/api';
+import { inEventOrder, normalizeEvents } from '../../src/api/history';
 
 const ISO = '2026-03-01T10:00:00.000Z';
 
@@ -143,6 +144,25 @@ describe('api/history normalizeHistory', () => {
     assert.equal(events[51_199].eventId, 51_200);
     assert.equal(events[51_199].type, 'ACTIVITY_TASK_SCHEDULED');
     assert.equal(described[51_199].detail, `a${51_199 % 7}`);
+  });
+
+  it('normalised page by page into one list, then put in order once, is normalizeHistory of all the pages', () => {
+    const raw = [
+      { eventId: '1', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' }, null, { eventType: 'x' },
+      { eventId: '4', eventType: 'EVENT_TYPE_TIMER_STARTED', timerStartedEventAttributes: { timerId: 't' } },
+      { id: 'progress', name: 'trace' }, { eventId: 6, eventType: 'TimerFired' }, 7,
+      { eventId: '8', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED' },
+    ];
+    const view = (events: WorkflowEvent[]): unknown[] => events.map((e) => [e.idText, e.eventId, e.type, e.attributes]);
+    for (const list of [raw, [...raw].reverse()]) {
+      const whole = normalizeHistory(list);
+      for (let size = 1; size <= list.length; size++) {
+        const paged: WorkflowEvent[] = [];
+        for (let i = 0; i < list.length; i += size) normalizeEvents(list.slice(i, i + size), paged);
+        assert.deepEqual(view(inEventOrder(paged)), view(whole), `pages of ${size}`);
+      }
+    }
+    assert.equal(normalizeHistory([...raw].reverse())[0].idText, '1', 'newest first is turned round once, on the whole list');
   });
 });
 
