@@ -88,6 +88,24 @@ describe('api/temporal: TemporalClient requests', () => {
       assert.equal(server.requests[1].url, `${NS}/workflows/w/history?execution.runId=r&maximumPageSize=2&nextPageToken=p2`);
     }));
 
+  it('historyPages asks for a page only when its caller asks for the next one', () =>
+    withTemporal((q, res) => {
+      const token = new URL(q.url ?? '', 'http://x').searchParams.get('nextPageToken');
+      if (token === null) json(res, 200, { history: { events: [{ eventId: '1' }] }, nextPageToken: 'p2' });
+      else if (token === 'p2') json(res, 200, { history: { events: [{ eventId: '2' }] }, nextPageToken: 'p3' });
+      else json(res, 200, { history: { events: [{ eventId: '3' }] } });
+    }, async (client, server) => {
+      const pages = client.historyPages('w', undefined, { maximumPageSize: 7 });
+      assert.deepEqual(await pages.next(), { done: false, value: { events: [{ eventId: '1' }], nextPageToken: 'p2' } });
+      assert.equal(server.requests.length, 1, 'the second page is not asked for yet');
+      assert.equal(server.requests[0].url, `${NS}/workflows/w/history?maximumPageSize=7`);
+      assert.deepEqual((await pages.next()).value, { events: [{ eventId: '2' }], nextPageToken: 'p3' });
+      assert.equal(server.requests.length, 2);
+      await pages.return(undefined); // a caller that stops sends nothing more
+      assert.equal((await pages.next()).done, true);
+      assert.equal(server.requests.length, 2);
+    }));
+
   it('historyAll stops on a page token that comes back, and after maxPages', async () => {
     const repeated = await failure((_q, res) => json(res, 200, { history: { events: [{ eventId: '1' }] }, nextPageToken: 'same' }), (c) => c.historyAll('w'), 2);
     assert.equal(repeated.kind, 'parse');

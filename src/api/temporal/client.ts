@@ -158,7 +158,7 @@ export class TemporalClient {
     if (options.maximumPageSize !== undefined) q.set('maximumPageSize', String(options.maximumPageSize));
     if (options.nextPageToken) q.set('nextPageToken', options.nextPageToken);
     if (options.waitNewEvent) q.set('waitNewEvent', 'true');
-    const call = this.get(`${this.workflow(workflowId)}/history`, q, signal);
+    const call = this.get(this.historyPath(workflowId), q, signal);
     const body = await this.http.call(call);
     if (!isObject(body)) throw shapeError(call, 'a page of history events');
     // An empty page may come without `history` or without `events`.
@@ -173,22 +173,39 @@ export class TemporalClient {
    * more than `maxPages` pages is an error (kind 'parse') rather than a loop or a silently short history.
    */
   async historyAll(workflowId: string, runId?: string, options: HistoryAllOptions = {}): Promise<unknown[]> {
+    const events: unknown[] = [];
+    for await (const page of this.historyPages(workflowId, runId, options)) {
+      for (const e of page.events) events.push(e);
+    }
+    return events;
+  }
+
+  /**
+   * The pages of a run's history, one request per page, each sent only when the caller asks for the
+   * next one (so a caller can stop, or wait, between pages). Same guards as historyAll.
+   */
+  async *historyPages(workflowId: string, runId?: string, options: HistoryAllOptions = {}): AsyncGenerator<HistoryPage, void, undefined> {
     const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
     const seen = new Set<string>();
-    const events: unknown[] = [];
     let nextPageToken: string | undefined;
     for (let page = 0; ; page++) {
       const result = await this.history(workflowId, { runId, maximumPageSize: options.maximumPageSize, nextPageToken }, options.signal);
-      for (const e of result.events) events.push(e);
       nextPageToken = result.nextPageToken;
-      if (nextPageToken === undefined) return events;
-      const repeated = seen.has(nextPageToken);
-      if (repeated || page + 1 >= maxPages) {
-        const call = this.get(`${this.workflow(workflowId)}/history`, runQuery(runId), options.signal);
+      // Checked before the page is handed over: its caller may wait for demand before asking for more.
+      const repeated = nextPageToken !== undefined && seen.has(nextPageToken);
+      if (repeated || (nextPageToken !== undefined && page + 1 >= maxPages)) {
+        const call = this.get(this.historyPath(workflowId), runQuery(runId), options.signal);
         throw shapeError(call, repeated ? 'a history whose pages end (a page token came back twice)' : `a history of at most ${maxPages} pages`);
       }
+      yield result;
+      if (nextPageToken === undefined) return;
       seen.add(nextPageToken);
     }
+  }
+
+  /** Where a workflow's history is read (also what an error about reading it names). */
+  historyPath(workflowId: string): string {
+    return `${this.workflow(workflowId)}/history`;
   }
 
   /** ResetWorkflowExecution. Never retried: a reset sent twice resets twice (the request id does not help). */
