@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { HistoryStream, isWorkflowsApiError, normalizeHistory, WorkflowsClient, type WorkflowEvent } from '../../src/api';
+import { normalizeEvents } from '../../src/api/history';
 import { DEMO, startSandbox, type HistoryShape, type Sandbox } from '../../sandbox/server';
 
 function ids(events: readonly WorkflowEvent[]): string[] {
@@ -67,6 +68,78 @@ describe('HistoryStream (the first events before the whole body)', () => {
     const text = `${JSON.stringify({ events: EVENTS }).slice(0, -2)}, oops]}`;
     assert.throws(() => feed(text, 64, 10), SyntaxError);
     assert.throws(() => feed('{"events": 42}', 4, 10), /not a list/);
+  });
+});
+
+describe('HistoryStream demand (what a paged source waits on)', () => {
+  const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+  it('pauses after a page, even one smaller than wanted, until more than it offered is wanted', async () => {
+    const offered: number[] = [];
+    let pauses = 0;
+    const stream = new HistoryStream(10, (events) => offered.push(events.length), () => pauses++);
+    const events = normalizeHistory(EVENTS.slice(0, 4));
+    assert.equal(stream.offer(events), true);
+    assert.deepEqual(offered, [4]);
+    let resumed: boolean | undefined;
+    const demand = stream.demand().then((go) => (resumed = go));
+    assert.equal(stream.paused, true);
+    assert.equal(pauses, 1, 'the caller learns of the pause');
+    stream.want(4); // no more than was offered: nothing to read
+    await settle();
+    assert.equal(resumed, undefined, 'the 10 wanted before the pause were met by the page read');
+    stream.want(5);
+    assert.equal(await demand, true);
+    assert.equal(stream.paused, false);
+    normalizeEvents(EVENTS.slice(4, 8), events);
+    stream.offer(events);
+    assert.deepEqual(offered, [4, 8]);
+  });
+
+  it('wantAll resumes a paused source, and every later demand resolves at once', async () => {
+    const stream = new HistoryStream(10, () => undefined);
+    stream.offer(normalizeHistory(EVENTS.slice(0, 4)));
+    const demand = stream.demand();
+    stream.wantAll();
+    assert.equal(await demand, true);
+    assert.equal(await stream.demand(), true);
+    assert.equal(stream.paused, false);
+    assert.equal(stream.wantsAll, true);
+  });
+
+  it('abandon() or the caller\'s abort stops a paused source, and any later demand', async () => {
+    const abandoned = new HistoryStream(10, () => undefined);
+    const paused = abandoned.demand();
+    abandoned.abandon();
+    assert.equal(await paused, false);
+    assert.equal(await abandoned.demand(), false);
+    const controller = new AbortController();
+    const aborted = new HistoryStream(10, () => undefined);
+    const waiting = aborted.demand(controller.signal);
+    controller.abort();
+    assert.equal(await waiting, false);
+    assert.equal(await aborted.demand(controller.signal), false);
+  });
+
+  it('offers nothing of a newest-first list (only the end can say what comes first)', () => {
+    const offered: number[] = [];
+    const stream = new HistoryStream(10, (events) => offered.push(events.length));
+    assert.equal(stream.offer(normalizeEvents([...EVENTS.slice(0, 4)].reverse())), false);
+    assert.deepEqual(offered, []);
+  });
+
+  it('wantAll on a streamed body does not make the prefix scanner read on (the body is parsed once at the end)', () => {
+    const offered: number[] = [];
+    const stream = new HistoryStream(10, (events) => offered.push(events.length));
+    const sink = stream.sink();
+    const text = JSON.stringify({ events: EVENTS });
+    sink.write(text.slice(0, text.length / 2));
+    assert.deepEqual(offered, [10]);
+    stream.wantAll();
+    sink.write(text.slice(text.length / 2));
+    assert.deepEqual(offered, [10]);
+    assert.equal(stream.events.length, 10, 'the scanner stopped at what was wanted');
+    assert.equal(sink.end().length, 40);
   });
 });
 
