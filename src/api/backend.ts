@@ -13,7 +13,11 @@ import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, Workf
 export interface GetHistoryOptions {
   /** A specific run's history; default: the execution's latest run. */
   runId?: string;
-  /** Offers the first events while the rest of the body is still arriving (the result is unchanged). */
+  /**
+   * Offers the first events while the rest is still arriving (the result is unchanged). A backend whose
+   * server pages the history (Temporal) reads past its first page only as the stream asks (`want`,
+   * `wantAll`): the promise settles once the whole history has been wanted and read.
+   */
   stream?: HistoryStream;
 }
 

@@ -2,7 +2,8 @@
  * A Temporal cluster (self-hosted or Temporal Cloud) as a WorkflowBackend, over its HTTP API:
  *   execution id = workflow id; one list row per run (the tree folds them by id);
  *   list        = a visibility query built from the filter (visibility.ts), paged by the server's tokens;
- *   history     = every server page of the run, oldest first;
+ *   history     = every server page of the run, oldest first; with a stream, the first page at once
+ *                 and each next one only when the stream wants more (pagedHistory.ts);
  *   reset       = ResetWorkflowExecution with the caller's request id (one per confirmed reset), only
  *                 of the run that is still the latest; an event the server refuses, or one of a run
  *                 that is no longer the latest, comes back as problem 'invalidResetPoint' with the
@@ -17,6 +18,7 @@ import { resetPointMessage } from '../httpErrors';
 import type { StreamExecutionOptions, StreamMessage } from '../stream';
 import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
 import { TemporalClient } from './client';
+import { readPagedHistory } from './pagedHistory';
 import { resetPointIds } from './resetPoints';
 import type { TemporalExecution } from './types';
 import { quote, visibilityQuery } from './visibility';
@@ -59,6 +61,7 @@ export class TemporalBackend implements WorkflowBackend {
   }
 
   async getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]> {
+    if (options?.stream) return readPagedHistory(this.client, executionId, options.runId, options.stream, signal);
     const events = await this.client.historyAll(executionId, options?.runId, { signal });
     return normalizeHistory({ history: { events } });
   }
