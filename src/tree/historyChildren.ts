@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { EventNode, EventRowOptions, RunRef } from './eventNode';
 import { FindRows, FoundEvents } from './findRows';
+import { moreLabel } from './labels';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
 import { ArrivedEvents, DescribedEvents, RunHistory } from './runHistory';
 import { TreeServices } from './services';
@@ -74,6 +75,7 @@ export class HistoryRows {
 
   private eventChildren(value: DescribedEvents | ArrivedEvents): TreeNode[] {
     const complete = !('complete' in value) || value.complete;
+    const paused = 'paused' in value && value.paused;
     const shown = this.history.shown;
     const rows: TreeNode[] = [];
     for (let index = 0; index < shown; index++) rows.push(this.node(index));
@@ -81,14 +83,11 @@ export class HistoryRows {
     if (value.events.length === 0) {
       rows.push(new MessageNode(`${this.owner.id}/empty`, this.owner, 'No events in this run.', { icon: new vscode.ThemeIcon('info') }));
     } else if (shown < value.events.length || !complete) {
-      const next = Math.min(this.services.eventsPageSize(), value.events.length - shown);
       rows.push(
         new LoadMoreNode(
           `${this.owner.id}/more`,
           this.owner,
-          complete
-            ? `Load ${next} more (${shown.toLocaleString('en')} of ${value.events.length.toLocaleString('en')} events)`
-            : `Load ${this.services.eventsPageSize()} more (${shown.toLocaleString('en')} shown, more arriving…)`,
+          moreLabel(shown, value.events.length, complete ? 'complete' : paused ? 'paused' : 'arriving', this.services.eventsPageSize()),
           async () => {
             this.history.showMore();
             this.services.refresh(this.owner);
@@ -144,8 +143,9 @@ export class HistoryRows {
    * refresh shows the error and Retry. Once per load, however often the rows are asked for meanwhile.
    */
   private refreshWhenComplete(): void {
-    const whole = this.history.load();
-    if (whole === this.watched) return;
+    // Watched, not asked for: a paused source (a server's next page) stays paused until Load more.
+    const whole = this.history.loading;
+    if (whole === undefined || whole === this.watched) return;
     this.watched = whole;
     const refresh = (): void => {
       if (this.watched === whole) this.services.refresh(this.owner);

@@ -105,3 +105,14 @@ export function escapeMarkdownText(text: string): string {
     .replace(/[<>&]/g, (c) => MARKDOWN_ENTITIES[c])
     .replace(/[\\`*_{}[\]()#+\-.!|~:]/g, (c) => `\\${c}`);
 }
+
+/**
+ * The “Load more” row's label: how many of how many when the history is complete; while the body streams
+ * in, that more is arriving; when the server holds the rest until asked (a paged source paused), that.
+ */
+export function moreLabel(shown: number, arrived: number, state: 'complete' | 'arriving' | 'paused', pageSize: number): string {
+  const n = (count: number): string => count.toLocaleString('en');
+  if (state === 'complete') return `Load ${Math.min(pageSize, arrived - shown)} more (${n(shown)} of ${n(arrived)} events)`;
+  if (state === 'paused') return `Load more (${n(shown)} events shown, more on the server)`;
+  return `Load ${pageSize} more (${n(shown)} shown, more arriving…)`;
+}

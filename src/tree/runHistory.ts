@@ -10,21 +10,26 @@ export interface DescribedEvents {
 /** What has arrived of a history: every event when `complete`, else a prefix of them. */
 export interface ArrivedEvents extends DescribedEvents {
   complete: boolean;
+  /** Not complete, and nothing more comes until more is wanted (showMore): a server page ended here. */
+  paused: boolean;
 }
 
 /**
- * The history of one run as the tree shows it: fetched once (one request, however long), then shown a
- * page at a time. Concurrent expansions share the one request. `forget()` starts a new generation: an
- * answer to an older request is dropped (its waiters get the current history instead), so a slow old
- * answer can never overwrite a newer one.
+ * The history of one run as the tree shows it: fetched once, then shown a page at a time. Concurrent
+ * expansions share the one fetch. `forget()` starts a new generation: an answer to an older fetch is
+ * dropped (its waiters get the current history instead), so a slow old answer can never overwrite a
+ * newer one, and the older fetch is told nobody wants more of it.
  *
- * While the body streams in, `arrived()` gives the events so far as soon as there are enough of them
- * (the first page, or more after “Load more”); `load()` still resolves with the complete history only.
+ * `arrived()` gives the events so far as soon as there are enough of them (the first page, or more
+ * after “Load more”), or as soon as the source pauses: a server that pages the history (Temporal)
+ * sends its next page only when more is wanted, and its page may be smaller than ours. `load()` is
+ * the complete history, and asks the source for all of it.
  */
 export class RunHistory {
   private generation = 0;
   private loaded: DescribedEvents | undefined;
-  private pending: Promise<DescribedEvents> | undefined;
+  /** This generation's fetch until it settles; it resolves undefined once a newer generation began. */
+  private pending: Promise<DescribedEvents | undefined> | undefined;
   private failure: unknown;
   private shownCount = 0;
   private early: DescribedEvents | undefined;
@@ -57,55 +62,48 @@ export class RunHistory {
     return Math.min(this.shownCount, (this.loaded ?? this.early)?.events.length ?? 0);
   }
 
-  /** The complete history; while it loads, every call returns the same promise. */
-  load(): Promise<DescribedEvents> {
-    if (this.loaded) return Promise.resolve(this.loaded);
-    const generation = this.generation;
-    if (this.pending) return this.pending;
-    this.shownCount = Math.max(this.shownCount, this.pageSize());
-    const stream = new HistoryStream(this.shownCount, (events) => {
-      if (generation === this.generation) this.arrive(events);
-    });
-    this.stream = stream;
-    this.pending = this.fetch(stream).then(
-      (events) => {
-        if (generation !== this.generation) return this.load();
-        this.loaded = this.complete(events);
-        this.failure = undefined;
-        this.shownCount = Math.max(this.shownCount, this.pageSize());
-        this.pending = undefined;
-        this.release();
-        return this.loaded;
-      },
-      (error: unknown) => {
-        if (generation !== this.generation) return this.load();
-        this.failure = error;
-        this.pending = undefined;
-        this.early = undefined;
-        this.release();
-        throw error;
-      },
-    );
+  /** The fetch under way, to watch for its end without asking for more of the history (unlike load()). */
+  get loading(): Promise<unknown> | undefined {
     return this.pending;
   }
 
+  /** The complete history: a paged source is asked for every page left. Concurrent calls share the fetch. */
+  async load(): Promise<DescribedEvents> {
+    for (;;) {
+      if (this.loaded) return this.loaded;
+      const pending = this.start();
+      this.stream?.wantAll();
+      const value = await pending; // this generation's failure rejects here
+      if (value) return value;
+      // forget() meanwhile: the answer was an older generation's; load the current one.
+    }
+  }
+
   /**
-   * The events shown so far and the next page, as soon as they have arrived (or the history is
-   * complete); rejects like load() when the request fails before that.
+   * The events shown so far and the next page, as soon as they have arrived, or the source paused, or
+   * the history is complete; rejects like load() when the fetch fails before that. It does not ask for
+   * the whole history.
    */
   async arrived(): Promise<ArrivedEvents> {
-    if (this.loaded) return { ...this.loaded, complete: true };
-    const whole = this.load();
-    const count = Math.max(this.shownCount, this.pageSize());
-    this.stream?.want(count);
-    if ((this.early?.events.length ?? 0) < count) {
-      await Promise.race([whole, new Promise<void>((resolve) => this.waiters.push({ count, resolve }))]);
+    for (;;) {
+      if (this.loaded) return { ...this.loaded, complete: true, paused: false };
+      const generation = this.generation;
+      const whole = this.start();
+      const stream = this.stream;
+      const count = Math.max(this.shownCount, this.pageSize());
+      // A paused source reads on when “Load more” asks (showMore), not whenever the rows are redrawn.
+      if (stream !== undefined && !stream.paused) stream.want(count);
+      if ((this.early?.events.length ?? 0) < count && !stream?.paused) {
+        await Promise.race([whole, new Promise<void>((resolve) => this.waiters.push({ count, resolve }))]);
+      }
+      if (generation !== this.generation) continue; // forget() meanwhile: what has arrived of the new one
+      // Read again after the wait (TypeScript keeps the narrowing from before it).
+      const loaded = this.loaded as DescribedEvents | undefined;
+      if (loaded) return { ...loaded, complete: true, paused: false };
+      if (this.early) return { ...this.early, complete: false, paused: this.stream?.paused ?? false };
+      const value = await whole; // nothing arrived early: the whole history, or its failure
+      if (value) return { ...value, complete: true, paused: false };
     }
-    // Read again after the wait (TypeScript keeps the narrowing from before it).
-    const loaded = this.loaded as DescribedEvents | undefined;
-    if (loaded) return { ...loaded, complete: true };
-    if (this.early) return { ...this.early, complete: false };
-    return { ...(await whole), complete: true }; // a failure rejects here; a newer generation is awaited
   }
 
   showMore(): void {
@@ -121,6 +119,7 @@ export class RunHistory {
 
   forget(): void {
     this.generation++;
+    this.stream?.abandon();
     this.loaded = undefined;
     this.pending = undefined;
     this.failure = undefined;
@@ -131,15 +130,62 @@ export class RunHistory {
     this.release();
   }
 
-  /** More events arrived (a longer prefix of the same list): describe only the new ones. */
+  /** This generation's fetch: started on first use, with a stream that wants the shown events. */
+  private start(): Promise<DescribedEvents | undefined> {
+    if (this.pending) return this.pending;
+    const generation = this.generation;
+    const current = (): boolean => generation === this.generation;
+    this.shownCount = Math.max(this.shownCount, this.pageSize());
+    const stream = new HistoryStream(
+      this.shownCount,
+      (events) => {
+        if (current()) this.arrive(events);
+      },
+      () => {
+        if (current()) this.release(); // paused: what arrived is all there is until more is wanted
+      },
+    );
+    this.stream = stream;
+    const pending = this.fetch(stream).then(
+      (events) => {
+        if (!current()) return undefined;
+        this.loaded = this.complete(events);
+        this.failure = undefined;
+        this.shownCount = Math.max(this.shownCount, this.pageSize());
+        this.pending = undefined;
+        this.release();
+        return this.loaded;
+      },
+      (error: unknown) => {
+        if (!current()) return undefined;
+        this.failure = error;
+        this.pending = undefined;
+        this.early = undefined;
+        this.stream = undefined;
+        this.describe = eventDescriber();
+        this.release();
+        throw error;
+      },
+    );
+    // Its callers see a failure; a fetch nobody waits on any more (a paused read that then failed) must
+    // not be an unhandled rejection.
+    pending.catch(() => undefined);
+    this.pending = pending;
+    return pending;
+  }
+
+  /** More events arrived (a longer prefix of the same list): describe only the new ones, append them. */
   private arrive(events: readonly WorkflowEvent[]): void {
-    const prev = this.early ?? { events: [], kinds: [], details: [] };
-    const added = this.describe(events.slice(prev.events.length));
-    this.early = {
-      events: [...prev.events, ...events.slice(prev.events.length)],
-      kinds: [...prev.kinds, ...added.map((d) => d.kind)],
-      details: [...prev.details, ...added.map((d) => d.detail)],
-    };
+    const early = (this.early ??= { events: [], kinds: [], details: [] });
+    const from = early.events.length;
+    const added = this.describe(events.slice(from));
+    // Appended in place: a paged source offers every page, and copying the lists each time would cost
+    // the square of the history's length.
+    for (let i = 0; i < added.length; i++) {
+      early.events.push(events[from + i]);
+      early.kinds.push(added[i].kind);
+      early.details.push(added[i].detail);
+    }
     this.release((w) => w.count <= events.length);
   }
 

@@ -3,7 +3,7 @@ import { analyzeReset, normalizeHistory } from '../../src/api';
 import { baseUrlProblem, parseWorkspaces } from '../../src/config/workspaceList';
 import { confirmationDetail, validateReason } from '../../src/reset/summary';
 import { describeFilter, isFiltered, parseFilter } from '../../src/tree/filter';
-import { escapeMarkdownText, eventLabel, formatDuration, keyAttributes, oneLine, relativeTime } from '../../src/tree/labels';
+import { escapeMarkdownText, eventLabel, formatDuration, keyAttributes, moreLabel, oneLine, relativeTime } from '../../src/tree/labels';
 
 describe('extension wording and settings (pure)', () => {
   it('validates reset reasons: required, trimmed, at most 1024 characters', () => {
@@ -89,6 +89,14 @@ describe('extension wording and settings (pure)', () => {
       ['activity_type.name', 'charge'],
       ['attempt', '2'],
     ]);
+  });
+
+  it('says on the Load more row whether the rest is counted, still arriving, or on the server', () => {
+    assert.equal(moreLabel(500, 1234, 'complete', 500), 'Load 500 more (500 of 1,234 events)');
+    assert.equal(moreLabel(1000, 1234, 'complete', 500), 'Load 234 more (1,000 of 1,234 events)');
+    assert.equal(moreLabel(500, 700, 'arriving', 500), 'Load 500 more (500 shown, more arriving…)');
+    assert.equal(moreLabel(256, 256, 'paused', 500), 'Load more (256 events shown, more on the server)');
+    assert.equal(moreLabel(1280, 1280, 'paused', 500), 'Load more (1,280 events shown, more on the server)');
   });
 
   it('escapes server text so no Markdown link, command URI or HTML can form in a tooltip', () => {

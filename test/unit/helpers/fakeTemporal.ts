@@ -27,7 +27,7 @@ export interface FakeTemporal {
   close(): Promise<void>;
 }
 
-/** `fail`: the page token answered with INVALID_ARGUMENT; `hold`: the token whose answer waits for release(). */
+/** `fail`: the page token answered with INVALID_ARGUMENT; `hold`: the token whose first request waits for release(). */
 export async function fakeTemporal(options: { fail?: string; hold?: string } = {}): Promise<FakeTemporal> {
   let held: (() => void) | undefined;
   let arrived: () => void = () => undefined;
@@ -37,7 +37,7 @@ export async function fakeTemporal(options: { fail?: string; hold?: string } = {
     const token = query.get('nextPageToken');
     if (token !== null && token === options.fail) return json(res, 400, { code: 3, message: 'page token expired', details: [] });
     const answer = (): void => page(res, token === null ? 0 : Number(token.slice(1)) - 1, Number(query.get('maximumPageSize') ?? SERVER_PAGE));
-    if (token !== null && token === options.hold) {
+    if (token !== null && token === options.hold && held === undefined) {
       held = answer;
       arrived();
     } else {
