@@ -81,12 +81,15 @@ export class RunHistory {
 
   /**
    * The events shown so far and the next page, as soon as they have arrived, or the source paused, or
-   * the history is complete; rejects like load() when the fetch fails before that. It does not ask for
-   * the whole history.
+   * the history is complete; rejects like load() when the fetch fails before that, and with that failure
+   * until forget() (load() fetches again). It does not ask for the whole history.
    */
   async arrived(): Promise<ArrivedEvents> {
     for (;;) {
       if (this.loaded) return { ...this.loaded, complete: true, paused: false };
+      // The rows show a failure (with Retry, which forgets it) rather than fetch again on the refresh
+      // that the failure itself causes: a page that keeps failing would be read in a loop, unseen.
+      if (this.failure !== undefined && this.pending === undefined) throw this.failure;
       const generation = this.generation;
       const whole = this.start();
       const stream = this.stream;

@@ -177,6 +177,19 @@ describe('RunHistory over a source that pauses between pages', () => {
     await assert.rejects(history.load(), /page 2 failed/);
   });
 
+  it('after a failed read, arrived() gives that failure without fetching again, until forget()', async () => {
+    const source = pagedSource(PAGES, 1);
+    const history = new RunHistory(source.fetch, () => 5);
+    await history.arrived();
+    history.showMore();
+    await assert.rejects(history.arrived(), /page 2 failed/);
+    await assert.rejects(history.arrived(), /page 2 failed/, 'the refresh the failure causes shows it again');
+    assert.equal(source.reads(), 2, 'no new fetch');
+    history.forget(); // Retry
+    assert.equal((await history.arrived()).events.length, 3);
+    assert.equal(source.reads(), 3);
+  });
+
   it('load() on a streamed body (Mistral) keeps the prefix scanner at the page shown: the body is parsed once at the end', async () => {
     const raw = Array.from({ length: 40 }, (_, i) => ({ eventId: String(i + 1), eventType: 'EVENT_TYPE_TIMER_STARTED' }));
     const text = JSON.stringify({ events: raw });

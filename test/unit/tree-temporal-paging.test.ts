@@ -139,5 +139,28 @@ describe('a Temporal run’s history in the tree, a server page at a time', () =
       assert.deepEqual(fake.tokens(), [null, 'p2', 'p3']);
       assert.equal(node.rows.history.value?.events.length, 10, 'the last page completes the history');
     });
+
+    it('an error on page 2 stays on the rows, with Retry, instead of reading page 1 again', async () => {
+      fake = await fakeTemporal({ fail: 'p2' });
+      const refreshed: (TreeNode | undefined)[] = [];
+      const services: TreeServices = {
+        client: () => Promise.resolve(fake.backend), eventsPageSize: () => PAGE, refresh: (n) => refreshed.push(n),
+        describeError: (e) => String(e), checkOf: () => undefined, historyMode: () => 'events' as const, extraResetTargets: () => [],
+      };
+      const node = new tree.ExecutionNode({ executionId: 'wf', workflowName: 'timers', status: 'COMPLETED' }, services);
+      const more = (await node.getChildren()).find((r) => r instanceof tree.LoadMoreNode);
+      assert.ok(more);
+      await more.loadMore();
+      const failed = await node.getChildren();
+      const error = (rows: TreeNode[]): string => rows.map((r) => String(r.getTreeItem().label)).join(' | ');
+      assert.match(error(failed), /Could not load the history/);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(refreshed.filter((n) => n === node).length >= 2, 'the failure refreshed the rows');
+      assert.match(error(await node.getChildren()), /Could not load the history/, 'that refresh shows the error again');
+      assert.deepEqual(fake.tokens(), [null, 'p2'], 'page 1 not read again behind the error');
+      node.rows.forget(); // what Retry does
+      assert.equal((await node.getChildren()).filter((r) => r instanceof tree.EventNode).length, 4);
+      assert.deepEqual(fake.tokens(), [null, 'p2', null]);
+    });
   });
 });
