@@ -62,11 +62,15 @@ function targetOf(node: unknown): SourceTarget {
   throw new UserFacingError('Select an execution, or a workflow, activity, signal or update event, in the Executions view.');
 }
 
-/** The loaded history and the workflow of the run an event row belongs to. */
+/**
+ * The history loaded so far and the workflow of the run an event row belongs to. What has arrived is
+ * enough: an event names what it refers to by an earlier event, and every event before a row shown has
+ * arrived (a Temporal history's later pages may not have been read).
+ */
 function ownerOf(node: EventNode): { history: readonly WorkflowEvent[]; workflowName: string | undefined } {
   const owner = node.owner;
-  if (owner instanceof ExecutionNode) return { history: owner.rows.history.value?.events ?? [], workflowName: owner.execution.workflowName };
-  if (owner instanceof RunNode) return { history: owner.rows.history.value?.events ?? [], workflowName: owner.run.workflowName };
+  if (owner instanceof ExecutionNode) return { history: owner.rows.history.current?.events ?? [], workflowName: owner.execution.workflowName };
+  if (owner instanceof RunNode) return { history: owner.rows.history.current?.events ?? [], workflowName: owner.run.workflowName };
   return { history: [], workflowName: undefined };
 }
 
