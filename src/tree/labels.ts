@@ -109,10 +109,13 @@ export function escapeMarkdownText(text: string): string {
 /**
  * The “Load more” row's label: how many of how many when the history is complete; while the body streams
  * in, that more is arriving; when the server holds the rest until asked (a paged source paused), that.
+ * A paused source may have sent more than is shown (Temporal rounds a page up to whole batches of
+ * events): then a page of those comes next; else the server's next page, whose size only it knows.
  */
 export function moreLabel(shown: number, arrived: number, state: 'complete' | 'arriving' | 'paused', pageSize: number): string {
   const n = (count: number): string => count.toLocaleString('en');
   if (state === 'complete') return `Load ${Math.min(pageSize, arrived - shown)} more (${n(shown)} of ${n(arrived)} events)`;
-  if (state === 'paused') return `Load more (${n(shown)} events shown, more on the server)`;
+  if (state === 'paused' && shown >= arrived) return `Load more (${n(shown)} events shown, more on the server)`;
+  if (state === 'paused') return `Load ${pageSize} more (${n(shown)} shown, more on the server)`;
   return `Load ${pageSize} more (${n(shown)} shown, more arriving…)`;
 }

@@ -97,6 +97,7 @@ describe('extension wording and settings (pure)', () => {
     assert.equal(moreLabel(500, 700, 'arriving', 500), 'Load 500 more (500 shown, more arriving…)');
     assert.equal(moreLabel(256, 256, 'paused', 500), 'Load more (256 events shown, more on the server)');
     assert.equal(moreLabel(1280, 1280, 'paused', 500), 'Load more (1,280 events shown, more on the server)');
+    assert.equal(moreLabel(500, 1030, 'paused', 500), 'Load 500 more (500 shown, more on the server)', 'a server page larger than ours');
   });
 
   it('escapes server text so no Markdown link, command URI or HTML can form in a tooltip', () => {

@@ -132,6 +132,24 @@ describe('RunHistory over a source that pauses between pages', () => {
     assert.equal(after.paused, false);
   });
 
+  it('a server page larger than the tree’s is shown a page at a time before the next is read', async () => {
+    const source = pagedSource([NINE.slice(0, 7), NINE.slice(7)]); // Temporal rounds pages up to whole batches
+    const history = new RunHistory(source.fetch, () => 3);
+    const first = await history.arrived();
+    assert.equal(history.shown, 3);
+    assert.equal(first.events.length, 7);
+    assert.equal(first.paused, true);
+    history.showMore();
+    await history.arrived();
+    assert.equal(history.shown, 6);
+    assert.equal(source.reads(), 1, 'what arrived is shown first');
+    history.showMore();
+    const last = await history.arrived();
+    assert.equal(source.reads(), 2, 'then the next page');
+    assert.equal(last.complete, true);
+    assert.equal(history.shown, 9);
+  });
+
   it('watching the fetch for its end (loading) asks for nothing', async () => {
     const source = pagedSource(PAGES);
     const history = new RunHistory(source.fetch, () => 5);
