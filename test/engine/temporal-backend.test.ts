@@ -2,12 +2,13 @@
  * The Temporal backend (src/api/temporal/backend.ts) against the real dev server: the list from the
  * filter's visibility query, paged by the server; a raw query and a bad one; an unknown namespace;
  * runs and histories; a reset with a request id, an invalid point with the engine's valid ones; live
- * events by long poll. What is asserted is what the engine itself reports.
+ * events by long poll; a history longer than one server page read page by page on demand. What is
+ * asserted is what the engine itself reports.
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { isResetPoint, isWorkflowsApiError, WorkflowsApiError } from '../../src/api';
-import { resetPointIds, TemporalBackend, TemporalClient, visibilityQuery } from '../../src/api/temporal';
+import { HistoryStream, isResetPoint, isWorkflowsApiError, WorkflowsApiError, type WorkflowEvent } from '../../src/api';
+import { resetPointIds, TemporalBackend, TemporalClient, visibilityQuery, type HistoryOptions, type HistoryPage } from '../../src/api/temporal';
 import { engine, eventually, PARCEL, uniqueId } from './engine';
 
 describe('the Temporal backend on the real engine', function () {
@@ -134,9 +135,59 @@ describe('the Temporal backend on the real engine', function () {
     abort.abort();
   });
 
+  it('a history of several server pages, streamed: the first page after one request, the next only on demand', async () => {
+    const id = uniqueId('tb-pages');
+    await engine().startParcel(id, { approvals_needed: 1, steps: 6 });
+    await engine().client.signal(id, 'approve', { input: [{ by: 'pager' }] });
+    await eventually('the parcel to complete', async () => ((await backend.getExecution(id)).status === 'COMPLETED' ? true : undefined), 30_000);
+    const whole = await backend.getHistory(id);
+    const client = new CountingClient({ baseUrl: engine().server.httpBaseUrl, namespace: engine().server.namespace });
+    const paged = new TemporalBackend(client);
+    try {
+      const offered: number[] = [];
+      let onPause: () => void = () => undefined;
+      const nextPause = (): Promise<void> => new Promise((resolve) => (onPause = resolve));
+      // Five events a page asked for: the engine rounds a page up to whole batches of events, so a few more.
+      const stream = new HistoryStream(5, (events) => offered.push(events.length), () => onPause());
+      const first = nextPause();
+      const read = paged.getHistory(id, { stream });
+      await first;
+      assert.equal(client.pages.length, 1, 'one request for the first page');
+      assert.ok(offered[0] > 0 && offered[0] < whole.length, `a first page of ${offered[0]} of ${whole.length} events`);
+      stream.want(offered[0]);
+      assert.equal(stream.paused, true, 'no more than was offered: no request');
+      const second = nextPause();
+      stream.want(offered[0] + 1); // Load more
+      await second;
+      assert.equal(client.pages.length, 2, 'one more request');
+      assert.ok(offered[1] > offered[0]);
+      stream.wantAll();
+      const events = await read;
+      assert.ok(client.pages.length >= 3, `${client.pages.length} pages in all`);
+      assert.ok(client.pages.every((o) => o.maximumPageSize === 5));
+      assert.deepEqual(eventKeys(events), eventKeys(whole), 'the same history as read without a stream');
+    } finally {
+      await paged.close();
+    }
+  });
+
   it('queries the running workflow: __stack_trace is the worker’s own answer for that workflow', async () => {
     const stack = await backend.query(ids[2], '__stack_trace');
     assert.equal(typeof stack, 'string');
     assert.ok(String(stack).includes(`(workflow: ${PARCEL}, id: ${ids[2]}`), String(stack).slice(0, 300));
   });
 });
+
+/** Records each history page request (not every HTTP request: a retry is one page). */
+class CountingClient extends TemporalClient {
+  readonly pages: HistoryOptions[] = [];
+
+  override history(workflowId: string, options: HistoryOptions = {}, signal?: AbortSignal): Promise<HistoryPage> {
+    this.pages.push(options);
+    return super.history(workflowId, options, signal);
+  }
+}
+
+function eventKeys(events: readonly WorkflowEvent[]): string[] {
+  return events.map((e) => `${e.idText}:${e.type}`);
+}
