@@ -59,6 +59,15 @@ export interface HistoryAllOptions {
   signal?: AbortSignal;
 }
 
+export interface HistoryPagesOptions extends Omit<HistoryAllOptions, 'maximumPageSize'> {
+  /**
+   * The page size to ask for, or a function asked before each page (undefined: the server's largest),
+   * for a reader that wants small pages at first and everything left later. The server takes a
+   * different size on each page of the same read (checked on the engine).
+   */
+  maximumPageSize?: number | (() => number | undefined);
+}
+
 export interface TemporalResetOptions {
   /** The run to reset; default the current run. */
   runId?: string;
@@ -184,12 +193,14 @@ export class TemporalClient {
    * The pages of a run's history, one request per page, each sent only when the caller asks for the
    * next one (so a caller can stop, or wait, between pages). Same guards as historyAll.
    */
-  async *historyPages(workflowId: string, runId?: string, options: HistoryAllOptions = {}): AsyncGenerator<HistoryPage, void, undefined> {
+  async *historyPages(workflowId: string, runId?: string, options: HistoryPagesOptions = {}): AsyncGenerator<HistoryPage, void, undefined> {
     const maxPages = options.maxPages ?? DEFAULT_MAX_PAGES;
+    const size = options.maximumPageSize;
     const seen = new Set<string>();
     let nextPageToken: string | undefined;
     for (let page = 0; ; page++) {
-      const result = await this.history(workflowId, { runId, maximumPageSize: options.maximumPageSize, nextPageToken }, options.signal);
+      const maximumPageSize = typeof size === 'function' ? size() : size;
+      const result = await this.history(workflowId, { runId, maximumPageSize, nextPageToken }, options.signal);
       nextPageToken = result.nextPageToken;
       // Checked before the page is handed over: its caller may wait for demand before asking for more.
       const repeated = nextPageToken !== undefined && seen.has(nextPageToken);

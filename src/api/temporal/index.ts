@@ -4,7 +4,7 @@
  */
 export { TemporalClient, DEFAULT_TEMPORAL_IDENTITY } from './client';
 export type {
-  TemporalClientOptions, ListWorkflowsOptions, HistoryOptions, HistoryAllOptions, TemporalResetOptions,
+  TemporalClientOptions, ListWorkflowsOptions, HistoryOptions, HistoryAllOptions, HistoryPagesOptions, TemporalResetOptions,
   StartWorkflowOptions, SignalOptions, UpdateOptions, QueryOptions, CloseOptions,
 } from './client';
 export { temporalError } from './errors';

@@ -1,8 +1,8 @@
 /**
  * A run's history read as the caller's HistoryStream asks for it: the first server page at once (the
- * caller's page size asked for; the server may send fewer), then one more page per `want()` beyond what
- * was offered, or every page left after `wantAll()`. Temporal's server pages at most a few hundred
- * events whatever is asked, so a long history is many requests: the tree shows the first page after one.
+ * caller's page size asked for; the engine rounds it up to whole batches of events, and a server may
+ * cap it), then one more page per `want()` beyond what was offered, or every page left after
+ * `wantAll()`. So the tree shows the first page of a long history after one request.
  */
 import { WorkflowsApiError } from '../errors';
 import { inEventOrder, normalizeEvents } from '../history';
@@ -21,7 +21,11 @@ export async function readPagedHistory(
   // Normalised page by page into one list: normalizeEvents keeps no state across events, so this is
   // what normalizeHistory makes of the concatenated pages; only the order is decided on the whole list.
   const events: WorkflowEvent[] = [];
-  const pages = client.historyPages(workflowId, runId, { maximumPageSize: stream.wanted, signal });
+  // The caller's page while it pages; once it wants everything, the server's largest pages: as few
+  // requests as a read without a stream.
+  const pageSize = stream.wanted;
+  const maximumPageSize = (): number | undefined => (stream.wantsAll ? undefined : pageSize);
+  const pages = client.historyPages(workflowId, runId, { maximumPageSize, signal });
   for await (const page of pages) {
     const before = events.length;
     normalizeEvents(page.events, events);

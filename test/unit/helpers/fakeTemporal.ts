@@ -7,7 +7,7 @@ import { TemporalBackend, TemporalClient } from '../../../src/api/temporal';
 import { json, startServer, type TestServer } from '../api-testServer';
 
 export const HISTORY_PATH = '/api/v1/namespaces/default/workflows/wf/history';
-/** Ten events; the fake server sends at most four a page, as a real one caps the page size it is asked for. */
+/** Ten events; the fake server sends at most four a page (its largest page), fewer when asked for fewer. */
 export const RAW_EVENTS = Array.from({ length: 10 }, (_, i) => ({
   eventId: String(i + 1),
   eventType: i === 0 ? 'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED' : i % 2 === 1 ? 'EVENT_TYPE_TIMER_STARTED' : 'EVENT_TYPE_TIMER_FIRED',
@@ -29,6 +29,8 @@ export interface FakeTemporal {
 
 /** `fail`: the page token answered with INVALID_ARGUMENT; `hold`: the token whose first request waits for release(). */
 export async function fakeTemporal(options: { fail?: string; hold?: string } = {}): Promise<FakeTemporal> {
+  /** Where the page a token names starts: a read may ask for a different size on each page. */
+  const offsets = new Map<string, number>();
   let held: (() => void) | undefined;
   let arrived: () => void = () => undefined;
   const heldArrived = new Promise<void>((resolve) => (arrived = resolve));
@@ -36,7 +38,8 @@ export async function fakeTemporal(options: { fail?: string; hold?: string } = {
     const query = new URL(req.url ?? '', 'http://x').searchParams;
     const token = query.get('nextPageToken');
     if (token !== null && token === options.fail) return json(res, 400, { code: 3, message: 'page token expired', details: [] });
-    const answer = (): void => page(res, token === null ? 0 : Number(token.slice(1)) - 1, Number(query.get('maximumPageSize') ?? SERVER_PAGE));
+    const asked = Number(query.get('maximumPageSize') ?? SERVER_PAGE);
+    const answer = (): void => page(res, token === null ? 1 : Number(token.slice(1)), token === null ? 0 : offsets.get(token) ?? 0, asked, offsets);
     if (token !== null && token === options.hold && held === undefined) {
       held = answer;
       arrived();
@@ -58,10 +61,10 @@ export async function fakeTemporal(options: { fail?: string; hold?: string } = {
   };
 }
 
-/** Page `index` (0-based) of the run, tokens `p2`, `p3`… naming the next page. */
-function page(res: ServerResponse, index: number, asked: number): void {
-  const size = Math.min(SERVER_PAGE, asked);
-  const events = RAW_EVENTS.slice(index * size, (index + 1) * size);
-  const more = (index + 1) * size < RAW_EVENTS.length;
-  json(res, 200, { history: { events }, nextPageToken: more ? `p${index + 2}` : null, archived: false });
+/** Page `number` of the run, from `offset`; the token `p<number + 1>` names the next one. */
+function page(res: ServerResponse, number: number, offset: number, asked: number, offsets: Map<string, number>): void {
+  const end = offset + Math.min(SERVER_PAGE, asked);
+  const next = end < RAW_EVENTS.length ? `p${number + 1}` : null;
+  if (next !== null) offsets.set(next, end);
+  json(res, 200, { history: { events: RAW_EVENTS.slice(offset, end) }, nextPageToken: next, archived: false });
 }
