@@ -18,6 +18,9 @@
  *   without events as an empty history, and throws `HistoryFormatError` for a body that is not an object
  *   or array (the client reports that as kind 'parse'). Its events are in event order: a history sent
  *   newest first (first id greater than the last) is reversed.
+ * - `getHistory` with a `HistoryStream` offers the first events before the rest; a backend whose server
+ *   pages the history (Temporal) reads a next page only when the stream wants more than it offered
+ *   (`want`) or everything (`wantAll`), so that promise settles once the whole history was wanted.
  * - `groupSteps` turns a history into steps (an activity with its retries, a timer, an update...) and the
  *   reset points between them, in one pass that parses no event time; every event belongs to exactly one
  *   step, reset point or folded workflow task (`ownerOf`).
