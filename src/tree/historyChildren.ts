@@ -143,8 +143,9 @@ export class HistoryRows {
    * refresh shows the error and Retry. Once per load, however often the rows are asked for meanwhile.
    */
   private refreshWhenComplete(): void {
-    // Watched, not asked for: a paused source (a server's next page) stays paused until Load more.
-    const whole = this.history.loading;
+    // Watched, not asked for: a paused source (a server's next page) stays paused until Load more; its
+    // pause is what the rows then show.
+    const whole = this.history.settling;
     if (whole === undefined || whole === this.watched) return;
     this.watched = whole;
     const refresh = (): void => {

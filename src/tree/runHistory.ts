@@ -37,6 +37,8 @@ export class RunHistory {
   private describe = eventDescriber();
   /** arrived() calls waiting for more events than have arrived. */
   private waiters: { count: number; resolve: () => void }[] = [];
+  /** What `settling` gave out: resolved at the fetch's next pause or end. */
+  private nextSettle: { promise: Promise<void>; resolve: () => void } | undefined;
 
   constructor(
     private readonly fetch: (stream?: HistoryStream) => Promise<WorkflowEvent[]>,
@@ -62,9 +64,20 @@ export class RunHistory {
     return Math.min(this.shownCount, (this.loaded ?? this.early)?.events.length ?? 0);
   }
 
-  /** The fetch under way, to watch for its end without asking for more of the history (unlike load()). */
-  get loading(): Promise<unknown> | undefined {
-    return this.pending;
+  /**
+   * While a fetch is under way and not paused: a promise that settles when it ends, fails or pauses, so
+   * the rows can show what then changed (the total, the error, or that more waits on the server),
+   * without asking for more of the history (unlike load()). The same promise until then.
+   */
+  get settling(): Promise<unknown> | undefined {
+    if (this.pending === undefined || this.stream?.paused === true) return undefined;
+    if (this.nextSettle === undefined) {
+      let resolve: () => void = () => undefined;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.nextSettle = { promise, resolve };
+      this.pending.then(() => this.settled(), () => this.settled());
+    }
+    return this.nextSettle.promise;
   }
 
   /** The complete history: a paged source is asked for every page left. Concurrent calls share the fetch. */
@@ -121,6 +134,7 @@ export class RunHistory {
   }
 
   forget(): void {
+    this.settled();
     this.generation++;
     this.stream?.abandon();
     this.loaded = undefined;
@@ -145,7 +159,9 @@ export class RunHistory {
         if (current()) this.arrive(events);
       },
       () => {
-        if (current()) this.release(); // paused: what arrived is all there is until more is wanted
+        if (!current()) return;
+        this.release(); // paused: what arrived is all there is until more is wanted
+        this.settled();
       },
     );
     this.stream = stream;
@@ -175,6 +191,12 @@ export class RunHistory {
     pending.catch(() => undefined);
     this.pending = pending;
     return pending;
+  }
+
+  private settled(): void {
+    const settle = this.nextSettle;
+    this.nextSettle = undefined;
+    settle?.resolve();
   }
 
   /** More events arrived (a longer prefix of the same list): describe only the new ones, append them. */

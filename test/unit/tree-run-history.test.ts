@@ -150,18 +150,36 @@ describe('RunHistory over a source that pauses between pages', () => {
     assert.equal(history.shown, 9);
   });
 
-  it('watching the fetch for its end (loading) asks for nothing', async () => {
-    const source = pagedSource(PAGES);
-    const history = new RunHistory(source.fetch, () => 5);
-    await history.arrived();
+  it('watching the fetch (settling) asks for nothing, and settles when the source pauses or ends', async () => {
+    // A source that pauses only a turn after its page (a real one awaits the network in between).
+    let reads = 0;
+    const fetch = async (stream?: HistoryStream): Promise<WorkflowEvent[]> => {
+      assert.ok(stream);
+      reads++;
+      stream.offer(NINE.slice(0, 6));
+      await settle();
+      if (!(await stream.demand())) throw new Error('nobody wants more');
+      reads++;
+      return NINE;
+    };
+    const history = new RunHistory(fetch, () => 5);
+    const watch = (): Promise<unknown> | undefined => history.settling;
+    const first = await history.arrived();
+    assert.equal(first.paused, false, 'the page was shown before the source paused');
+    const settling = watch();
+    assert.ok(settling, 'a fetch under way, not yet paused');
+    assert.equal(watch(), settling, 'the same promise until it settles');
+    await settling; // the pause: the rows redraw and learn that more waits on the server
+    assert.equal((await history.arrived()).paused, true);
+    assert.equal(watch(), undefined, 'paused: nothing to watch until Load more');
+    assert.equal(reads, 1, 'watching read nothing more');
     let ended = false;
-    void history.loading?.then(() => (ended = true));
+    history.showMore();
+    void watch()?.then(() => (ended = true));
+    await history.arrived();
     await settle();
-    assert.equal(ended, false);
-    assert.equal(source.reads(), 1);
-    await history.load();
-    await settle();
-    assert.equal(ended, true);
+    assert.equal(ended, true, 'the end of the fetch settles it too');
+    assert.equal(reads, 2);
   });
 
   it('load() from the start reads every page; concurrent arrived() calls share the fetch', async () => {

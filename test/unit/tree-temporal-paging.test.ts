@@ -155,8 +155,8 @@ describe('a Temporal run’s history in the tree, a server page at a time', () =
       const error = (rows: TreeNode[]): string => rows.map((r) => String(r.getTreeItem().label)).join(' | ');
       assert.match(error(failed), /Could not load the history/);
       await new Promise((resolve) => setImmediate(resolve));
-      assert.ok(refreshed.filter((n) => n === node).length >= 2, 'the failure refreshed the rows');
-      assert.match(error(await node.getChildren()), /Could not load the history/, 'that refresh shows the error again');
+      assert.ok(refreshed.includes(node), 'Load more refreshed the rows');
+      assert.match(error(await node.getChildren()), /Could not load the history/, 'a redraw shows the error again');
       assert.deepEqual(fake.tokens(), [null, 'p2'], 'page 1 not read again behind the error');
       node.rows.forget(); // what Retry does
       assert.equal((await node.getChildren()).filter((r) => r instanceof tree.EventNode).length, 4);
