@@ -19,3 +19,8 @@ async def book_carrier(order: dict, window: str) -> dict:
 @activity.defn(name="notify_customer")
 async def notify_customer(order_id: str, template: str) -> str:
     return f"{template} sent for {order_id}"
+
+
+@activity.defn(name="count_parcel")
+async def count_parcel(parcel: int) -> int:
+    return parcel + 1

@@ -2,18 +2,18 @@
 workspace shows in `npm run demo -- --engine temporal` and in the tests on the real engine.
 
 `shipment` waits for an `approve` signal, takes `add_note` signals and a `set_window` update, then
-books a carrier; the booking fails on the bug in carrier.py. `long-history` fires timers in batches,
-for a history longer than one server page.
+books a carrier; the booking fails on the bug in carrier.py. `long-history` runs one short activity
+after another: each is a few batches of events, and the server pages a history by batches, so this
+makes a history of several server pages.
 """
 
-import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
-    from carrier import book_carrier, notify_customer, reserve_stock
+    from carrier import book_carrier, count_parcel, notify_customer, reserve_stock
 
 ACTIVITY_TIMEOUT = timedelta(seconds=20)
 # One attempt: the failure the demo fixes shows at once, and the run fails on it.
@@ -60,7 +60,8 @@ class Shipment:
 @workflow.defn(name="long-history")
 class LongHistory:
     @workflow.run
-    async def run(self, batches: int, per_batch: int) -> int:
-        for _ in range(batches):
-            await asyncio.gather(*(workflow.sleep(0.001) for _ in range(per_batch)))
-        return batches * per_batch
+    async def run(self, steps: int) -> int:
+        counted = 0
+        for parcel in range(steps):
+            counted = await workflow.execute_activity(count_parcel, parcel, start_to_close_timeout=ACTIVITY_TIMEOUT)
+        return counted

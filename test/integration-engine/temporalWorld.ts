@@ -142,7 +142,7 @@ async function listedIds(): Promise<Set<string>> {
 async function atLeast(count: number): Promise<void> {
   const missing = count - (await listedIds()).size;
   for (let i = 0; i < missing; i++) {
-    await engine().start(`quick-${randomUUID().slice(0, 8)}`, { workflowType: 'long-history', taskQueue: SHIPPING.taskQueue, input: [0, 0] });
+    await engine().start(`quick-${randomUUID().slice(0, 8)}`, { workflowType: 'long-history', taskQueue: SHIPPING.taskQueue, input: [0] });
   }
   await eventually(async () => ((await listedIds()).size >= count ? true : undefined), `${count} executions to be listed`, 30_000);
 }
@@ -186,10 +186,13 @@ async function withEarlierRuns(): Promise<{ id: string; reasons: readonly string
   return { id, reasons: EARLIER_REASONS };
 }
 
-/** Timers in batches: a history of some 1,250 events, several pages of the server and of the tree. */
+/**
+ * 250 activities one after another: some 1,500 events in about 750 batches. The server pages a history
+ * by batches (500 asked for: pages of about 510 events), so this is three server pages and three of the tree.
+ */
 async function longHistory(): Promise<{ id: string; events: number }> {
   const id = `long-${randomUUID().slice(0, 8)}`;
-  await engine().start(id, { workflowType: 'long-history', taskQueue: SHIPPING.taskQueue, input: [6, 100] });
+  await engine().start(id, { workflowType: 'long-history', taskQueue: SHIPPING.taskQueue, input: [250] });
   await untilStatus(engine(), id, 'COMPLETED', 60_000);
   return { id, events: (await engine().historyAll(id)).length };
 }
