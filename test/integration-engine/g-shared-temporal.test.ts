@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { TemporalClient } from '../../src/api/temporal';
-import { SHIPPING, SHIPPING_DEMO, shipmentOrder } from '../../sandbox/engine/sandbox';
+import { SHIPPING, shipmentOrder } from '../../sandbox/engine/sandbox';
 import { children, description, eventually, extensionApi, isEvent, isExecution, isMessage, label, roots, showView, WORKSPACE } from '../integration/helpers/env';
 import { closeWorld, type World } from '../integration/helpers/world';
 import { faultsSuite } from '../integration/shared/faults';
@@ -70,7 +70,13 @@ describe('Temporal workspaces only: keys are optional, and Add Workspace… make
     const active = world.services.connection.currentWorkspace();
     assert.deepEqual([active.name, active.kind, active.production], ['cloud', 'temporal', true]);
     const rows = (await roots(world)).filter(isExecution);
-    assert.ok(rows.some((r) => r.executionId === SHIPPING_DEMO.failed), 'the engine’s shipments are listed');
+    const engine = new TemporalClient({ baseUrl: ENGINE.temporal, namespace: SHIPPING.namespace });
+    try {
+      const listed = (await engine.listWorkflows({ pageSize: 1 })).executions[0];
+      assert.equal(rows[0]?.executionId, listed?.workflowId, 'the namespace’s executions, as the engine lists them');
+    } finally {
+      await engine.close();
+    }
     assert.ok(world.sandbox.requests.filter((r) => r.path.startsWith('/api/v1/')).at(-1)?.authorized, 'with the key, as a Bearer token');
   });
 });
