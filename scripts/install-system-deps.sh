@@ -6,6 +6,7 @@
 #   python3 make g++ - node-gyp toolchain for kerberos, argon2 and node-pty (normally present already)
 #   iproute2     - `ip netns` and `tc netem`: the simulated network links of `npm run bench`
 #   openssl      - the CLI the mTLS tests make their throwaway CA and certificates with
+#   curl         - the engine suite runs a copied "Copy Reset as curl" command as a user would
 # With arguments, only those packages (scripts/setup.sh passes what it found missing).
 # `apt-get update` runs once, and only when something is missing, so a prepared machine skips apt entirely.
 set -euo pipefail
@@ -13,7 +14,7 @@ set -euo pipefail
 if [ "$#" -gt 0 ]; then
   packages=("$@")
 else
-  packages=(chromium ripgrep libkrb5-dev python3 make g++ iproute2 openssl)
+  packages=(chromium ripgrep libkrb5-dev python3 make g++ iproute2 openssl curl)
 fi
 
 missing=()

@@ -20,7 +20,8 @@ log() { echo "setup: $*"; }
 case "$purpose" in
   # iproute2: `ip netns` and `tc netem`, the simulated links of `npm run bench` (bench/netns.ts).
   # openssl: the mTLS tests make a throwaway CA and certificates with it (test/helpers/tls.ts).
-  test) packages=(chromium iproute2 openssl) ;;
+  # curl: the engine suite runs a copied "Copy Reset as curl" as a user would.
+  test) packages=(chromium iproute2 openssl curl) ;;
   demo | demo-engine) packages=() ;;
   *) log "usage: bash scripts/setup.sh test|demo|demo-engine (got '$purpose')"; exit 2 ;;
 esac

@@ -8,6 +8,7 @@
  */
 import type { StreamExecutionOptions, StreamMessage } from './stream';
 import type { HistoryStream } from './historyStream';
+import type { ResetCode, ResetCodeFormat, ResetCodeRequest } from './resetCode';
 import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
 
 export interface GetHistoryOptions {
@@ -48,6 +49,8 @@ export interface WorkflowBackend {
   query(executionId: string, name: string, input?: unknown, signal?: AbortSignal): Promise<unknown>;
   /** Sent once, never retried: a reset sent twice resets twice. */
   reset(request: ResetRequest, signal?: AbortSignal): Promise<void>;
+  /** The reset as code to copy (Python, curl) in this service's own terms; the key read from the environment. */
+  resetAsCode(request: ResetCodeRequest, format: ResetCodeFormat): ResetCode;
   /** One message per new event (or batch of them) until the execution closes or `signal` aborts. */
   streamExecution(executionId: string, options?: StreamExecutionOptions): AsyncIterable<StreamMessage>;
   close(): Promise<void>;

@@ -2,6 +2,7 @@
  * The Workflows API client the extension uses. Reads retry (see http.ts), writes never do; every
  * failure is a WorkflowsApiError. Wire bodies are turned into the model in types.ts here and nowhere else.
  */
+import { mistralResetCode, type ResetCode, type ResetCodeFormat, type ResetCodeRequest } from './resetCode';
 import type { Dispatcher } from 'undici';
 import type { BackendCapabilities, GetHistoryOptions, WorkflowBackend } from './backend';
 import { Agent } from './undici';
@@ -131,6 +132,10 @@ export class WorkflowsClient implements WorkflowBackend {
     const execution = parseExecution(body, executionId);
     if (!execution) throw shapeError(call, 'an execution with events');
     return { execution, events: historyOf(call, body) };
+  }
+
+  resetAsCode(request: ResetCodeRequest, format: ResetCodeFormat): ResetCode {
+    return mistralResetCode(this.options.baseUrl, request, format);
   }
 
   /** Never retried: a reset sent twice would reset twice. On `outcomeUnknown`, read the execution back. */

@@ -7,7 +7,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { HistoryStream, isResetPoint, isWorkflowsApiError, WorkflowsApiError, type WorkflowEvent } from '../../src/api';
+import { spawnSync } from 'node:child_process';
+import { attrText, HistoryStream, isResetMarker, isResetPoint, isWorkflowsApiError, normalizeHistory, WorkflowsApiError, type WorkflowEvent } from '../../src/api';
+import { venvBinary } from '../../sandbox/engine/paths';
 import { resetPointIds, TemporalBackend, TemporalClient, visibilityQuery, type HistoryOptions, type HistoryPage } from '../../src/api/temporal';
 import { engine, eventually, PARCEL, uniqueId } from './engine';
 
@@ -170,6 +172,25 @@ describe('the Temporal backend on the real engine', function () {
       await paged.close();
     }
   });
+
+  // Copy Reset as Python / curl, run as a user runs what they copied: the engine reports each reset.
+  for (const format of ['python', 'curl'] as const) {
+    it(`a copied reset (${format}) run as is resets on the engine, with its reason`, async () => {
+      const id = uniqueId(`tb-copy-${format}`);
+      const runId = await engine().startParcel(id, { approvals_needed: 1 });
+      const point = await eventually('a reset point', async () => resetPointIds(await engine().client.historyAll(id, runId))[0]);
+      const reason = `copied as ${format}: it's "$HOME"`;
+      const code = backend.resetAsCode({ executionId: id, runId, eventId: point, reason, excludeSignals: true }, format);
+      const [program, args] = format === 'python' ? [venvBinary('python'), ['-c', code.text]] : ['bash', ['-c', code.text]];
+      const ran = spawnSync(program, args, { encoding: 'utf8', env: { ...process.env, TEMPORAL_ADDRESS: engine().server.grpcAddress }, timeout: 30_000 });
+      assert.equal(ran.status, 0, `${format} exited ${ran.status}: ${ran.stderr}${ran.stdout}`);
+      const { execution } = await engine().client.describe(id);
+      assert.notEqual(execution.runId, runId, 'a new run');
+      const marker = normalizeHistory(await engine().client.historyAll(id, execution.runId)).find(isResetMarker);
+      assert.equal(marker && attrText(marker, 'failure.message'), reason);
+      await engine().client.terminate(id, { reason: 'engine-test: done' }).catch(() => undefined);
+    });
+  }
 
   it('queries the running workflow: __stack_trace is the worker’s own answer for that workflow', async () => {
     const stack = await backend.query(ids[2], '__stack_trace');

@@ -52,6 +52,23 @@ describe('Temporal workspaces only: keys are optional, and Add Workspace… make
     assert.ok(world.sandbox.requests.length > 0 && world.sandbox.requests.every((r) => !r.authorized), 'no key was sent');
   });
 
+  it('Copy Reset as curl / Python writes Temporal’s own reset, the key as $TEMPORAL_API_KEY, never its value', async () => {
+    await world.services.keys.store(WORKSPACE, world.sandbox.apiKey);
+    world.services.connection.invalidate('test: the key again');
+    const id = await world.failed();
+    const point = (await children(world, await world.services.tree.openExecution(id))).filter(isEvent).find((e) => e.resettable && e.event.type === 'WORKFLOW_TASK_COMPLETED');
+    assert.ok(point);
+    await vscode.commands.executeCommand('mistralWorkflows.copyResetAsCurl', point);
+    const curl = await vscode.env.clipboard.readText();
+    assert.ok(curl.startsWith(`curl -X POST '${world.sandbox.baseUrl}/api/v1/namespaces/${SHIPPING.namespace}/workflows/${id}/reset'`), curl);
+    assert.ok(curl.includes('Bearer $TEMPORAL_API_KEY'));
+    assert.ok(curl.includes(`"workflowTaskFinishEventId":"${point.event.eventId}"`));
+    await vscode.commands.executeCommand('mistralWorkflows.copyResetAsPython', point);
+    const python = await vscode.env.clipboard.readText();
+    assert.match(python, new RegExp(`workflow_execution=WorkflowExecution\\(workflow_id="${id}", run_id="${point.run.runId}"\\)`));
+    for (const text of [curl, python]) assert.ok(!text.includes(world.sandbox.apiKey), 'no key in the copied code');
+  });
+
   it('Add Workspace… → Temporal Cloud: an API key is required; the entry has no key; the tree lists the namespace', async () => {
     world.ui.script(
       { kind: 'pickOne', titleMatch: /what kind/, choose: (items) => items.find((i) => /Temporal Cloud/.test(i.label)) },

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { normalizeHistory, resetPointBefore } from '../../src/api';
-import { curlSnippet, pythonSnippet, REASON_PLACEHOLDER } from '../../src/reset/copyAsCode';
+import { curlSnippet, pythonSnippet, REASON_PLACEHOLDER } from '../../src/api/resetCode';
 
 const history = normalizeHistory({
   events: [

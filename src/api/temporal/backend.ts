@@ -19,6 +19,8 @@ import type { StreamExecutionOptions, StreamMessage } from '../stream';
 import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
 import { TemporalClient } from './client';
 import { readPagedHistory } from './pagedHistory';
+import { temporalResetCode } from './resetCode';
+import type { ResetCode, ResetCodeFormat, ResetCodeRequest } from '../resetCode';
 import { resetPointIds } from './resetPoints';
 import type { TemporalExecution } from './types';
 import { quote, visibilityQuery } from './visibility';
@@ -135,6 +137,10 @@ export class TemporalBackend implements WorkflowBackend {
       validResetEvents: valid,
       cause,
     });
+  }
+
+  resetAsCode(request: ResetCodeRequest, format: ResetCodeFormat): ResetCode {
+    return temporalResetCode({ ...this.client.endpoint, identity: this.client.identity, resetPath: this.client.resetPath(request.executionId) }, request, format);
   }
 
   /** Long polls of the current run's history: a message per page of new events, until it closes. */

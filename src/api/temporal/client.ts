@@ -121,12 +121,15 @@ const enc = encodeURIComponent;
 
 export class TemporalClient {
   private readonly http: HttpTransport;
-  private readonly identity: string;
+  readonly identity: string;
   private readonly base: string;
+  /** Where it talks, and whether with a key: what a copied snippet must say too. */
+  readonly endpoint: { readonly baseUrl: string; readonly namespace: string; readonly withApiKey: boolean };
 
   constructor(options: TemporalClientOptions) {
     this.identity = options.identity ?? DEFAULT_TEMPORAL_IDENTITY;
     this.base = `/api/v1/namespaces/${enc(options.namespace)}`;
+    this.endpoint = { baseUrl: options.baseUrl, namespace: options.namespace, withApiKey: Boolean(options.apiKey) };
     this.http = new HttpTransport({
       baseUrl: options.baseUrl,
       apiKey: options.apiKey ?? '',
@@ -221,18 +224,13 @@ export class TemporalClient {
 
   /** ResetWorkflowExecution. Never retried: a reset sent twice resets twice (the request id does not help). */
   async reset(workflowId: string, options: TemporalResetOptions, signal?: AbortSignal): Promise<{ runId: string }> {
-    const exclude: string[] = [];
-    if (options.excludeSignals) exclude.push('RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL');
-    if (options.excludeUpdates) exclude.push('RESET_REAPPLY_EXCLUDE_TYPE_UPDATE');
-    const call = this.post(`${this.workflow(workflowId)}/reset`, {
-      workflowExecution: execution(workflowId, options.runId),
-      reason: options.reason,
-      workflowTaskFinishEventId: String(options.workflowTaskFinishEventId),
-      requestId: options.requestId,
-      resetReapplyExcludeTypes: exclude,
-      identity: this.identity,
-    }, true, signal);
+    const call = this.post(this.resetPath(workflowId), resetRequestBody(workflowId, options, this.identity), true, signal);
     return { runId: this.runIdOf(call, await this.http.call(call)) };
+  }
+
+  /** Where a reset is sent, below the base URL (also what Copy Reset as curl writes). */
+  resetPath(workflowId: string): string {
+    return `${this.workflow(workflowId)}/reset`;
   }
 
   /** StartWorkflowExecution (for seeding and tests). */
@@ -327,6 +325,21 @@ export class TemporalClient {
     if (runId === undefined) throw shapeError(call, 'an answer with a run id');
     return runId;
   }
+}
+
+/** ResetWorkflowExecution's body, as sent (and as Copy Reset as curl writes it). */
+export function resetRequestBody(workflowId: string, options: TemporalResetOptions, identity: string): Record<string, unknown> {
+  const exclude: string[] = [];
+  if (options.excludeSignals) exclude.push('RESET_REAPPLY_EXCLUDE_TYPE_SIGNAL');
+  if (options.excludeUpdates) exclude.push('RESET_REAPPLY_EXCLUDE_TYPE_UPDATE');
+  return {
+    workflowExecution: execution(workflowId, options.runId),
+    reason: options.reason,
+    workflowTaskFinishEventId: String(options.workflowTaskFinishEventId),
+    requestId: options.requestId,
+    resetReapplyExcludeTypes: exclude,
+    identity,
+  };
 }
 
 function runQuery(runId: string | undefined): URLSearchParams {
