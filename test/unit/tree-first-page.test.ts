@@ -3,36 +3,19 @@
  * fake `vscode` and a sandbox on 127.0.0.1 that holds the rest of the body back.
  */
 import * as assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { WorkflowsClient } from '../../src/api';
 import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
-import { createFakeVscode, installFakeVscode } from '../../bench/fakeVscode';
 import type { TreeNode } from '../../src/tree/node';
-import type { TreeServices } from '../../src/tree/services';
-
-type TreeModules = {
-  ExecutionNode: typeof import('../../src/tree/executionNode').ExecutionNode;
-  EventNode: typeof import('../../src/tree/eventNode').EventNode;
-  LoadMoreNode: typeof import('../../src/tree/node').LoadMoreNode;
-};
+import { treeServices, useFakeTree, type TreeModules } from './helpers/fakeTree';
 
 const PAGE = 5;
 const HOLD_MS = 800;
 
 describe('the tree shows the first page before the rest of the history arrives', () => {
   let sandbox: Sandbox;
-  let uninstall: () => void;
+  const modules = useFakeTree();
   let tree: TreeModules;
-  before(() => {
-    uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
-    const load = createRequire(__filename);
-    tree = {
-      ExecutionNode: (load('../../src/tree/executionNode') as TreeModules).ExecutionNode,
-      EventNode: (load('../../src/tree/eventNode') as TreeModules).EventNode,
-      LoadMoreNode: (load('../../src/tree/node') as TreeModules).LoadMoreNode,
-    };
-  });
-  after(() => uninstall());
+  before(() => (tree = modules()));
   beforeEach(async () => {
     sandbox = await startSandbox({ completionDelayMs: 60_000 });
   });
@@ -42,15 +25,7 @@ describe('the tree shows the first page before the rest of the history arrives',
     it(`compression ${compression}: first page, Load more during and after the stream, reset points`, async () => {
       const client = new WorkflowsClient({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, maxRetries: 0, timeoutMs: 10_000, compression });
       const refreshed: (TreeNode | undefined)[] = [];
-      const services: TreeServices = {
-        client: () => Promise.resolve(client),
-        eventsPageSize: () => PAGE,
-        refresh: (node) => refreshed.push(node),
-        describeError: (e) => String(e),
-        checkOf: () => undefined,
-      historyMode: () => 'events' as const,
-      extraResetTargets: () => [],
-      };
+      const services = treeServices(client, PAGE, refreshed);
       try {
         const execution = await client.getExecution(DEMO.failed);
         const total = (await client.getHistory(DEMO.failed)).length;
@@ -107,12 +82,7 @@ describe('the tree shows the first page before the rest of the history arrives',
 
   it('Reset to Here waits for the whole history (it checks the whole run)', async () => {
     const client = new WorkflowsClient({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, maxRetries: 0, timeoutMs: 10_000 });
-    const services: TreeServices = {
-      client: () => Promise.resolve(client), eventsPageSize: () => PAGE, refresh: () => undefined,
-      describeError: (e) => String(e), checkOf: () => undefined,
-      historyMode: () => 'events' as const,
-      extraResetTargets: () => [],
-    };
+    const services = treeServices(client, PAGE);
     try {
       const execution = await client.getExecution(DEMO.failed);
       sandbox.faults.add({ pathIncludes: '/history', trickleAfterBytes: 3_000, trickleMs: HOLD_MS, times: 1 });

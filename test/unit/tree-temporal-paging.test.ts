@@ -4,21 +4,13 @@
  * (helpers/fakeTemporal.ts). Requests are counted, never time.
  */
 import * as assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { isWorkflowsApiError } from '../../src/api';
 import { RunHistory } from '../../src/tree/runHistory';
-import { createFakeVscode, installFakeVscode } from '../../bench/fakeVscode';
 import type { Execution } from '../../src/api';
 import type { TreeNode } from '../../src/tree/node';
-import type { TreeServices } from '../../src/tree/services';
+import { treeServices, useFakeTree, type TreeModules } from './helpers/fakeTree';
 import { rejection } from './api-testServer';
 import { fakeTemporal, RAW_EVENTS, type FakeTemporal } from './helpers/fakeTemporal';
-
-type TreeModules = {
-  ExecutionNode: typeof import('../../src/tree/executionNode').ExecutionNode;
-  EventNode: typeof import('../../src/tree/eventNode').EventNode;
-  LoadMoreNode: typeof import('../../src/tree/node').LoadMoreNode;
-};
 
 /** The tree's page: five events; the fake server sends at most four a page. */
 const PAGE = 5;
@@ -87,31 +79,14 @@ describe('a Temporal run’s history in the tree, a server page at a time', () =
   });
 
   describe('the rows', () => {
-    let uninstall: () => void;
+    const modules = useFakeTree();
     let tree: TreeModules;
-    before(() => {
-      uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
-      const load = createRequire(__filename);
-      tree = {
-        ExecutionNode: (load('../../src/tree/executionNode') as TreeModules).ExecutionNode,
-        EventNode: (load('../../src/tree/eventNode') as TreeModules).EventNode,
-        LoadMoreNode: (load('../../src/tree/node') as TreeModules).LoadMoreNode,
-      };
-    });
-    after(() => uninstall());
+    before(() => (tree = modules()));
 
     it('say the rest is on the server; Load more reads one page; the last page gives the total', async () => {
       fake = await fakeTemporal();
       const refreshed: (TreeNode | undefined)[] = [];
-      const services: TreeServices = {
-        client: () => Promise.resolve(fake.backend),
-        eventsPageSize: () => PAGE,
-        refresh: (node) => refreshed.push(node),
-        describeError: (e) => String(e),
-        checkOf: () => undefined,
-        historyMode: () => 'events' as const,
-        extraResetTargets: () => [],
-      };
+      const services = treeServices(fake.backend, PAGE, refreshed);
       const execution: Execution = { executionId: 'wf', workflowName: 'timers', status: 'COMPLETED' };
       const node = new tree.ExecutionNode(execution, services);
       const label = (rows: TreeNode[]): string => String(rows.find((r) => r instanceof tree.LoadMoreNode)?.getTreeItem().label);
@@ -143,10 +118,7 @@ describe('a Temporal run’s history in the tree, a server page at a time', () =
     it('an error on page 2 stays on the rows, with Retry, instead of reading page 1 again', async () => {
       fake = await fakeTemporal({ fail: 'p2' });
       const refreshed: (TreeNode | undefined)[] = [];
-      const services: TreeServices = {
-        client: () => Promise.resolve(fake.backend), eventsPageSize: () => PAGE, refresh: (n) => refreshed.push(n),
-        describeError: (e) => String(e), checkOf: () => undefined, historyMode: () => 'events' as const, extraResetTargets: () => [],
-      };
+      const services = treeServices(fake.backend, PAGE, refreshed);
       const node = new tree.ExecutionNode({ executionId: 'wf', workflowName: 'timers', status: 'COMPLETED' }, services);
       const more = (await node.getChildren()).find((r) => r instanceof tree.LoadMoreNode);
       assert.ok(more);

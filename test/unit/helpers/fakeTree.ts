@@ -1,0 +1,48 @@
+/**
+ * The tree's real modules under plain mocha: loaded after the bench's fake `vscode` is installed (they
+ * import it), with TreeServices over any backend. Shared by the tests that drive ExecutionNode rows.
+ */
+import { createRequire } from 'node:module';
+import { createFakeVscode, installFakeVscode } from '../../../bench/fakeVscode';
+import type { WorkflowBackend } from '../../../src/api';
+import type { TreeNode } from '../../../src/tree/node';
+import type { TreeServices } from '../../../src/tree/services';
+
+export interface TreeModules {
+  ExecutionNode: typeof import('../../../src/tree/executionNode').ExecutionNode;
+  EventNode: typeof import('../../../src/tree/eventNode').EventNode;
+  LoadMoreNode: typeof import('../../../src/tree/node').LoadMoreNode;
+}
+
+/** In a `describe`: the fake `vscode` for its tests, and the tree's modules loaded over it. */
+export function useFakeTree(): () => TreeModules {
+  let uninstall: (() => void) | undefined;
+  let tree: TreeModules | undefined;
+  before(() => {
+    uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
+    const load = createRequire(__filename);
+    tree = {
+      ExecutionNode: (load('../../../src/tree/executionNode') as TreeModules).ExecutionNode,
+      EventNode: (load('../../../src/tree/eventNode') as TreeModules).EventNode,
+      LoadMoreNode: (load('../../../src/tree/node') as TreeModules).LoadMoreNode,
+    };
+  });
+  after(() => uninstall?.());
+  return () => {
+    if (tree === undefined) throw new Error('useFakeTree(): the tree is loaded in `before`');
+    return tree;
+  };
+}
+
+/** The tree's services over `backend`: the events view, pages of `pageSize`, refreshes recorded. */
+export function treeServices(backend: WorkflowBackend, pageSize: number, refreshed: (TreeNode | undefined)[] = []): TreeServices {
+  return {
+    client: () => Promise.resolve(backend),
+    eventsPageSize: () => pageSize,
+    refresh: (node) => refreshed.push(node),
+    describeError: (e) => String(e),
+    checkOf: () => undefined,
+    historyMode: () => 'events' as const,
+    extraResetTargets: () => [],
+  };
+}
