@@ -38,8 +38,10 @@ describe('Mistral Workflows in the VS Code UI', function () {
   it('first run without a key: the welcome view’s Set API Key, a password box, then the executions', async () => {
     const { s, wb } = await start({ apiKey: null });
     const setKey = wb.sidebar.getByRole('button', { name: 'Set API Key' });
+    // Temporal users are told they can add their cluster from here.
+    await wb.sidebar.getByRole('button', { name: 'Add Workspace' }).waitFor();
     await setKey.click();
-    const input = await wb.waitForQuickInput(/API key for the Mistral workspace “sandbox”/);
+    const input = await wb.waitForQuickInput(/API key for Mistral: sandbox/);
     assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
     await input.fill(s.sandbox.apiKey);
     await input.press('Enter');
