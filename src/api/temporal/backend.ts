@@ -101,17 +101,12 @@ export class TemporalBackend implements WorkflowBackend {
     if (request.runId === undefined) return;
     const latest = (await this.client.describe(request.executionId, undefined, signal)).execution.runId;
     if (latest === request.runId) return;
-    let valid: number[] | undefined;
-    try {
-      valid = resetPointIds(await this.client.historyAll(request.executionId, latest, { signal }));
-    } catch {
-      valid = undefined;
-    }
+    const valid = await this.validPoints(request.executionId, latest, signal);
     throw new WorkflowsApiError({
       kind: 'http',
       message: `${resetPointMessage(request.eventId, valid)} (run ${request.runId} is no longer the latest: ${latest} is)`,
       method: 'POST',
-      path: `workflows/${request.executionId}/reset`,
+      path: this.client.resetPath(request.executionId),
       problem: 'invalidResetPoint',
       validResetEvents: valid,
     });
@@ -119,12 +114,7 @@ export class TemporalBackend implements WorkflowBackend {
 
   /** Temporal says only "invalid argument": read the run's history for the points it accepts. */
   private async invalidPoint(request: ResetRequest, cause: WorkflowsApiError): Promise<WorkflowsApiError> {
-    let valid: number[] | undefined;
-    try {
-      valid = resetPointIds(await this.client.historyAll(request.executionId, request.runId));
-    } catch {
-      valid = undefined; // the refusal is what matters; the list is a courtesy
-    }
+    const valid = await this.validPoints(request.executionId, request.runId);
     if (valid !== undefined && valid.includes(request.eventId)) return cause; // refused for another reason
     return new WorkflowsApiError({
       kind: 'http',
@@ -139,8 +129,17 @@ export class TemporalBackend implements WorkflowBackend {
     });
   }
 
+  /** A run's reset points, for a refusal's message; undefined if they cannot be read (the refusal is what matters). */
+  private async validPoints(executionId: string, runId: string | undefined, signal?: AbortSignal): Promise<number[] | undefined> {
+    try {
+      return resetPointIds(await this.client.historyAll(executionId, runId, { signal }));
+    } catch {
+      return undefined;
+    }
+  }
+
   resetAsCode(request: ResetCodeRequest, format: ResetCodeFormat): ResetCode {
-    return temporalResetCode({ ...this.client.endpoint, identity: this.client.identity, resetPath: this.client.resetPath(request.executionId) }, request, format);
+    return temporalResetCode({ ...this.client.endpoint, resetPath: this.client.resetPath(request.executionId) }, request, format);
   }
 
   /** Long polls of the current run's history: a message per page of new events, until it closes. */

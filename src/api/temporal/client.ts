@@ -121,15 +121,15 @@ const enc = encodeURIComponent;
 
 export class TemporalClient {
   private readonly http: HttpTransport;
-  readonly identity: string;
+  private readonly identity: string;
   private readonly base: string;
-  /** Where it talks, and whether with a key: what a copied snippet must say too. */
-  readonly endpoint: { readonly baseUrl: string; readonly namespace: string; readonly withApiKey: boolean };
+  /** Where it talks, whether with a key, and as whom: what a copied snippet must say too. */
+  readonly endpoint: { readonly baseUrl: string; readonly namespace: string; readonly withApiKey: boolean; readonly identity: string };
 
   constructor(options: TemporalClientOptions) {
     this.identity = options.identity ?? DEFAULT_TEMPORAL_IDENTITY;
     this.base = `/api/v1/namespaces/${enc(options.namespace)}`;
-    this.endpoint = { baseUrl: options.baseUrl, namespace: options.namespace, withApiKey: Boolean(options.apiKey) };
+    this.endpoint = { baseUrl: options.baseUrl, namespace: options.namespace, withApiKey: Boolean(options.apiKey), identity: this.identity };
     this.http = new HttpTransport({
       baseUrl: options.baseUrl,
       apiKey: options.apiKey ?? '',
