@@ -15,30 +15,13 @@ import type { CheckedRun } from '../../src/replay';
 import type { EventNode } from '../../src/tree/eventNode';
 import { SHIPPING, SHIPPING_DEMO, shipmentOrder, untilStatus } from '../../sandbox/engine/sandbox';
 import { description, eventually, extensionApi, isEvent } from '../integration/helpers/env';
+import { assertOpenedAt, folder } from '../integration/helpers/source';
 import { closeWorld, type World } from '../integration/helpers/world';
 import { backToEngineSandbox, ENGINE, resetMarkers, resetSteps } from './helpers';
 import { temporalWorld } from './temporalWorld';
 
 const BUG = 'order["shipping_address"]["city"]';
 const FIX = 'order["address"]["city"]';
-
-function folder(): vscode.Uri {
-  const first = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(first, 'a workspace folder is open');
-  return first.uri;
-}
-
-async function assertOpenedAt(relative: string, marker: string, identifier: string): Promise<void> {
-  const uri = vscode.Uri.joinPath(folder(), relative);
-  const lines = (await vscode.workspace.openTextDocument(uri)).getText().split('\n');
-  const line = lines.findIndex((l) => l.includes(marker));
-  assert.ok(line >= 0, `${marker} is in ${relative}`);
-  const editor = vscode.window.activeTextEditor;
-  assert.ok(editor, 'an editor is open');
-  assert.equal(editor.document.uri.toString(), uri.toString());
-  const column = lines[line].indexOf(identifier, lines[line].indexOf(marker));
-  assert.deepEqual([editor.selection.start.line, editor.selection.start.character], [line, column], `the selection is on ${identifier}`);
-}
 
 /** The pollers' identities (pid@host) on the shipments task queue, as the engine reports them. */
 async function pollers(): Promise<Set<string>> {

@@ -4,36 +4,9 @@ import { DEMO } from '../../sandbox/seed';
 import type { Execution } from '../../src/api/types';
 import type { EventNode } from '../../src/tree/eventNode';
 import { children, isEvent, setUpEnv, tearDownEnv, TestEnv, WORKSPACE } from './helpers/env';
+import { assertOpenedAt, locate } from './helpers/source';
 
 // The Python files come from test/fixtures/workspace (workflows/, legacy/): see its README.
-
-function folder(): vscode.Uri {
-  const first = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(first, 'a workspace folder is open');
-  return first.uri;
-}
-
-/** Zero-based line and column of `identifier` in the first line of `relative` that contains `marker`. */
-async function locate(relative: string, marker: string, identifier: string): Promise<{ uri: vscode.Uri; line: number; column: number }> {
-  const uri = vscode.Uri.joinPath(folder(), relative);
-  // Through a document, not the file: the CodeLens command needs the document loaded.
-  const lines = (await vscode.workspace.openTextDocument(uri)).getText().split('\n');
-  const line = lines.findIndex((l) => l.includes(marker));
-  assert.ok(line >= 0, `${marker} is in ${relative}`);
-  return { uri, line, column: lines[line].indexOf(identifier, lines[line].indexOf(marker)) };
-}
-
-async function assertOpenedAt(relative: string, marker: string, identifier: string): Promise<void> {
-  const expected = await locate(relative, marker, identifier);
-  const editor = vscode.window.activeTextEditor;
-  assert.ok(editor, 'an editor is open');
-  assert.equal(editor.document.uri.toString(), expected.uri.toString());
-  assert.deepEqual(
-    [editor.selection.start.line, editor.selection.start.character, editor.selection.end.character],
-    [expected.line, expected.column, expected.column + identifier.length],
-    `the selection is on ${identifier}`,
-  );
-}
 
 async function failedEvents(env: TestEnv): Promise<EventNode[]> {
   const node = await env.services.tree.openExecution(DEMO.failed);
