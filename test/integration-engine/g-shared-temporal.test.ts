@@ -6,7 +6,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
-import { TemporalClient } from '../../src/api/temporal';
 import { SHIPPING, shipmentOrder } from '../../sandbox/engine/sandbox';
 import { children, description, eventually, extensionApi, isEvent, isExecution, isMessage, label, roots, showView, WORKSPACE } from '../integration/helpers/env';
 import { closeWorld, type World } from '../integration/helpers/world';
@@ -15,8 +14,8 @@ import { resetSuite } from '../integration/shared/reset';
 import { resetFaultsSuite } from '../integration/shared/resetFaults';
 import { securitySuite } from '../integration/shared/security';
 import { treeSuite } from '../integration/shared/tree';
-import { backToEngineSandbox, ENGINE } from './helpers';
-import { temporalWorld } from './temporalWorld';
+import { backToEngineSandbox } from './helpers';
+import { shippingEngine, temporalWorld } from './temporalWorld';
 
 describe('The shared suites on a Temporal workspace (real engine)', () => {
   treeSuite(temporalWorld);
@@ -87,13 +86,8 @@ describe('Temporal workspaces only: keys are optional, and Add Workspace… make
     const active = world.services.connection.currentWorkspace();
     assert.deepEqual([active.name, active.kind, active.production], ['cloud', 'temporal', true]);
     const rows = (await roots(world)).filter(isExecution);
-    const engine = new TemporalClient({ baseUrl: ENGINE.temporal, namespace: SHIPPING.namespace });
-    try {
-      const listed = (await engine.listWorkflows({ pageSize: 1 })).executions[0];
-      assert.equal(rows[0]?.executionId, listed?.workflowId, 'the namespace’s executions, as the engine lists them');
-    } finally {
-      await engine.close();
-    }
+    const listed = (await shippingEngine().listWorkflows({ pageSize: 1 })).executions[0];
+    assert.equal(rows[0]?.executionId, listed?.workflowId, 'the namespace’s executions, as the engine lists them');
     assert.ok(world.sandbox.requests.filter((r) => r.path.startsWith('/api/v1/')).at(-1)?.authorized, 'with the key, as a Bearer token');
   });
 });
@@ -101,13 +95,11 @@ describe('Temporal workspaces only: keys are optional, and Add Workspace… make
 describe('Live runs on a Temporal workspace: long polls of the history', function () {
   this.timeout(120_000);
   let world: World;
-  let engine: TemporalClient;
+  const engine = shippingEngine();
   before(async () => {
     world = await temporalWorld.make();
-    engine = new TemporalClient({ baseUrl: ENGINE.temporal, namespace: SHIPPING.namespace });
   });
   after(async () => {
-    await engine.close();
     await closeWorld(world);
     await backToEngineSandbox(world.services);
   });

@@ -10,7 +10,6 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { attrText, normalizeHistory, type WorkflowEvent } from '../../src/api';
-import { TemporalClient } from '../../src/api/temporal';
 import type { CheckedRun } from '../../src/replay';
 import type { EventNode } from '../../src/tree/eventNode';
 import { SHIPPING, SHIPPING_DEMO, shipmentOrder, untilStatus } from '../../sandbox/engine/sandbox';
@@ -18,7 +17,7 @@ import { description, eventually, extensionApi, isEvent } from '../integration/h
 import { assertOpenedAt, folder } from '../integration/helpers/source';
 import { closeWorld, type World } from '../integration/helpers/world';
 import { backToEngineSandbox, ENGINE, resetMarkers, resetSteps } from './helpers';
-import { temporalWorld } from './temporalWorld';
+import { shippingEngine, temporalWorld } from './temporalWorld';
 
 const BUG = 'order["shipping_address"]["city"]';
 const FIX = 'order["address"]["city"]';
@@ -48,7 +47,7 @@ async function editCarrier(from: string, to: string): Promise<void> {
 describe('On the real engine: plain temporalio workflows in a Temporal workspace', function () {
   this.timeout(240_000);
   let world: World;
-  let engine: TemporalClient;
+  const engine = shippingEngine();
   const events = async (id: string): Promise<EventNode[]> => {
     const node = await world.services.tree.openExecution(id);
     await world.services.tree.reloadExecution(node);
@@ -58,11 +57,9 @@ describe('On the real engine: plain temporalio workflows in a Temporal workspace
     world = await temporalWorld.make();
     // This suite is about the replay check: on before a reset, as by default.
     await vscode.workspace.getConfiguration('mistralWorkflows').update('replayCheck.beforeReset', undefined, vscode.ConfigurationTarget.Global);
-    engine = new TemporalClient({ baseUrl: ENGINE.temporal, namespace: SHIPPING.namespace });
   });
   after(async () => {
     if (fs.readFileSync(path.join(ENGINE.temporalWorkflows, 'carrier.py'), 'utf8').includes(FIX)) await editCarrier(FIX, BUG);
-    await engine.close();
     await closeWorld(world);
     await backToEngineSandbox((await extensionApi()).services);
   });

@@ -38,9 +38,10 @@ export const temporalWorld: WorldFactory = {
   make: makeTemporalWorld,
 };
 
-/** The engine's client on the shipping namespace; shared, as the engine is. */
+/** The engine's own client on the shipping namespace (what the engine reports); shared, as the engine is. */
 let engineClient: TemporalClient | undefined;
-const engine = (): TemporalClient => (engineClient ??= new TemporalClient({ baseUrl: ENGINE.temporal, namespace: SHIPPING.namespace }));
+export const shippingEngine = (): TemporalClient => (engineClient ??= new TemporalClient({ baseUrl: ENGINE.temporal, namespace: SHIPPING.namespace }));
+const engine = shippingEngine;
 /** A long history does not change once made: one per suite run. */
 let long: Promise<{ id: string; events: number }> | undefined;
 /** Each run's own reset (the last marker of its history), by run id: a closed run never changes. */
