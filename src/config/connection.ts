@@ -17,6 +17,9 @@ export type ConnectionState =
 
 const KEY_ORIGINS = 'mistralWorkflows.keyOrigins';
 
+/** What a build read of the key: nothing yet, or the key (undefined when there was none). */
+type KeyRead = { read: false } | { read: true; key: string | undefined };
+
 /**
  * The client for the active workspace. Rebuilt when the workspace, its base URL, the timeout or its key
  * changes, and only then: a settings write or another workspace's key arriving late must not reload the
@@ -32,6 +35,10 @@ export class Connection implements vscode.Disposable {
   private builtFor: string | undefined;
   /** The client of `state` once it is built, so that a switch can close it synchronously. */
   private readyClient: WorkflowBackend | undefined;
+  /** The key `state`'s build read, once it has read one. */
+  private keyRead: KeyRead = { read: false };
+  /** Key changes are looked at one after another, each against the key the client uses. */
+  private keyCheck: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly settings: Settings,
@@ -42,7 +49,8 @@ export class Connection implements vscode.Disposable {
   ) {
     this.disposables.push(
       keys.onDidChange((e) => {
-        if (e.workspace === undefined || e.workspace === this.currentWorkspace().name) this.invalidate('API key changed');
+        if (e.workspace !== undefined && e.workspace !== this.currentWorkspace().name) return;
+        this.keyCheck = this.keyCheck.then(() => this.keyChanged());
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (!e.affectsConfiguration(SECTION) || this.state === undefined) return;
@@ -57,7 +65,8 @@ export class Connection implements vscode.Disposable {
 
   current(): Promise<ConnectionState> {
     if (this.state === undefined) {
-      const state = this.build();
+      this.keyRead = { read: false };
+      const state = this.build(this.keyRead);
       this.state = state;
       this.builtFor = this.settingsKey();
       state.then((s) => {
@@ -89,6 +98,11 @@ export class Connection implements vscode.Disposable {
     ]);
   }
 
+  /** Resolves once every key change heard so far has been compared with the key in use. */
+  keyChecked(): Promise<void> {
+    return this.keyCheck;
+  }
+
   keyOrigin(workspaceName: string): string | undefined {
     return this.memory.get<Record<string, string>>(KEY_ORIGINS, {})[workspaceName];
   }
@@ -110,6 +124,26 @@ export class Connection implements vscode.Disposable {
     this.changed.fire();
   }
 
+  /**
+   * SecretStorage tells of a change some time after it was made, and also when a key was cleared and
+   * stored back (a test's set-up, Set API Key with the same key): only a key that differs from the one
+   * the state was built with reconnects, and so reloads the tree from its first page.
+   */
+  private async keyChanged(): Promise<void> {
+    const state = this.state;
+    if (state === undefined) return; // nothing built yet: the next build reads the key as it is then
+    const read = this.keyRead;
+    await state.catch(() => undefined); // a build under way: compare with what it read
+    if (this.state !== state) return; // rebuilt meanwhile, from the key as it was then
+    if (read.read) {
+      const workspace = this.currentWorkspace();
+      // A key that cannot be read now counts as changed: reconnecting says why.
+      const now = await this.keys.resolve(workspace.name, { storedOnly: workspace.kind === 'temporal' }).then((r) => ({ key: r?.key }), () => undefined);
+      if (this.state !== state || (now !== undefined && now.key === read.key)) return;
+    }
+    this.invalidate('API key changed');
+  }
+
   dispose(): void {
     this.closeClient();
     for (const d of this.disposables) d.dispose();
@@ -127,7 +161,7 @@ export class Connection implements vscode.Disposable {
     return JSON.stringify([this.settings.activeWorkspace(), this.settings.requestTimeoutMs()]);
   }
 
-  private async build(): Promise<ConnectionState> {
+  private async build(keyRead: KeyRead): Promise<ConnectionState> {
     const workspace = this.settings.activeWorkspace();
     await vscode.commands.executeCommand('setContext', 'mistralWorkflows.activeWorkspace', workspace.name);
     const problem = baseUrlProblem(workspace.baseUrl);
@@ -137,6 +171,7 @@ export class Connection implements vscode.Disposable {
       return { kind: 'badBaseUrl', workspace, problem };
     }
     const resolved = await this.keys.resolve(workspace.name, { storedOnly: workspace.kind === 'temporal' });
+    Object.assign(keyRead, { read: true, key: resolved?.key });
     if (workspace.kind === 'temporal') return this.buildTemporal(workspace, resolved);
     if (!resolved) {
       this.log.info('connection', `Workspace “${workspace.name}” (${workspace.baseUrl}): no API key found.`);

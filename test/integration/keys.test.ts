@@ -52,6 +52,31 @@ describe('API key resolution (trusted folder)', () => {
     assert.ok(rows.length > 0);
   });
 
+  it('a key stored again unchanged does not reconnect; a different one does', async () => {
+    const key = env.sandbox.apiKey;
+    await env.services.keys.store(WORKSPACE, key);
+    env.services.connection.invalidate('test');
+    await env.services.tree.getChildren();
+    let reconnects = 0;
+    const counting = env.services.connection.onDidChange(() => reconnects++);
+    try {
+      // SecretStorage tells of a store later, even of one that changes nothing (Set API Key, a test's set-up).
+      const heard = keyEvents(env, 1);
+      await env.services.keys.store(WORKSPACE, key);
+      await heard;
+      await env.services.connection.keyChecked();
+      assert.equal(reconnects, 0, 'the same key: the connection and the tree are kept');
+      const another = keyEvents(env, 1);
+      await env.services.keys.store(WORKSPACE, `${key}-other`);
+      await another;
+      await env.services.connection.keyChecked();
+      assert.equal(reconnects, 1, 'another key: one reconnect');
+    } finally {
+      counting.dispose();
+      await env.services.keys.store(WORKSPACE, key);
+    }
+  });
+
   it('Clear API Key removes the stored key and falls back to the next source', async () => {
     process.env.MISTRAL_API_KEY = env.sandbox.apiKey;
     await vscode.commands.executeCommand('mistralWorkflows.clearApiKey');
@@ -123,3 +148,15 @@ describe('Add Workspace… (a Mistral one; the engine suite adds Temporal ones)'
     assert.equal(await env.services.keys.hasStored('local-temporal'), false);
   });
 });
+
+/** Resolves once the extension has heard `count` changes of this workspace's stored key. */
+function keyEvents(env: TestEnv, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let heard = 0;
+    const listening = env.services.keys.onDidChange((e) => {
+      if (e.workspace !== WORKSPACE || ++heard < count) return;
+      listening.dispose();
+      resolve();
+    });
+  });
+}
