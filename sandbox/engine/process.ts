@@ -28,11 +28,19 @@ export interface GroupProcess {
   running(): boolean;
   /** The last lines of stdout and stderr, interleaved as they came. */
   tail(lines?: number): string;
+  /**
+   * The first `first` and the last `last` lines, with a line saying how many were left out between:
+   * a Go panic says why in its first lines and prints its goroutines' stacks after them.
+   */
+  excerpt(first?: number, last?: number): string;
   /** Whether any output line so far contained `text` (for readiness lines; watched from the first call on). */
   sawLine(text: string): boolean;
   /** SIGTERM to the group, SIGKILL after `graceMs`; resolves when the process has exited. */
   stop(graceMs?: number): Promise<ExitStatus>;
 }
+
+/** Output lines kept from the start (see excerpt()). */
+const HEAD_LINES = 40;
 
 export function spawnGroup(argv: readonly string[], options: GroupProcessOptions): GroupProcess {
   const [command, ...args] = argv;
@@ -45,12 +53,17 @@ export function spawnGroup(argv: readonly string[], options: GroupProcessOptions
   const untrack = trackGroup(pid);
   const keep = options.tailLines ?? 200;
   const lines: string[] = [];
+  const firstLines: string[] = [];
+  let lineCount = 0;
   const partial = { stdout: '', stderr: '' };
   const marks = new Map<string, boolean>();
   const onData = (stream: 'stdout' | 'stderr') => (chunk: Buffer): void => {
     const parts = (partial[stream] + chunk.toString('utf8')).split('\n');
     partial[stream] = parts.pop() ?? '';
     for (const line of parts) {
+      if (line.trim() === '') continue;
+      lineCount++;
+      if (firstLines.length < HEAD_LINES) firstLines.push(line);
       lines.push(line);
       for (const [text, seen] of marks) if (!seen && line.includes(text)) marks.set(text, true);
     }
@@ -71,12 +84,20 @@ export function spawnGroup(argv: readonly string[], options: GroupProcessOptions
     child.on('exit', (code, signal) => done({ code, signal }));
     child.on('error', () => done({ code: null, signal: null }));
   });
-  const tail = (n = 40): string => [...lines, partial.stdout, partial.stderr].filter((l) => l.trim() !== '').slice(-n).join('\n');
+  const unfinished = (): string[] => [partial.stdout, partial.stderr].filter((l) => l.trim() !== '');
+  const tail = (n = 40): string => [...lines, ...unfinished()].slice(-n).join('\n');
+  const excerpt = (first = 15, last = 25): string => {
+    const total = lineCount + unfinished().length;
+    if (total <= first + last) return tail(total);
+    const left = total - Math.min(first, firstLines.length) - last;
+    return [...firstLines.slice(0, first), `… ${left} lines left out …`, tail(last)].join('\n');
+  };
   return {
     pid,
     exited,
     running: () => status === undefined,
     tail,
+    excerpt,
     sawLine(text: string): boolean {
       if (!marks.has(text)) marks.set(text, lines.some((l) => l.includes(text)));
       return marks.get(text) === true;

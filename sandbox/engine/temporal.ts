@@ -29,6 +29,10 @@ export interface DevServerOptions {
   readyTimeoutMs?: number;
   /** Default `warn`. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Where a start that is tried again says so (default: stderr). */
+  log?: (line: string) => void;
+  /** The gRPC and HTTP ports of each attempt (default: two free ones); tests occupy one to make a start fail. */
+  ports?: () => Promise<{ grpc: number; http: number }>;
 }
 
 export interface DevServer {
@@ -49,8 +53,11 @@ export interface DevServer {
 }
 
 const HOST = '127.0.0.1';
-/** Ports are picked free and then handed over: another process may take one in between. */
-const PORT_ATTEMPTS = 3;
+/**
+ * A server that exits before it is ready is started once more on fresh ports: they are picked free and
+ * then handed over, so another process may take one in between, and the server picks more of its own.
+ */
+const START_ATTEMPTS = 2;
 
 export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const temporal = venvBinary('temporal');
@@ -64,22 +71,27 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
   const removeTemp = (): void => {
     if (tempDir !== undefined) fs.rmSync(tempDir, { recursive: true, force: true });
   };
+  const say = options.log ?? ((line: string): void => void process.stderr.write(`${line}\n`));
   try {
     for (let attempt = 1; ; attempt++) {
-      const grpcPort = await freePort();
-      const httpPort = await freePort();
-      const argv = [temporal, ...devServerArgs(options, namespace, grpcPort, httpPort, dbFile)];
-      const proc = spawnGroup(argv, { env: process.env });
+      const { grpc, http: httpPort } = await (options.ports ?? twoFreePorts)();
+      const args = devServerArgs(options, namespace, grpc, httpPort, dbFile);
+      const proc = spawnGroup([temporal, ...args], { env: process.env });
       const httpBaseUrl = `http://${HOST}:${httpPort}`;
+      const retried = attempt > 1 ? ', the second time, on fresh ports' : '';
       try {
         await waitUntilReady(proc, () => answers(`${httpBaseUrl}/api/v1/namespaces/${encodeURIComponent(namespace)}`),
-          options.readyTimeoutMs ?? 30_000, (why) => startError(proc, why));
+          options.readyTimeoutMs ?? 30_000, (why) => startError(proc, `${why}${retried}`, args));
       } catch (e) {
+        const exitedEarly = !proc.running();
         await proc.stop(2_000);
-        if (attempt < PORT_ATTEMPTS && /address already in use/i.test(proc.tail())) continue;
+        if (exitedEarly && attempt < START_ATTEMPTS) {
+          say(`${e instanceof Error ? e.message : String(e)}\nStarting it once more, on fresh ports.`);
+          continue;
+        }
         throw e;
       }
-      return handle(proc, `${HOST}:${grpcPort}`, httpBaseUrl, namespace, dbFile, removeTemp);
+      return handle(proc, `${HOST}:${grpc}`, httpBaseUrl, namespace, dbFile, removeTemp);
     }
   } catch (e) {
     removeTemp();
@@ -119,9 +131,20 @@ function handle(
   return server;
 }
 
-function startError(proc: GroupProcess, why: string): Error {
-  const tail = proc.tail(30);
-  return new Error(`The Temporal dev server did not start: ${why}.${tail ? `\nIts last output:\n${tail}` : ' It printed nothing.'}`);
+function startError(proc: GroupProcess, why: string, args: readonly string[]): Error {
+  const output = proc.excerpt();
+  return new Error(
+    `The Temporal dev server did not start: ${why}.\nIt ran: temporal ${args.join(' ')}\n` +
+      (output ? `Its output:\n${output}` : 'It printed nothing.'),
+  );
+}
+
+/** Two distinct free ports (a port just released may be handed out again at once). */
+async function twoFreePorts(): Promise<{ grpc: number; http: number }> {
+  const grpc = await freePort();
+  let http = await freePort();
+  while (http === grpc) http = await freePort();
+  return { grpc, http };
 }
 
 /** True when `url` answers 200 (the HTTP API is up and the namespace exists). */
