@@ -183,7 +183,7 @@ describe('the Temporal backend on the real engine', function () {
       const code = backend.resetAsCode({ executionId: id, runId, eventId: point, reason, excludeSignals: true }, format);
       const [program, args] = format === 'python' ? [venvBinary('python'), ['-c', code.text]] : ['bash', ['-c', code.text]];
       const ran = spawnSync(program, args, { encoding: 'utf8', env: { ...process.env, TEMPORAL_ADDRESS: engine().server.grpcAddress }, timeout: 30_000 });
-      assert.equal(ran.status, 0, `${format} exited ${ran.status}: ${ran.stderr}${ran.stdout}`);
+      assert.equal(ran.status, 0, `${format} exited ${ran.status ?? ran.signal}${ran.error ? ` (${ran.error.message})` : ''}: ${ran.stderr}${ran.stdout}`);
       const { execution } = await engine().client.describe(id);
       assert.notEqual(execution.runId, runId, 'a new run');
       const marker = normalizeHistory(await engine().client.historyAll(id, execution.runId)).find(isResetMarker);
