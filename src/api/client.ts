@@ -29,6 +29,8 @@ export interface WorkflowsClientOptions {
   userAgent?: string;
   /** Ask for gzip/br answers; default 'auto': yes, except from a loopback host (see http.ts). */
   compression?: 'auto' | 'on' | 'off';
+  /** The most one answer may decode to; default 128 MiB (DEFAULT_MAX_BODY_BYTES in body.ts). */
+  maxBodyBytes?: number;
 }
 
 export type { GetHistoryOptions } from './backend';
@@ -62,6 +64,7 @@ export class WorkflowsClient implements WorkflowBackend {
       maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
       userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
       compression: options.compression,
+      maxBodyBytes: options.maxBodyBytes,
     });
   }
 

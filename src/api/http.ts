@@ -18,7 +18,7 @@ import type { Dispatcher } from 'undici';
 import { Pool } from './undici';
 import { WorkflowsApiError } from './errors';
 import { httpError, parseRetryAfter, type HttpFailure } from './httpErrors';
-import { ACCEPT_ENCODING, BodyDecodeError, readBody, textChunks, type TextSink } from './body';
+import { ACCEPT_ENCODING, BodyDecodeError, DEFAULT_MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBody, readTextUpTo, textChunks, type TextSink } from './body';
 import { tlsFailureOf, tlsMessage, type TlsFailure, type TlsSettings } from './tls';
 import { probeTls } from './tlsProbe';
 
@@ -52,6 +52,8 @@ export interface HttpSettings {
    * sandbox), where bytes are free and decompressing would only add time.
    */
   compression?: 'auto' | 'on' | 'off';
+  /** The most a 2xx answer may decode to (a clear parse error beyond it). Default DEFAULT_MAX_BODY_BYTES (body.ts). */
+  maxBodyBytes?: number;
 }
 
 export interface HttpCall {
@@ -169,17 +171,21 @@ export class HttpTransport {
         }
         const ok = res.statusCode >= 200 && res.statusCode < 300;
         const encoding = res.headers['content-encoding'];
-        if (ok && c.sink) {
+        const limit = { maxBytes: this.settings.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, serviceName: this.settings.serviceName ?? 'The Workflows service' };
+        if (!ok) {
+          // An error answer is read for its message: a huge one is cut, and its status still reported.
+          text = await readTextUpTo(res.body, encoding, MAX_ERROR_BODY_BYTES);
+        } else if (c.sink) {
           const into = c.sink();
           sink = into;
           const chunks = textChunks((t) => into.write(t));
-          await readBody(res.body, encoding, chunks.onChunk);
+          await readBody(res.body, encoding, chunks.onChunk, limit);
           chunks.flush();
           text = '';
         } else {
           // Collects the Buffers and decodes once: histories can be tens of MB.
           const buffers: Buffer[] = [];
-          await readBody(res.body, encoding, (b) => buffers.push(b));
+          await readBody(res.body, encoding, (b) => buffers.push(b), limit);
           text = Buffer.concat(buffers).toString('utf8');
         }
       } catch (e) {

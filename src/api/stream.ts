@@ -14,6 +14,7 @@
 import type { Dispatcher } from 'undici';
 import { WorkflowsApiError } from './errors';
 import { httpError, parseRetryAfter } from './httpErrors';
+import { MAX_ERROR_BODY_BYTES, readTextUpTo } from './body';
 import { SseParser } from './sse';
 
 export interface StreamExecutionOptions {
@@ -133,7 +134,7 @@ async function connect(t: StreamTransport, path: string, lastEventId: string | u
   });
   const contentType = header(res.headers['content-type']);
   if (res.statusCode < 200 || res.statusCode >= 300) {
-    const bodyText = await res.body.text().catch(() => '');
+    const bodyText = await readTextUpTo(res.body, res.headers['content-encoding'], MAX_ERROR_BODY_BYTES).catch(() => '');
     const failure = httpError({
       method: 'GET', path, status: res.statusCode, bodyText, contentType, retryAfterMs: parseRetryAfter(res.headers['retry-after']),
     }, (s) => redact(s, t.apiKey));

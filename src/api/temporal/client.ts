@@ -35,6 +35,8 @@ export interface TemporalClientOptions {
   identity?: string;
   /** TLS: a client certificate and key (PEM) for mTLS, a private CA (PEM) to trust, a server name. */
   tls?: TlsSettings;
+  /** The most one answer (one history page) may decode to; default 128 MiB (DEFAULT_MAX_BODY_BYTES in body.ts). */
+  maxBodyBytes?: number;
 }
 
 export interface ListWorkflowsOptions {
@@ -143,6 +145,7 @@ export class TemporalClient {
       serviceName: 'The Temporal service',
       tls: options.tls,
       tlsHints: true,
+      maxBodyBytes: options.maxBodyBytes,
     });
   }
 
