@@ -15,7 +15,7 @@ import type { Dispatcher } from 'undici';
 import { WorkflowsApiError } from './errors';
 import { httpError, parseRetryAfter } from './httpErrors';
 import { MAX_ERROR_BODY_BYTES, readTextUpTo } from './body';
-import { SseParser } from './sse';
+import { SseLimitError, SseParser } from './sse';
 
 export interface StreamExecutionOptions {
   /** Resume after this id (the `id` of the last message handled). */
@@ -176,9 +176,11 @@ function redact(text: string, key: string): string {
   return key.length >= 4 ? text.split(key).join('[redacted]') : text;
 }
 
-/** Network failures (refused, reset, dropped mid-stream, idle timeout) are worth a reconnect. */
+/** Network failures (refused, reset, dropped mid-stream, idle timeout) are worth a reconnect; an over-long line is not. */
 function asApiError(e: unknown, path: string, t: StreamTransport): WorkflowsApiError {
   if (e instanceof WorkflowsApiError) return e;
+  // The same server would send the same line again: not worth a reconnect.
+  if (e instanceof SseLimitError) return new WorkflowsApiError({ kind: 'parse', method: 'GET', path, cause: e, message: e.message });
   const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
   const what = e instanceof Error && e.message ? e.message : 'connection failed';
   return new WorkflowsApiError({

@@ -1,13 +1,15 @@
 /**
  * Bounded reads: an answer may decode to at most a cap (a clear parse error naming it), a compressed
- * "zip bomb" stops there, and an error answer is read for its message only. Against real local HTTP servers on port 0 that stream their bodies with backpressure, so
+ * "zip bomb" stops there, an error answer is read for its message only, and one event-stream line is
+ * capped. Against real local HTTP servers on port 0 that stream their bodies with backpressure, so
  * what they managed to write shows what the client read.
  */
 import * as assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { HistoryStream, isWorkflowsApiError, WorkflowsClient, type WorkflowsApiError } from '../../src/api';
+import { HistoryStream, isWorkflowsApiError, SseParser, WorkflowsClient, type WorkflowsApiError } from '../../src/api';
 import { DEFAULT_MAX_BODY_BYTES } from '../../src/api/body';
+import { DEFAULT_MAX_SSE_LINE, SseLimitError } from '../../src/api/sse';
 import { TemporalClient } from '../../src/api/temporal';
 import { clientFor, rejection, startServer, TEST_KEY, type TestServer } from './api-testServer';
 
@@ -158,6 +160,38 @@ describe('bounded reads: answers', () => {
       assert.ok(isWorkflowsApiError(e) && e.status === 401, `the 401, not ${String(e)}`);
       await sent?.closed;
       assert.ok((sent?.written() ?? total) < total / 4, `the server got ${sent?.written()} bytes out: the client read on`);
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+});
+
+describe('bounded reads: event-stream lines', () => {
+  it('a line or a message longer than the cap throws SseLimitError naming it; one at the cap is read', () => {
+    const parser = new SseParser(undefined, 1000);
+    assert.deepEqual(parser.push(`data: ${'a'.repeat(994)}\n\n`), [{ id: undefined, event: 'message', data: 'a'.repeat(994) }]);
+    assert.throws(() => new SseParser(undefined, 1000).push(`data: ${'a'.repeat(995)}`), (e: unknown) =>
+      e instanceof SseLimitError && /a line longer than 1,000 characters, the most the extension reads in one line/.test(e.message));
+    const lines = Array.from({ length: 20 }, () => `data: ${'b'.repeat(60)}\n`).join('');
+    assert.throws(() => new SseParser(undefined, 1000).push(lines), (e: unknown) => e instanceof SseLimitError && /a message longer than 1,000/.test(e.message));
+  });
+
+  it('a stream that never ends its line stops at 16 Mi characters with a parse error, and is not reopened', async function () {
+    this.timeout(120_000); // parses 16 Mi characters one by one on a shared machine
+    let sent: { written: () => number; closed: Promise<void> } | undefined;
+    const server = await serve((res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      sent = pump(res, repeat(Buffer.from('id: 1\ndata: '), Buffer.alloc(MiB, 'x'), 64, Buffer.from('\n\n')));
+    });
+    const client = clientFor(server.baseUrl, { maxRetries: 0 });
+    try {
+      const e = await rejection(follow(client));
+      assert.ok(isParseError(e), `a parse error, not ${String(e)}`);
+      assert.match(e.message, new RegExp(`a line longer than ${DEFAULT_MAX_SSE_LINE.toLocaleString('en')} characters`));
+      await sent?.closed;
+      assert.equal(server.requests.length, 1, 'not reopened');
+      assert.ok((sent?.written() ?? 0) < 48 * MiB, 'the client stopped reading');
     } finally {
       await client.close();
       await server.close();
