@@ -191,7 +191,7 @@ function asApiError(e: unknown, path: string, t: StreamTransport): WorkflowsApiE
 }
 
 /** Resolves true after `ms`, or false as soon as the signal aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve(false);
     const onAbort = (): void => {

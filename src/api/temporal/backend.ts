@@ -8,7 +8,8 @@
  *                 of the run that is still the latest; an event the server refuses, or one of a run
  *                 that is no longer the latest, comes back as problem 'invalidResetPoint' with the
  *                 latest run's valid ids;
- *   live events = long polls of the history (waitNewEvent), one message per new page of events.
+ *   live events = long polls of the history (waitNewEvent), one message per new page of events; an
+ *                 answer at once with nothing new backs off, a token that comes back stops (longPoll.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { BackendCapabilities, GetHistoryOptions, WorkflowBackend } from '../backend';
@@ -18,6 +19,7 @@ import { resetPointMessage } from '../httpErrors';
 import type { StreamExecutionOptions, StreamMessage } from '../stream';
 import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
 import { TemporalClient } from './client';
+import { followHistory, REAL_TIMING, type LongPollTiming } from './longPoll';
 import { readPagedHistory } from './pagedHistory';
 import { temporalResetCode } from './resetCode';
 import type { ResetCode, ResetCodeFormat, ResetCodeRequest } from '../resetCode';
@@ -38,7 +40,8 @@ export const TEMPORAL_CAPABILITIES: BackendCapabilities = {
 export class TemporalBackend implements WorkflowBackend {
   readonly capabilities = TEMPORAL_CAPABILITIES;
 
-  constructor(private readonly client: TemporalClient) {}
+  /** `timing`: the long poll's clock and pause (tests inject theirs). */
+  constructor(private readonly client: TemporalClient, private readonly timing: LongPollTiming = REAL_TIMING) {}
 
   async listExecutions(query: ListExecutionsQuery, signal?: AbortSignal): Promise<ExecutionPage> {
     const page = await this.client.listWorkflows({ query: visibilityQuery(query), pageSize: query.pageSize, nextPageToken: query.pageToken }, signal);
@@ -142,19 +145,9 @@ export class TemporalBackend implements WorkflowBackend {
     return temporalResetCode({ ...this.client.endpoint, resetPath: this.client.resetPath(request.executionId) }, request, format);
   }
 
-  /** Long polls of the current run's history: a message per page of new events, until it closes. */
-  async *streamExecution(executionId: string, options: StreamExecutionOptions = {}): AsyncIterable<StreamMessage> {
-    let nextPageToken: string | undefined;
-    let seen = 0;
-    for (;;) {
-      if (options.signal?.aborted) return;
-      const page = await this.client.history(executionId, { nextPageToken, waitNewEvent: true }, options.signal);
-      seen += page.events.length;
-      if (page.events.length > 0) yield { id: String(seen), event: 'history', data: '', payload: { kind: 'other' } };
-      // While the run is open the server always gives a token to wait on; none: it closed.
-      if (page.nextPageToken === undefined) return;
-      nextPageToken = page.nextPageToken;
-    }
+  /** Long polls of the current run's history: a message per page of new events, until it closes (longPoll.ts). */
+  streamExecution(executionId: string, options: StreamExecutionOptions = {}): AsyncIterable<StreamMessage> {
+    return followHistory(this.client, executionId, options, this.timing);
   }
 
   close(): Promise<void> {

@@ -13,4 +13,5 @@ export { enumName, parseDescription, parseExecutionInfo, parseExecutionPage } fr
 export { resetPointIds } from './resetPoints';
 export * from './types';
 export { TemporalBackend, TEMPORAL_CAPABILITIES, executionOf } from './backend';
+export { IMMEDIATE_ANSWER_MS, MAX_IMMEDIATE_EMPTY, type LongPollTiming } from './longPoll';
 export { visibilityQuery, quote, VISIBILITY_STATUS } from './visibility';
