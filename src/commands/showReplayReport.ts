@@ -13,7 +13,7 @@ export async function showReplayReportCommand(services: Services, arg?: unknown)
   if (executionId === undefined) throw new UserFacingError('Select a checked execution or run in the Executions view.');
   const check = services.checks.get(executionId, runId);
   if (!check) {
-    throw new UserFacingError(`This run of ${executionId} has not been checked yet.`, [
+    throw new UserFacingError(`This run of ${executionId} has not been checked yet (or its check was let go: only the most recent checks are kept).`, [
       { title: 'Check Workflow Code Against History', command: 'mistralWorkflows.checkReplay', args: [node] },
     ]);
   }

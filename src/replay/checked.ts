@@ -3,6 +3,7 @@
  * the marks the tree shows, the sentence the reset confirmation shows. Pure.
  */
 import { isResetPoint, type WorkflowEvent } from '../api';
+import { BoundedMap } from '../common/boundedMap';
 import type { PickedInterpreter } from './interpreter';
 import type { ReplayResult, ReplayVerdict } from './result';
 
@@ -79,9 +80,18 @@ function oneLine(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** The latest check of each execution; a check of an older run says nothing about the new one. */
+/** Checks kept: each holds the history it read, up to 51,200 events. */
+export const MAX_CHECKS = 20;
+/** Events kept across all checks (four of the longest histories): the latest check is kept whatever its size. */
+export const MAX_CHECKED_EVENTS = 200_000;
+
+/**
+ * The latest check of each execution; a check of an older run says nothing about the new one. Only the
+ * most recently used checks are kept (set, or read by the tree's rows and the reset flow): beyond
+ * MAX_CHECKS or MAX_CHECKED_EVENTS the oldest is let go, and its execution shows no marks until checked again.
+ */
 export class CheckedRuns {
-  private readonly byExecution = new Map<string, CheckedRun>();
+  private readonly byExecution = new BoundedMap<string, CheckedRun>({ maxEntries: MAX_CHECKS, maxWeight: MAX_CHECKED_EVENTS, weigh: (c) => c.events.length });
 
   get(executionId: string, runId: string | undefined): CheckedRun | undefined {
     const check = this.byExecution.get(executionId);

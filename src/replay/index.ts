@@ -5,7 +5,7 @@
  */
 export { checkReplay } from './check';
 export type { CheckReplayOptions } from './check';
-export { CheckedRuns, checkSummary, replayMarkOf, verdictForPoint, verdictOf } from './checked';
+export { CheckedRuns, MAX_CHECKS, MAX_CHECKED_EVENTS, checkSummary, replayMarkOf, verdictForPoint, verdictOf } from './checked';
 export type { CheckedRun, ReplayMark, ReplayMarkKind } from './checked';
 export { replayReport } from './report';
 export type { ReportContext } from './report';
