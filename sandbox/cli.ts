@@ -1,23 +1,26 @@
 /**
  * `node out/sandbox/cli.js --port 8787 --api-key K --seed N --history-shape seed --completion-delay-ms 3000`
- * `node out/sandbox/cli.js --engine temporal [--workflows DIR] [--port N] [--api-key K]`
+ * `node out/sandbox/cli.js --engine temporal [--workflows DIR] [--no-seed] [--port N] [--api-key K]`
  * Starts the sandbox in the foreground (in memory, or on a real Temporal engine with a real Mistral
  * worker); Ctrl+C (SIGINT) or SIGTERM stops it cleanly, the engine and the worker included.
  */
 import { parseArgs } from 'node:util';
 import { HISTORY_SHAPES, type HistoryShape } from './backend';
-import { ENGINE_DEMO, startEngineSandbox } from './engine/sandbox';
+import { venvBinary } from './engine/paths';
+import { DEMO_WORKFLOW, ENGINE_DEMO, startEngineSandbox, TASK_QUEUE } from './engine/sandbox';
 import { DEMO, startSandbox, type SandboxOptions } from './server';
 
 const USAGE = `Usage: node out/sandbox/cli.js [--port N] [--api-key K] [--seed N]
        [--history-shape ${HISTORY_SHAPES.join('|')}] [--completion-delay-ms N] [--executions N]
-   or: node out/sandbox/cli.js --engine temporal [--workflows DIR] [--port N] [--api-key K]`;
+   or: node out/sandbox/cli.js --engine temporal [--workflows DIR] [--no-seed] [--port N] [--api-key K]`;
 
 export interface CliOptions extends SandboxOptions {
   /** `--engine`: the in-memory store, or a real Temporal engine. */
   mode: 'memory' | 'temporal';
   /** With the temporal engine: the workflow files the worker runs and watches. */
   workflowsDir?: string;
+  /** With the temporal engine: false (`--no-seed`) starts no demo executions, even on the demo's files. */
+  seedDemo: boolean;
 }
 
 class UsageError extends Error {}
@@ -46,6 +49,7 @@ export function parseCli(argv: string[]): CliOptions {
         executions: { type: 'string' },
         engine: { type: 'string' },
         workflows: { type: 'string' },
+        'no-seed': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -64,9 +68,11 @@ export function parseCli(argv: string[]): CliOptions {
     throw new UsageError(`--${memoryOnly[0]} is for the in-memory sandbox: the engine's executions are real ones`);
   }
   if (engine === 'memory' && values.workflows !== undefined) throw new UsageError('--workflows goes with --engine temporal');
+  if (engine === 'memory' && values['no-seed'] !== undefined) throw new UsageError('--no-seed goes with --engine temporal (the in-memory sandbox has --seed N, its random seed)');
   return {
     mode: engine,
     workflowsDir: values.workflows,
+    seedDemo: values['no-seed'] !== true,
     port: integer('port', values.port, 0, 65535),
     apiKey,
     seed: integer('seed', values.seed, 0, 2 ** 32 - 1),
@@ -87,12 +93,18 @@ async function main(): Promise<void> {
   }
   let close: () => Promise<void>;
   if (options.mode === 'temporal') {
-    const running = await startEngineSandbox({ workflowsDir: options.workflowsDir, port: options.port, apiKey: options.apiKey, log: (line) => console.log(`sandbox: ${line}`) });
+    const running = await startEngineSandbox({ workflowsDir: options.workflowsDir, seed: options.seedDemo, port: options.port, apiKey: options.apiKey, log: (line) => console.log(`sandbox: ${line}`) });
     close = () => running.stop();
     console.log(`Sandbox listening on ${running.sandbox.baseUrl} (on the real engine, Temporal HTTP API ${running.engine.httpBaseUrl})`);
     console.log(`API key: ${running.sandbox.apiKey}`);
     console.log(`Workflow files (edit them: the worker restarts with your code): ${running.workflowsDir}`);
-    console.log(`Demo executions: failed ${ENGINE_DEMO.failed}, waiting ${ENGINE_DEMO.waiting}, completed ${ENGINE_DEMO.completed}`);
+    if (running.seeded.orders) {
+      console.log(`Demo executions: failed ${ENGINE_DEMO.failed}, waiting ${ENGINE_DEMO.waiting}, completed ${ENGINE_DEMO.completed}`);
+    } else {
+      console.log(`No demo executions: ${options.seedDemo ? `${running.workflowsDir} defines no ${DEMO_WORKFLOW} workflow` : '--no-seed'}`);
+    }
+    // The Temporal CLI that came with the engine starts one of the folder's workflows on the worker's queue.
+    console.log(`Start an execution: ${venvBinary('temporal')} workflow start --address ${running.engine.grpcAddress} --task-queue ${TASK_QUEUE} --type WORKFLOW_NAME --input '{"parameter": "value"}'`);
   } else {
     const sandbox = await startSandbox(options);
     close = () => sandbox.close();

@@ -1,8 +1,9 @@
 /**
  * The sandbox on a real engine: the Temporal dev server, the Workflows API over it (EngineBackend), and
  * a real Mistral worker running the workflow files of a folder, restarted whenever a file there
- * changes (so a fix is live a second or two after it is saved). Seeds the demo's story: an order that
- * fails on the demo's bug, one waiting for approval, and an old-format order that completes.
+ * changes (so a fix is live a second or two after it is saved). Seeds the demo's story when the folder
+ * defines the demo's workflow (a folder of one's own starts empty): an order that fails on the demo's
+ * bug, one waiting for approval, and an old-format order that completes.
  *
  * Temporal users get the same engine straight: the sandbox passes `/api/v1/` through to the engine's
  * HTTP API (with its key check, request log and faults), and a plain temporalio worker runs the files
@@ -15,6 +16,7 @@ import * as path from 'node:path';
 import { TemporalClient } from '../../src/api/temporal';
 import { startSandbox, type Sandbox } from '../server';
 import { EngineBackend } from './backend';
+import { workflowNamesIn } from './definitions';
 import { PROJECT_ROOT } from './paths';
 import { startTemporalDevServer, type DevServer } from './temporal';
 import { startTemporalWorker, startWorker, type Worker } from './worker';
@@ -22,9 +24,13 @@ import { startTemporalWorker, startWorker, type Worker } from './worker';
 /** The demo workflows (engine/demo-workflows): the files the demo folder holds and the worker runs. */
 export const DEMO_WORKFLOWS = path.join(PROJECT_ROOT, 'engine', 'demo-workflows');
 export const TASK_QUEUE = 'demo';
+/** The demo's workflow (engine/demo-workflows/orders.py): its executions are seeded where a folder defines it. */
+export const DEMO_WORKFLOW = 'order-fulfillment';
 /** The plain temporalio workflows (engine/temporal-workflows): their namespace and task queue. */
 export const TEMPORAL_WORKFLOWS = path.join(PROJECT_ROOT, 'engine', 'temporal-workflows');
 export const SHIPPING = { namespace: 'shipping', taskQueue: 'shipments' } as const;
+/** The plain temporalio demo's workflow (engine/temporal-workflows/shipments.py). */
+export const SHIPPING_WORKFLOW = 'shipment';
 
 /** The seeded executions (workflow ids), fixed so that docs and tests can name them. */
 export const ENGINE_DEMO = {
@@ -51,7 +57,7 @@ export interface EngineSandboxOptions {
   apiKey?: string;
   /** The folder of plain temporalio files its worker runs and watches. Default: a fresh copy of engine/temporal-workflows. */
   temporalWorkflowsDir?: string;
-  /** Seed the demo executions (default true). */
+  /** Seed the demo executions where the folders define the demo's workflows (default true). */
   seed?: boolean;
   /** Where progress is told; default nowhere. */
   log?: (line: string) => void;
@@ -67,6 +73,8 @@ export interface EngineSandbox {
   /** The plain temporalio worker (namespace SHIPPING.namespace) and the folder it runs. */
   temporalWorker: Worker;
   temporalWorkflowsDir: string;
+  /** Which demo executions were seeded: the orders (ENGINE_DEMO) and the shipments (SHIPPING_DEMO). */
+  seeded: { orders: boolean; shipments: boolean };
   /** Restarts done because a workflow file changed (tests wait for the next one). */
   readonly workerRestarts: number;
   stop(): Promise<void>;
@@ -105,13 +113,17 @@ export async function startEngineSandbox(options: EngineSandboxOptions = {}): Pr
     stops.push(() => temporalWorker.stop());
     const temporalWatch = watchAndRestart(temporalWorkflowsDir, temporalWorker, log);
     stops.push(async () => temporalWatch.close());
-    if (options.seed ?? true) {
+    const seeded = demoSeeds(options.seed ?? true, workflowsDir, temporalWorkflowsDir, log);
+    const seeding: Promise<void>[] = [];
+    if (seeded.orders) seeding.push(seed(temporal, log));
+    if (seeded.shipments) {
       const shipping = new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: SHIPPING.namespace });
       stops.push(() => shipping.close());
-      await Promise.all([seed(temporal, log), seedShipments(shipping, log)]);
+      seeding.push(seedShipments(shipping, log));
     }
+    await Promise.all(seeding);
     return {
-      sandbox, engine, temporal, worker, workflowsDir, temporalWorker, temporalWorkflowsDir,
+      sandbox, engine, temporal, worker, workflowsDir, temporalWorker, temporalWorkflowsDir, seeded,
       get workerRestarts() {
         return watch.restarts + temporalWatch.restarts;
       },
@@ -121,6 +133,22 @@ export async function startEngineSandbox(options: EngineSandboxOptions = {}): Pr
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * The demo's executions need the demo's workflows: seeding them on a folder that does not define them
+ * would wait for runs that nothing ever picks up.
+ */
+function demoSeeds(wanted: boolean, workflowsDir: string, temporalWorkflowsDir: string, log: (line: string) => void): EngineSandbox['seeded'] {
+  if (!wanted) {
+    log('not seeding the demo executions: asked not to');
+    return { orders: false, shipments: false };
+  }
+  const orders = workflowNamesIn(workflowsDir).has(DEMO_WORKFLOW);
+  const shipments = workflowNamesIn(temporalWorkflowsDir).has(SHIPPING_WORKFLOW);
+  if (!orders) log(`not seeding the demo's orders: ${workflowsDir} defines no ${DEMO_WORKFLOW} workflow`);
+  if (!shipments) log(`not seeding the demo's shipments: ${temporalWorkflowsDir} defines no ${SHIPPING_WORKFLOW} workflow`);
+  return { orders, shipments };
 }
 
 function copyWorkflows(from: string): string {
@@ -163,7 +191,7 @@ const order = (id: string, extra: Record<string, unknown> = {}): Record<string, 
 async function seed(temporal: TemporalClient, log: (line: string) => void): Promise<void> {
   log('seeding the demo executions');
   const start = (id: string, input: Record<string, unknown>): Promise<{ runId: string }> =>
-    temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: input }] });
+    temporal.start(id, { workflowType: DEMO_WORKFLOW, taskQueue: TASK_QUEUE, input: [{ order: input }] });
   await start(ENGINE_DEMO.failed, order('A-1001'));
   await start(ENGINE_DEMO.waiting, order('A-1002'));
   await start(ENGINE_DEMO.completed, order('A-0999', { shipping_address: { city: 'Nantes' } }));
@@ -185,7 +213,7 @@ export const shipmentOrder = (id: string, extra: Record<string, unknown> = {}): 
 /** A shipment that fails on the bug in carrier.py, and one that waits for its approval. */
 async function seedShipments(shipping: TemporalClient, log: (line: string) => void): Promise<void> {
   const start = (id: string): Promise<{ runId: string }> =>
-    shipping.start(id, { workflowType: 'shipment', taskQueue: SHIPPING.taskQueue, input: [shipmentOrder(id)] });
+    shipping.start(id, { workflowType: SHIPPING_WORKFLOW, taskQueue: SHIPPING.taskQueue, input: [shipmentOrder(id)] });
   await start(SHIPPING_DEMO.failed);
   await start(SHIPPING_DEMO.waiting);
   await shipping.signal(SHIPPING_DEMO.failed, 'add_note', { input: ['fragile'] });

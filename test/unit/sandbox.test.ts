@@ -4,8 +4,13 @@
  */
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseCli } from '../../sandbox/cli';
+import { workflowNamesIn } from '../../sandbox/engine/definitions';
+import { PROJECT_ROOT } from '../../sandbox/engine/paths';
+import { DEMO_WORKFLOW, DEMO_WORKFLOWS, SHIPPING_WORKFLOW, TEMPORAL_WORKFLOWS } from '../../sandbox/engine/sandbox';
 import { BIG_EVENT_COUNT, DEMO, DEMO_RESET_REASONS, startSandbox, type Sandbox } from '../../sandbox/server';
 import { allRows, call, callJson, seedHistory, waitFor, W, type SeedEvent, type WirePage, type WireRow } from './helpers/sandbox-http';
 
@@ -527,5 +532,27 @@ describe('sandbox: --engine', () => {
     assert.throws(() => parseCli(['--engine', 'cadence']), /--engine must be memory or temporal, got "cadence"/);
     assert.throws(() => parseCli(['--engine', 'temporal', '--seed', '3']), /--seed is for the in-memory sandbox/);
     assert.throws(() => parseCli(['--workflows', 'wf']), /--workflows goes with --engine temporal/);
+  });
+
+  it('--no-seed: no demo executions on the engine; not an option of the in-memory sandbox', () => {
+    assert.equal(parseCli(['--engine', 'temporal']).seedDemo, true);
+    assert.equal(parseCli(['--engine', 'temporal', '--no-seed']).seedDemo, false);
+    assert.throws(() => parseCli(['--no-seed']), /--no-seed goes with --engine temporal/);
+  });
+
+  it('seeds the demo only where the folder defines its workflow, read as the extension reads definitions', () => {
+    assert.ok(workflowNamesIn(DEMO_WORKFLOWS).has(DEMO_WORKFLOW));
+    assert.ok(workflowNamesIn(TEMPORAL_WORKFLOWS).has(SHIPPING_WORKFLOW));
+    assert.deepEqual([...workflowNamesIn(path.join(PROJECT_ROOT, 'test', 'fixtures', 'own-workflows'))], ['engine_test_greeting']);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'own-workflows-'));
+    try {
+      // Named in a comment, a string and a subfolder (the worker imports none of them): not defined.
+      fs.writeFileSync(path.join(dir, 'mine.py'), '# like @workflows.workflow.define(name="order-fulfillment")\nNOTE = \'@workflow.defn(name="shipment")\'\n');
+      fs.mkdirSync(path.join(dir, 'old'));
+      fs.copyFileSync(path.join(DEMO_WORKFLOWS, 'orders.py'), path.join(dir, 'old', 'orders.py'));
+      assert.deepEqual([...workflowNamesIn(dir)], []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
