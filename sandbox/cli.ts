@@ -2,11 +2,13 @@
  * `node out/sandbox/cli.js --port 8787 --api-key K --seed N --history-shape seed --completion-delay-ms 3000`
  * `node out/sandbox/cli.js --engine temporal [--workflows DIR] [--no-seed] [--port N] [--api-key K]`
  * Starts the sandbox in the foreground (in memory, or on a real Temporal engine with a real Mistral
- * worker); Ctrl+C (SIGINT) or SIGTERM stops it cleanly, the engine and the worker included.
+ * worker, after the set-up step that installs the engine on first use); Ctrl+C (SIGINT) or SIGTERM
+ * stops it cleanly, the engine and the worker included.
  */
 import { parseArgs } from 'node:util';
 import { HISTORY_SHAPES, type HistoryShape } from './backend';
 import { venvBinary } from './engine/paths';
+import { runSetup } from './engine/setup';
 import { DEMO_WORKFLOW, ENGINE_DEMO, startEngineSandbox, TASK_QUEUE } from './engine/sandbox';
 import { DEMO, startSandbox, type SandboxOptions } from './server';
 
@@ -93,6 +95,8 @@ async function main(): Promise<void> {
   }
   let close: () => Promise<void>;
   if (options.mode === 'temporal') {
+    // As `npm run demo -- --engine temporal` does: a fresh clone installs the engine here, once.
+    runSetup('engine', (line) => console.log(`sandbox: ${line}`));
     const running = await startEngineSandbox({ workflowsDir: options.workflowsDir, seed: options.seedDemo, port: options.port, apiKey: options.apiKey, log: (line) => console.log(`sandbox: ${line}`) });
     close = () => running.stop();
     console.log(`Sandbox listening on ${running.sandbox.baseUrl} (on the real engine, Temporal HTTP API ${running.engine.httpBaseUrl})`);

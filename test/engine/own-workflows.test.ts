@@ -3,6 +3,7 @@
  * run as a user runs it (the CLI in a process of its own), on a workflow this suite has never seen
  * (test/fixtures/own-workflows). It starts without seeding the demo, the worker runs the folder's
  * workflow once an execution of it is started with the command the CLI prints, and the API lists it.
+ * It runs its set-up step first (test/unit/sandbox-setup.test.ts): here, on the suite's venv, a check.
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -47,6 +48,7 @@ describe('the engine sandbox on a folder of one’s own workflows (npm run sandb
   it('starts without the demo’s executions, runs the folder’s workflow when one is started, and lists it', async () => {
     assert.ok(cli && api);
     const output = cli.tail(200);
+    assert.match(output, /\[setup-python\] up to date/, 'it ran the set-up step first: a quick check once set up');
     assert.doesNotMatch(output, /Demo executions:/);
     assert.match(output, /No demo executions: .*own-workflows defines no order-fulfillment workflow/);
     assert.deepEqual((await api.listExecutions({ pageSize: 100 })).executions, [], 'nothing seeded');
