@@ -156,9 +156,9 @@ export class Connection implements vscode.Disposable {
     this.builtFor = undefined;
   }
 
-  /** What the connection depends on in the settings: the active workspace entry and the timeout. */
+  /** What the connection depends on in the settings: the active workspace entry, the timeout and compression. */
   private settingsKey(): string {
-    return JSON.stringify([this.settings.activeWorkspace(), this.settings.requestTimeoutMs()]);
+    return JSON.stringify([this.settings.activeWorkspace(), this.settings.requestTimeoutMs(), this.settings.compression()]);
   }
 
   private async build(keyRead: KeyRead): Promise<ConnectionState> {
@@ -189,6 +189,7 @@ export class Connection implements vscode.Disposable {
       apiKey: resolved.key,
       timeoutMs: this.settings.requestTimeoutMs(),
       userAgent: 'mistral-workflows-vscode',
+      compression: this.settings.compression(),
     });
     return { kind: 'ready', workspace, client, keySource: resolved.source };
   }
@@ -215,6 +216,7 @@ export class Connection implements vscode.Disposable {
       apiKey: resolved?.key,
       timeoutMs: this.settings.requestTimeoutMs(),
       tls: loaded.tls,
+      compression: this.settings.compression(),
     });
     return { kind: 'ready', workspace, client: new TemporalBackend(client), keySource: resolved?.source };
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { clampInt, clampNumber, DEFAULT_WORKSPACE, parseWorkspaces, WorkspaceConfig } from './workspaceList';
+import { clampInt, clampNumber, compressionOption, DEFAULT_WORKSPACE, parseWorkspaces, WorkspaceConfig } from './workspaceList';
 
 export { DEFAULT_WORKSPACE };
 export type { WorkspaceConfig };
@@ -63,6 +63,14 @@ export class Settings {
 
   requestTimeoutMs(): number {
     return Math.round(clampNumber(this.get('requestTimeoutSeconds', 30), 1, 600) * 1000);
+  }
+
+  /**
+   * Whether the clients ask for compressed answers: `auto` (not from a loopback host), or the user's
+   * `always` (a tunnel to a remote cluster) / `never`, as the clients' `on` / `off`.
+   */
+  compression(): 'auto' | 'on' | 'off' {
+    return compressionOption(this.get<unknown>('compression', 'auto'));
   }
 
   /** Live runs: follow running executions' event streams (polling when a stream cannot be used). */

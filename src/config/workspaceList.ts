@@ -64,6 +64,14 @@ function temporalFields(item: Record<string, unknown>): TemporalFields {
   return fields;
 }
 
+/**
+ * The clients' `compression` option for `mistralWorkflows.compression` (`auto`, `always`, `never`;
+ * anything else is the default, `auto`).
+ */
+export function compressionOption(value: unknown): 'auto' | 'on' | 'off' {
+  return value === 'always' ? 'on' : value === 'never' ? 'off' : 'auto';
+}
+
 export function clampInt(value: unknown, min: number, max: number): number {
   return Math.round(clampNumber(value, min, max));
 }

@@ -31,6 +31,8 @@ export interface TemporalClientOptions {
   retryBaseDelayMs?: number;
   maxRetryDelayMs?: number;
   userAgent?: string;
+  /** Ask for gzip/br answers; default 'auto': yes, except from a loopback host (see http.ts). */
+  compression?: 'auto' | 'on' | 'off';
   /** Recorded by the server on signals, updates, terminations and cancellations. */
   identity?: string;
   /** TLS: a client certificate and key (PEM) for mTLS, a private CA (PEM) to trust, a server name. */
@@ -141,6 +143,7 @@ export class TemporalClient {
       retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
       maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
       userAgent: options.userAgent ?? DEFAULT_TEMPORAL_IDENTITY,
+      compression: options.compression,
       mapError: temporalError,
       serviceName: 'The Temporal service',
       tls: options.tls,

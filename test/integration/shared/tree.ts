@@ -190,6 +190,28 @@ export function treeSuite(factory: WorldFactory): void {
       await vscode.commands.executeCommand(failed[0].getTreeItem().command?.command ?? '');
       assert.ok((await roots(world)).some(isExecution));
     });
+
+    it('asks for compressed answers as mistralWorkflows.compression says; a change takes effect at once', async () => {
+      const config = vscode.workspace.getConfiguration('mistralWorkflows');
+      /** The accept-encoding of the listing a refresh sends (the world's server is on 127.0.0.1). */
+      const sent = async (): Promise<string | undefined> => {
+        const from = world.sandbox.requests.length;
+        world.services.tree.refreshAll();
+        await roots(world);
+        const lists = world.sandbox.requests.slice(from).filter((r) => world.isList(r));
+        assert.ok(lists.length > 0, 'the refresh listed executions');
+        return lists[lists.length - 1].acceptEncoding;
+      };
+      try {
+        assert.equal(await sent(), undefined, 'auto (the default): not from a loopback host');
+        for (const [value, expected] of [['always', 'gzip, br'], ['never', undefined], ['always', 'gzip, br'], ['auto', undefined]] as const) {
+          await config.update('compression', value, vscode.ConfigurationTarget.Global);
+          assert.equal(await sent(), expected, value);
+        }
+      } finally {
+        await config.update('compression', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
   });
 
   describe(`Load All Executions (${factory.title})`, function () {
