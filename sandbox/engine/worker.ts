@@ -76,7 +76,8 @@ export function startTemporalWorker(options: TemporalWorkerOptions): Promise<Wor
   return startPythonWorker(TEMPORAL_WORKER_SCRIPT, options.dirs, env, TEMPORAL_READY_LINE, options.readyTimeoutMs);
 }
 
-async function startPythonWorker(script: string, dirs: readonly string[], env: NodeJS.ProcessEnv, readyLine: string, readyTimeoutMs = 60_000): Promise<Worker> {
+/** Runs `script DIR...` until it prints `readyLine`; the other starters build on it. */
+export async function startPythonWorker(script: string, dirs: readonly string[], env: NodeJS.ProcessEnv, readyLine: string, readyTimeoutMs = 60_000): Promise<Worker> {
   const python = venvBinary('python');
   // A directory of its own: the SDK also reads a `.env` in the current directory.
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-worker-'));
@@ -89,7 +90,7 @@ async function startPythonWorker(script: string, dirs: readonly string[], env: N
     try {
       await waitUntilReady(p, () => p.sawLine(readyLine), readyTimeoutMs, (why) => {
         const tail = p.tail(30);
-        return new Error(`The worker for ${dirs.join(', ')} did not start: ${why}.${tail ? `\nIts last output:\n${tail}` : ''}`);
+        return new Error(`The worker for ${dirs.length > 0 ? dirs.join(', ') : path.basename(script)} did not start: ${why}.${tail ? `\nIts last output:\n${tail}` : ''}`);
       });
     } catch (e) {
       await p.stop(2_000);
@@ -122,7 +123,8 @@ async function startPythonWorker(script: string, dirs: readonly string[], env: N
   };
 }
 
-function inheritedEnv(): NodeJS.ProcessEnv {
+/** The few variables of our own environment a Python child gets (INHERITED). */
+export function inheritedEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const name of INHERITED) if (process.env[name] !== undefined) env[name] = process.env[name];
   return env;

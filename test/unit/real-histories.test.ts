@@ -1,5 +1,5 @@
 /**
- * The 16 real Temporal histories in test/fixtures/real-histories (see PROVENANCE.md there), read as the
+ * The 18 real Temporal histories in test/fixtures/real-histories (see PROVENANCE.md there), read as the
  * extension reads them, in every shape a server may send: as stored, newest first (history-reverse),
  * wrapped as `{events}`, `{history:{events}}` or a bare array, and with their enum values in the other
  * spelling (full `TASK_QUEUE_KIND_NORMAL` / short `Normal` / Pascal with prefix `TaskQueueKindNormal`).
@@ -250,8 +250,8 @@ function model(events: readonly WorkflowEvent[]): unknown[] {
 const totals = { activity: 0, signal: 0, update: 0, child: 0, markers: 0, resetPoints: 0, activitiesScheduled: 0 };
 
 describe('Real Temporal histories (test/fixtures/real-histories)', () => {
-  it('holds the 16 files, each named in PROVENANCE.md', () => {
-    assert.equal(FILES.length, 16);
+  it('holds the 18 files (16 copied, 2 made here with Nexus operations), each named in PROVENANCE.md', () => {
+    assert.equal(FILES.length, 18);
     const provenance = fs.readFileSync(path.join(DIR, 'PROVENANCE.md'), 'utf8');
     for (const f of FILES) assert.ok(provenance.includes(`\`${f}\``), `${f} is in PROVENANCE.md`);
   });
