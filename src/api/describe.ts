@@ -6,10 +6,11 @@
  */
 import { attrText } from './attributes';
 import { enumNamer } from './enums';
+import { nexusCausePath, nexusOperationName } from './nexus';
 import { WorkflowEvent } from './types';
 
 export type EventKind =
-  | 'workflow' | 'workflowTask' | 'activity' | 'timer' | 'signal' | 'update' | 'child' | 'marker' | 'customTask' | 'other';
+  | 'workflow' | 'workflowTask' | 'activity' | 'timer' | 'signal' | 'update' | 'child' | 'nexus' | 'marker' | 'customTask' | 'other';
 
 export interface EventDescription {
   kind: EventKind;
@@ -19,6 +20,7 @@ export interface EventDescription {
 const MAX_DETAIL = 120;
 const kindCache = new Map<string, EventKind>();
 const workflowTaskFailedCause = enumNamer('WORKFLOW_TASK_FAILED_CAUSE_');
+const timeoutType = enumNamer('TIMEOUT_TYPE_');
 
 export function eventKind(type: string): EventKind {
   let k = kindCache.get(type);
@@ -33,6 +35,7 @@ function computeKind(t: string): EventKind {
   if (t.startsWith('ACTIVITY_')) return 'activity';
   if (t.startsWith('WORKFLOW_TASK_')) return 'workflowTask';
   if (t.startsWith('TIMER_')) return 'timer';
+  if (t.startsWith('NEXUS_OPERATION_')) return 'nexus';
   if (t.includes('SIGNAL')) return 'signal'; // WORKFLOW_EXECUTION_SIGNALED, SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_*
   if (t.includes('UPDATE_')) return 'update'; // WORKFLOW_EXECUTION_UPDATE_* (not ..._OPTIONS_UPDATED)
   if (t.includes('CHILD_WORKFLOW')) return 'child';
@@ -61,6 +64,8 @@ interface NameIndex {
   updates: Map<string, string>;
   updatesById: Map<string, string>;
   children: Map<string, string>;
+  /** NEXUS_OPERATION_SCHEDULED's id → `endpoint · service · operation`. */
+  nexus: Map<string, string>;
 }
 
 /** Where an update's events name it: ADMITTED, ACCEPTED, REJECTED (COMPLETED carries no name). */
@@ -113,7 +118,7 @@ export function describeEvents(events: readonly WorkflowEvent[]): EventDescripti
  * the next events in order, with the names learnt from all earlier calls (descriptions only look back).
  */
 export function eventDescriber(): (next: readonly WorkflowEvent[]) => EventDescription[] {
-  const index: NameIndex = { activities: new Map(), signals: new Map(), updates: new Map(), updatesById: new Map(), children: new Map() };
+  const index: NameIndex = { activities: new Map(), signals: new Map(), updates: new Map(), updatesById: new Map(), children: new Map(), nexus: new Map() };
   return (events) => {
     const out: EventDescription[] = new Array<EventDescription>(events.length);
     for (let i = 0; i < events.length; i++) out[i] = describeWith(events[i], index);
@@ -133,13 +138,31 @@ const FAILURE_PATHS: Record<FailureField, readonly [message: string, type: strin
 /**
  * The text of the Failure in `field` (whole, not shortened). Python failures carry the exception type
  * apart from the message (`'shipping_address'` + `KeyError`): put them together as Python prints them.
+ * A Nexus failure says only "nexus operation completed unsuccessfully": its cause is what the handler
+ * said (`TooHeavy: ...`, a handler error's type, a timeout's kind).
  */
 export function failureText(event: WorkflowEvent, field: FailureField = 'failure'): string | undefined {
   const [messagePath, typePath] = FAILURE_PATHS[field];
   const message = attrText(event, messagePath);
   const type = attrText(event, typePath);
+  if (type === undefined) {
+    const cause = nexusCausePath(event, field);
+    if (cause !== undefined) return nexusCauseText(event, cause);
+  }
+  return typed(message, type);
+}
+
+function typed(message: string | undefined, type: string | undefined): string | undefined {
   if (type === undefined || message?.startsWith(type)) return message;
   return message === undefined ? type : `${type}: ${message}`;
+}
+
+/** `TooHeavy: parcel weighs 40 kg`, `BAD_REQUEST: cannot be cancelled`, `operation timed out (schedule to close)`. */
+function nexusCauseText(event: WorkflowEvent, cause: string): string | undefined {
+  const type = attrText(event, `${cause}.application_failure_info.type`) ?? attrText(event, `${cause}.nexus_handler_failure_info.type`);
+  const text = typed(attrText(event, `${cause}.message`), type);
+  const timeout = attrText(event, `${cause}.timeout_failure_info.timeout_type`);
+  return timeout === undefined ? text : `${text ?? 'timed out'} (${timeoutType(timeout).toLowerCase().split('_').join(' ')})`;
 }
 
 function refName(event: WorkflowEvent, path: string, map: Map<string, string> | undefined): string | undefined {
@@ -204,6 +227,16 @@ function describeWith(event: WorkflowEvent, index: NameIndex | undefined): Event
       detail = type ?? refName(event, 'initiated_event_id', index?.children);
       const failure = failureOf();
       if (failure !== undefined) detail = detail !== undefined ? `${detail}: ${failure}` : failure;
+      break;
+    }
+    case 'nexus': {
+      // SCHEDULED names the operation; the others point back to it (a failure names it again), a cancel
+      // request's outcome to the request (and, on servers that write it, to SCHEDULED as well).
+      let name = t === 'NEXUS_OPERATION_SCHEDULED' ? nexusOperationName(event) : refName(event, 'scheduled_event_id', index?.nexus);
+      name ??= refName(event, 'requested_event_id', index?.nexus) ?? nexusOperationName(event);
+      if (name !== undefined && (t === 'NEXUS_OPERATION_SCHEDULED' || t === 'NEXUS_OPERATION_CANCEL_REQUESTED')) index?.nexus.set(event.idText, name);
+      const failure = t.endsWith('_FAILED') || t.endsWith('_TIMED_OUT') ? failureOf() : undefined;
+      detail = name !== undefined && failure !== undefined ? `${name}: ${failure}` : (name ?? failure);
       break;
     }
     case 'marker':

@@ -58,7 +58,7 @@ export { stepLabel, resetPointLabel, STATUS_WORDS } from './stepLabels';
 export { parseQuery, findEvents, stepsMatching, matchSummary, DEFAULT_SLICE_SIZE } from './findInHistory';
 export type { HistoryQuery, ParsedQuery, FindOptions, EventMatches, StepMatches, Described } from './findInHistory';
 export { pendingWork } from './pending';
-export type { PendingWork, PendingActivity, PendingTimer, PendingChild, PendingUpdate, PendingSignal } from './pending';
+export type { PendingWork, PendingActivity, PendingTimer, PendingChild, PendingUpdate, PendingSignal, PendingNexusOperation } from './pending';
 export type { ResetLink } from './runLineage';
 export { parseExecution, parseExecutionPage, newestFirst } from './parse';
 export { isTerminalMessage } from './stream';

@@ -50,6 +50,16 @@ export interface PendingSignal extends PendingBase {
   workflowId: string | undefined;
 }
 
+export interface PendingNexusOperation extends PendingBase {
+  endpoint: string | undefined;
+  service: string | undefined;
+  operation: string | undefined;
+  /** started: the handler answered asynchronously (a workflow-run operation, say) and works on it. */
+  state: 'scheduled' | 'started' | 'cancelRequested';
+  /** The handler's token for it, from NEXUS_OPERATION_STARTED. */
+  operationToken: string | undefined;
+}
+
 export interface PendingWork {
   /** The history ends with the run closed: nothing is pending, whatever was left open. */
   closed: boolean;
@@ -60,15 +70,17 @@ export interface PendingWork {
   updates: PendingUpdate[];
   /** Signals sent to other workflows and not yet acknowledged. */
   signals: PendingSignal[];
+  /** Nexus operations scheduled and not yet completed, failed, canceled or timed out. */
+  nexusOperations: PendingNexusOperation[];
   /** The history ends with a workflow task scheduled or started: the worker has yet to finish it. */
   workflowTask: boolean;
 }
 
-const PENDING_KINDS: ReadonlySet<StepKind> = new Set(['activity', 'timer', 'child', 'update', 'signalExternal']);
+const PENDING_KINDS: ReadonlySet<StepKind> = new Set(['activity', 'timer', 'child', 'update', 'signalExternal', 'nexus']);
 
 /** Reuses `grouping` when the caller has one for these events (the steps view does). */
 export function pendingWork(events: readonly WorkflowEvent[], grouping: StepGrouping = groupSteps(events)): PendingWork {
-  const work: PendingWork = { closed: false, activities: [], timers: [], children: [], updates: [], signals: [], workflowTask: /^WORKFLOW_TASK_(SCHEDULED|STARTED)$/.test(events.at(-1)?.type ?? '') };
+  const work: PendingWork = { closed: false, activities: [], timers: [], children: [], updates: [], signals: [], nexusOperations: [], workflowTask: /^WORKFLOW_TASK_(SCHEDULED|STARTED)$/.test(events.at(-1)?.type ?? '') };
   const open: HistoryStep[] = [];
   for (const entry of grouping.entries) {
     if (!isStep(entry)) continue;
@@ -105,6 +117,15 @@ export function pendingWork(events: readonly WorkflowEvent[], grouping: StepGrou
       case 'signalExternal':
         work.signals.push({ step, since, signalName: step.name, workflowId: attrText(first, 'workflow_execution.workflow_id') });
         break;
+      case 'nexus': {
+        const started = step.eventIndexes.map((i) => events[i]).find((e) => e.type === 'NEXUS_OPERATION_STARTED');
+        work.nexusOperations.push({
+          step, since, endpoint: attrText(first, 'endpoint'), service: attrText(first, 'service'), operation: attrText(first, 'operation'),
+          state: step.status === 'cancelRequested' ? 'cancelRequested' : started ? 'started' : 'scheduled',
+          operationToken: started === undefined ? undefined : attrText(started, 'operation_token') ?? attrText(started, 'operation_id'),
+        });
+        break;
+      }
     }
   }
   return work;

@@ -7,7 +7,7 @@ import { eventKind, EventKind } from './describe';
 import { isResetPoint } from './resetPoints';
 import { WorkflowEvent } from './types';
 
-export const STEP_KINDS: readonly EventKind[] = ['activity', 'timer', 'signal', 'update', 'child'];
+export const STEP_KINDS: readonly EventKind[] = ['activity', 'timer', 'signal', 'update', 'child', 'nexus'];
 
 export interface StepResetPoint {
   point: WorkflowEvent;
@@ -17,14 +17,16 @@ export interface StepResetPoint {
   why: string;
 }
 
-/** Which field of a later event of a step points back at the event that began it. */
-const BACK_REFERENCES: Record<string, string> = {
-  activity: 'scheduled_event_id',
-  timer: 'started_event_id',
-  child: 'initiated_event_id',
-  update: 'accepted_event_id',
+/** Which fields of a later event of a step point back at an earlier one, tried in order. */
+const BACK_REFERENCES: Record<string, readonly string[]> = {
+  activity: ['scheduled_event_id'],
+  timer: ['started_event_id'],
+  child: ['initiated_event_id'],
+  update: ['accepted_event_id'],
   // EXTERNAL_WORKFLOW_EXECUTION_SIGNALED / SIGNAL_EXTERNAL_..._FAILED → SIGNAL_EXTERNAL_..._INITIATED
-  signal: 'initiated_event_id',
+  signal: ['initiated_event_id'],
+  // A cancel request's outcome may point only at the request, which points at SCHEDULED.
+  nexus: ['scheduled_event_id', 'requested_event_id'],
 };
 
 /** The reset point before the step that `events[index]` belongs to; undefined when there is none. */
@@ -50,11 +52,17 @@ export function resetPointBefore(events: readonly WorkflowEvent[], index: number
   return undefined;
 }
 
+/** Follows the back-references from `events[index]` to the first event of its step (earlier events only). */
 function findStepStart(events: readonly WorkflowEvent[], index: number, kind: EventKind): WorkflowEvent {
-  const event = events[index];
-  const field = BACK_REFERENCES[kind];
-  const ref = field === undefined ? undefined : attrText(event, field);
-  if (ref === undefined) return event;
-  for (let i = index - 1; i >= 0; i--) if (events[i].idText === ref) return events[i];
-  return event;
+  const fields = BACK_REFERENCES[kind] ?? [];
+  let at = index;
+  for (;;) {
+    const event = events[at];
+    const ref = fields.map((f) => attrText(event, f)).find((r) => r !== undefined);
+    if (ref === undefined) return event;
+    let found = -1;
+    for (let i = at - 1; i >= 0 && found < 0; i--) if (events[i].idText === ref) found = i;
+    if (found < 0) return event;
+    at = found;
+  }
 }

@@ -108,7 +108,8 @@ export const STEP_RULES: ReadonlyMap<string, StepRule> = new Map<string, StepRul
     ['EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED', 'completed'],
     ['REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED', 'failed'],
   ]),
-  ...chain('nexus', 'operation', ['NEXUS_OPERATION_SCHEDULED', 'scheduled'], SCHEDULED_REF, [
+  // Named `endpoint · service · operation` (steps.ts), as the events are.
+  ...chain('nexus', undefined, ['NEXUS_OPERATION_SCHEDULED', 'scheduled'], SCHEDULED_REF, [
     ['NEXUS_OPERATION_STARTED', 'running'],
     ['NEXUS_OPERATION_COMPLETED', 'completed'],
     ['NEXUS_OPERATION_FAILED', 'failed'],

@@ -7,6 +7,7 @@
 import { attr, attrText } from './attributes';
 import { failureText, isResetMarker, updateIdOf, updateName } from './describe';
 import { integer, isObject } from './json';
+import { nexusOperationName } from './nexus';
 import { isResetPoint } from './resetPoints';
 import { HistoryStep, ResetPointEntry, Step, StepListEntry, WorkflowTaskGroup, WorkflowTaskOutcome } from './step';
 import { causeText, isLocalActivityMarker, localActivityType, searchAttributeNames } from './stepNames';
@@ -122,6 +123,8 @@ class Grouper {
       if ((step.attempts ?? 1) > 1) step.failure = failureText(event, 'last_failure') ?? step.failure;
     }
     if (rule.status !== undefined && CLOSING_FAILURES.has(rule.status)) step.failure = failureText(event) ?? causeText(event) ?? step.failure;
+    // The operation goes on (to its outcome or timeout); why it could not be stopped stays readable.
+    if (event.type === 'NEXUS_OPERATION_CANCEL_REQUEST_FAILED') step.reason = `cancel refused: ${failureText(event) ?? 'no reason given'}`;
     const reasonPath = rule.role === 'single' ? REASON_PATHS[rule.kind] : undefined;
     if (reasonPath !== undefined) step.reason = attrText(event, reasonPath);
   }
@@ -219,6 +222,7 @@ class Grouper {
 }
 
 function nameOf(kind: StepKind, event: WorkflowEvent): string | undefined {
+  if (kind === 'nexus') return nexusOperationName(event);
   return kind === 'searchAttributes' ? searchAttributeNames(event) : undefined;
 }
 

@@ -7,10 +7,10 @@ import { ExecutionNode } from '../tree/executionNode';
 import { StepNode } from '../tree/stepNode';
 import type { Services } from './services';
 
-const SELECT_FIRST = 'Select a step, or an activity, timer, signal, update or child-workflow event, of an execution’s latest run.';
+const SELECT_FIRST = 'Select a step, or an activity, timer, signal, update, child-workflow or Nexus event, of an execution’s latest run.';
 
 /**
- * On a step row, or an activity, timer, signal, update or child-workflow event, of the latest run:
+ * On a step row, or an activity, timer, signal, update, child-workflow or Nexus event, of the latest run:
  * reset to the completed workflow task before that step, saying which one and why, then the usual flow.
  */
 export async function resetBeforeStep(services: Services, node?: unknown): Promise<void> {

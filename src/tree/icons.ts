@@ -29,6 +29,7 @@ const KIND_ICONS: Record<EventKind, string> = {
   signal: 'bell',
   update: 'edit',
   child: 'type-hierarchy-sub',
+  nexus: 'plug',
   marker: 'bookmark',
   customTask: 'tasklist',
   other: 'circle-small',

@@ -12,6 +12,7 @@ const LINE_ICONS: Record<PendingLine['kind'], string> = {
   child: 'type-hierarchy-sub',
   update: 'edit',
   signal: 'bell',
+  nexus: 'plug',
 };
 
 /**
@@ -44,7 +45,7 @@ export class PendingNode extends TreeNode {
 
   get itemCount(): number {
     const w = this.work;
-    return w.activities.length + w.timers.length + w.children.length + w.updates.length + w.signals.length;
+    return w.activities.length + w.timers.length + w.children.length + w.updates.length + w.signals.length + w.nexusOperations.length;
   }
 
   getTreeItem(): vscode.TreeItem {
@@ -55,7 +56,7 @@ export class PendingNode extends TreeNode {
     item.contextValue = 'pending +running';
     item.tooltip =
       'What the workflow waits on, from its history: activities without a result, open timers, child workflows not closed, ' +
-      'updates accepted and not completed. A retrying activity shows its attempt only once the history records one.';
+      'updates accepted and not completed, Nexus operations without an outcome. A retrying activity shows its attempt only once the history records one.';
     return item;
   }
 

@@ -2,7 +2,7 @@
 import { STATUS_WORDS } from '../api/stepLabels';
 import type { HistoryStep } from '../api/step';
 import type { StepStatus } from '../api/stepRules';
-import type { PendingActivity, PendingChild, PendingTimer, PendingUpdate, PendingSignal, PendingWork } from '../api/pending';
+import type { PendingActivity, PendingChild, PendingNexusOperation, PendingTimer, PendingUpdate, PendingSignal, PendingWork } from '../api/pending';
 import { formatDuration, formatTime, oneLine, relativeTime } from './labels';
 
 const FAILED_STATUSES: ReadonlySet<StepStatus> = new Set(['failed', 'timedOut', 'rejected', 'terminated']);
@@ -48,6 +48,7 @@ export function pendingSummary(work: PendingWork): string {
     count(work.children.length, 'child workflow', 'child workflows'),
     count(work.updates.length, 'update', 'updates'),
     count(work.signals.length, 'signal sent', 'signals sent'),
+    count(work.nexusOperations.length, 'Nexus operation', 'Nexus operations'),
   ].filter((p): p is string => p !== undefined);
   if (work.closed) return 'Pending: nothing (the run is closed)';
   if (parts.length > 0) return `Pending: ${parts.join(', ')}`;
@@ -57,7 +58,7 @@ export function pendingSummary(work: PendingWork): string {
 export interface PendingLine {
   label: string;
   description: string;
-  kind: 'activity' | 'timer' | 'child' | 'update' | 'signal';
+  kind: 'activity' | 'timer' | 'child' | 'update' | 'signal' | 'nexus';
 }
 
 const since = (date: Date | undefined, now: number): string | undefined => (date === undefined ? undefined : `since ${relativeTime(date, now)}`);
@@ -98,6 +99,11 @@ function signalLine(s: PendingSignal, now: number): PendingLine {
   return { kind: 'signal', label: `signal ${s.signalName ?? '?'}`, description: join([`sent to ${s.workflowId ?? '?'}, not acknowledged`, since(s.since, now)]) };
 }
 
+function nexusLine(n: PendingNexusOperation, now: number): PendingLine {
+  const state = n.state === 'cancelRequested' ? 'cancel requested' : n.state;
+  return { kind: 'nexus', label: `Nexus operation ${n.step.name ?? '?'}`, description: join([state, since(n.since, now)]) };
+}
+
 /** One line per pending item, activities first (what a stuck workflow most often waits on). */
 export function pendingLines(work: PendingWork, now: number = Date.now()): PendingLine[] {
   return [
@@ -106,5 +112,6 @@ export function pendingLines(work: PendingWork, now: number = Date.now()): Pendi
     ...work.children.map((c) => childLine(c, now)),
     ...work.updates.map((u) => updateLine(u, now)),
     ...work.signals.map((s) => signalLine(s, now)),
+    ...work.nexusOperations.map((n) => nexusLine(n, now)),
   ];
 }

@@ -71,7 +71,7 @@ describe('api/pending pendingWork on a running execution', () => {
 
   it('has nothing pending once the run is closed', () => {
     const closed = normalizeHistory([...running.map((e) => e.raw as Record<string, unknown>), ev(22, 'WORKFLOW_EXECUTION_COMPLETED')]);
-    assert.deepEqual(pendingWork(closed), { closed: true, activities: [], timers: [], children: [], updates: [], signals: [], workflowTask: false });
+    assert.deepEqual(pendingWork(closed), { closed: true, activities: [], timers: [], children: [], updates: [], signals: [], nexusOperations: [], workflowTask: false });
   });
 
   it('finds the one activity in flight when the sandbox’s 51,200-event history is cut mid-activity', () => {

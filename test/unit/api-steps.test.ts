@@ -55,7 +55,7 @@ function isRawResetMarker(type: string, a: Record<string, unknown>): boolean {
 }
 
 /** The kinds whose name describeEvents shows on every event of the step. */
-const DESCRIBED_NAMES = new Set(['activity', 'timer', 'child', 'update', 'signal', 'signalExternal', 'marker', 'workflowStarted']);
+const DESCRIBED_NAMES = new Set(['activity', 'timer', 'child', 'update', 'signal', 'signalExternal', 'nexus', 'marker', 'workflowStarted']);
 
 const LAST_TYPE_STATUS: [RegExp, string][] = [
   [/^TIMER_FIRED$/, 'completed'], [/_COMPLETED$/, 'completed'], [/_FAILED$/, 'failed'], [/_TIMED_OUT$/, 'timedOut'],
@@ -322,7 +322,7 @@ describe('api/steps groupSteps on synthetic histories', () => {
       ['update set_price', 'rejected', 1, 'price < 0'],
       ['child workflow ship', 'failed', 2, 'workflow already exists'],
       ['signal sent ping', 'failed', 2, 'external workflow execution not found'],
-      ['Nexus operation op', 'canceled', 4, undefined],
+      ['Nexus operation e · s · op', 'canceled', 4, undefined],
       ['update approve', 'failed', 2, 'not allowed'],
       ['workflow properties modified', 'completed', 1, undefined],
       ['cancel requested', 'completed', 1, 'user asked'],
