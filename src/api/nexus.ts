@@ -22,6 +22,9 @@ export function nexusOperationName(event: WorkflowEvent): string | undefined {
   return undefined;
 }
 
+/** Where an event names the operation alone (what its handler is registered as). */
+export const NEXUS_OPERATION_PATHS = ['operation', 'failure.nexus_operation_execution_failure_info.operation'] as const;
+
 /**
  * Where the handler's own failure is, when the Failure at `path` is a Nexus one (an operation's outcome,
  * or a handler error) with a cause: `${path}.cause`. Undefined for any other failure.

@@ -15,6 +15,7 @@ const KIND_WORDS: Readonly<Record<DefinitionKind, string>> = {
   signal: 'signal handler',
   query: 'query handler',
   update: 'update handler',
+  nexusOperation: 'Nexus operation handler',
 };
 
 interface DefinitionItem extends vscode.QuickPickItem {
@@ -23,7 +24,8 @@ interface DefinitionItem extends vscode.QuickPickItem {
 
 /**
  * Opens the Python definition of what an execution or event row names: the workflow class, the
- * activity function, or the signal or update handler. Several candidates: the user picks one.
+ * activity function, the signal or update handler, or the Nexus operation's handler method. Several
+ * candidates (e.g. two services with an operation of that name): the user picks one.
  */
 export async function goToSource(services: Services, node?: unknown): Promise<LocatedDefinition> {
   const target = targetOf(node ?? services.treeView.selection[0]);
@@ -57,9 +59,9 @@ function targetOf(node: unknown): SourceTarget {
     const { history, workflowName } = ownerOf(node);
     const target = eventTarget(node.event, node.kind, history, workflowName);
     if (target) return target;
-    throw new UserFacingError(`Event ${node.event.idText} ${node.event.type} names no workflow, activity, signal or update to go to.`);
+    throw new UserFacingError(`Event ${node.event.idText} ${node.event.type} names no workflow, activity, signal, update or Nexus operation to go to.`);
   }
-  throw new UserFacingError('Select an execution, or a workflow, activity, signal or update event, in the Executions view.');
+  throw new UserFacingError('Select an execution, or a workflow, activity, signal, update or Nexus event, in the Executions view.');
 }
 
 /**

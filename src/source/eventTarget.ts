@@ -5,12 +5,14 @@
  * activity events only `scheduled_event_id`; UPDATE_COMPLETED only `accepted_event_id` and the update
  * id (a reapplied update's ACCEPTED only the update id: its name is on UPDATE_ADMITTED); child
  * workflow events after the first, and a signal sent to another workflow after its INITIATED event,
- * only `initiated_event_id`. Those are followed back in the history.
+ * only `initiated_event_id`; Nexus events after SCHEDULED only `scheduled_event_id` (a failure names the
+ * operation again). Those are followed back in the history.
  * Workflow events other than STARTED name nothing: the execution's workflow is the answer.
  */
 import { attrText } from '../api/attributes';
 import { eventKind, UPDATE_NAME_PATHS, updateIdOf, updateName } from '../api/describe';
 import type { EventKind } from '../api/describe';
+import { NEXUS_OPERATION_PATHS } from '../api/nexus';
 import type { WorkflowEvent } from '../api/types';
 import type { DefinitionKind } from './pythonDefinitions';
 
@@ -55,6 +57,8 @@ export function eventTarget(
       return ownedBy(withName('update', named(UPDATE_NAME_PATHS, 'accepted_event_id') ?? byUpdateId(event, history)), workflowName);
     case 'child':
       return withName('workflow', named(['workflow_type.name'], 'initiated_event_id'));
+    case 'nexus':
+      return withName('nexusOperation', named(NEXUS_OPERATION_PATHS, 'scheduled_event_id'));
     case 'workflow':
       return withName('workflow', attrText(event, 'workflow_type.name') ?? workflowName);
     default:

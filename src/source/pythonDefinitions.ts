@@ -14,13 +14,16 @@
  *   function name.
  * - signal / query / update: `*.workflow.signal|query|update` (also `workflows.signal`), on methods.
  *   Name: `name=`, else a positional string, else the method name.
+ * - nexusOperation: a Nexus service handler's operation, `*.handler.sync_operation` /
+ *   `*.handler.operation_handler` (nexusrpc) or `*.nexus.workflow_run_operation` (temporalio), on
+ *   methods. Name: `name=`, else the method name.
  * A name may be a literal (quotes of any kind, implicit concatenation, not an f-string with fields) or a
  * module-level constant assigned a literal (`NAME = "x"`). Decorators may span lines and be stacked.
  * Text inside strings and comments never matches.
  */
 import { lexPython, LexedPython, LogicalLine, stringValueIn } from './pythonLexer';
 
-export type DefinitionKind = 'workflow' | 'activity' | 'signal' | 'query' | 'update';
+export type DefinitionKind = 'workflow' | 'activity' | 'signal' | 'query' | 'update' | 'nexusOperation';
 
 /**
  * Where the registered name came from: the decorator's argument, a module constant, the class or
@@ -63,6 +66,7 @@ const CONSTANT = new RegExp(String.raw`^(${ID})\s*(?::[^=]*)?=(?!=)`, 'u');
 const KEYWORD = new RegExp(String.raw`^\s*(${ID})\s*=(?!=)`, 'u');
 const IDENTIFIER = new RegExp(String.raw`^\s*(${ID})\s*$`, 'u');
 const HANDLERS: ReadonlySet<string> = new Set(['signal', 'query', 'update']);
+const NEXUS_OPERATIONS: ReadonlySet<string> = new Set(['handler.sync_operation', 'handler.operation_handler', 'nexus.workflow_run_operation']);
 
 export function findPythonDefinitions(source: string): PythonDefinition[] {
   const lexed = lexPython(source);
@@ -103,6 +107,7 @@ function classify(path: readonly string[]): DefinitionKind | undefined {
   if ((last === 'define' || last === 'defn') && parent === 'workflow') return 'workflow';
   if (last === 'activity' || ((last === 'defn' || last === 'define') && parent === 'activity')) return 'activity';
   if (HANDLERS.has(last) && (parent === 'workflow' || parent === 'workflows')) return last as DefinitionKind;
+  if (NEXUS_OPERATIONS.has(`${parent}.${last}`)) return 'nexusOperation';
   return undefined;
 }
 

@@ -2,19 +2,25 @@
  * Nexus operations on the two real histories made on the engine (test/fixtures/real-histories/nexus-*,
  * see PROVENANCE.md): event rows name endpoint · service · operation and the handler's failure, each
  * operation is one step with its outcome, Reset to Before This Step finds the task that scheduled it,
- * Find in History finds every event of an operation, and Pending lists the ones in flight. Expectations
- * are read from the raw files apart from the code under test (helpers/realHistories.ts).
+ * Find in History finds every event of an operation, Pending lists the ones in flight, and Go to Source
+ * finds the operation's handler in nexus_tour.py. Expectations are read from the raw files apart from the
+ * code under test (helpers/realHistories.ts).
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   beforeStepResetPoint, describeEvents, eventKind, findEvents, groupSteps, type HistoryQuery, type HistoryStep, isStep, parseQuery,
   pendingWork, resetPointBefore, shortText, stepLabel, stepsMatching, type WorkflowEvent,
 } from '../../src/api';
+import { eventTarget } from '../../src/source/eventTarget';
+import { findPythonDefinitions } from '../../src/source/pythonDefinitions';
 import { pendingLines, pendingSummary, stepDescription } from '../../src/tree/stepText';
 import { get, type Json, loadReal, rawAttrs, rawType, type RealHistory, realVariants, str } from './helpers/realHistories';
 
 const TOUR = 'nexus-all-events-wf-completed.py.json';
 const ORDER = 'nexus-op-failed-wf-failed.py.json';
+const SCRIPT = path.resolve(__dirname, '../../..', 'test/fixtures/nexus-workflows/nexus_tour.py');
 
 interface RawOperation {
   /** Index of NEXUS_OPERATION_SCHEDULED. */
@@ -131,6 +137,15 @@ describe('Nexus operations in real histories made on the engine', () => {
             assert.deepEqual(selected.map((s) => s.eventIndexes[0]), ops.filter((op) => op.operation === operation).map((op) => op.scheduled));
           }
         });
+
+        it(`goes to the operation's handler from every event (${variant})`, () => {
+          for (const op of ops) {
+            for (const i of op.indexes) {
+              assert.deepEqual(eventTarget(events[i], eventKind(events[i].type), events, undefined), { kind: 'nexusOperation', name: op.operation },
+                `event ${events[i].idText} ${types[i]}`);
+            }
+          }
+        });
       }
 
       it('lists the operations in flight while the run was running (the history cut after each event)', () => {
@@ -182,6 +197,13 @@ describe('Nexus operations in real histories made on the engine', () => {
       const now = (events[32].time?.getTime() ?? 0) + 5_000;
       assert.deepEqual(pendingLines(work, now).map((l) => [l.kind, l.label, l.description]), [
         ['nexus', 'Nexus operation nexus-tour-carriers · CarrierService · book_pickup', 'cancel requested · since 5 seconds ago'],
+      ]);
+    });
+
+    it('finds the three operation handlers of nexus_tour.py for Go to Source', () => {
+      const found = findPythonDefinitions(fs.readFileSync(SCRIPT, 'utf8')).filter((d) => d.kind === 'nexusOperation');
+      assert.deepEqual(found.map((d) => [d.name, d.identifier, d.container]), [
+        ['quote', 'quote', 'CarrierServiceHandler'], ['book_pickup', 'book_pickup', 'CarrierServiceHandler'], ['track', 'track', 'CarrierServiceHandler'],
       ]);
     });
   });

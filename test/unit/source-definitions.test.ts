@@ -145,6 +145,34 @@ describe('Python definitions (pure)', () => {
     });
   });
 
+  describe('Nexus operation handlers', () => {
+    it('finds sync, workflow-run and factory operations by name= or method name, however imported', () => {
+      const source = py(
+        'import nexusrpc',
+        'from nexusrpc.handler import sync_operation as sync, service_handler',
+        'from temporalio import nexus',
+        '@service_handler(service=Carrier)',
+        'class CarrierHandler:',
+        '    @nexusrpc.handler.sync_operation',
+        '    async def quote(self, ctx, input): ...',
+        '    @sync(name="price-check")',
+        '    async def price(self, ctx, input): ...',
+        '    @nexus.workflow_run_operation',
+        '    async def book(self, ctx, input): ...',
+        '    @nexusrpc.handler.operation_handler(name="track")',
+        '    def tracker(self): ...',
+      );
+      assert.deepEqual(findPythonDefinitions(source).map((d) => `${d.kind} ${d.name} ${d.container}.${d.identifier}`), [
+        'nexusOperation quote CarrierHandler.quote', 'nexusOperation price-check CarrierHandler.price',
+        'nexusOperation book CarrierHandler.book', 'nexusOperation track CarrierHandler.tracker',
+      ]);
+    });
+
+    it('does not take other decorators of that name for operations', () => {
+      assert.deepEqual(summary('@mylib.sync_operation\ndef f(): ...\n@operation_handler\ndef g(): ...'), []);
+    });
+  });
+
   describe('strings and comments never match', () => {
     it('ignores decorators in docstrings, strings and comments', () => {
       const source = py(

@@ -110,7 +110,7 @@ describe('the Executions view on real Nexus histories (Temporal workspace)', () 
     assert.ok(rows.some((r) => label(r) === 'Reset point after Nexus operation nexus-tour-carriers · CarrierService · quote'), 'reset points name the operation before them');
   });
 
-  it('expands a step into its events: each names the operation and offers Reset to Before This Step', async () => {
+  it('expands a step into its events: each names the operation, offers Reset to Before This Step and Go to Source', async () => {
     mode = 'steps';
     const { rows } = await open('nexus-tour-1');
     const canceled = stepRows(rows).find((s) => s.step.status === 'canceled');
@@ -124,7 +124,7 @@ describe('the Executions view on real Nexus histories (Temporal workspace)', () 
       assert.equal(e.getTreeItem().description, 'nexus-tour-carriers · CarrierService · book_pickup', label(e));
       assert.equal(iconOf(e), 'plug');
       assert.equal(contextOf(e), 'event +nexus +latest');
-      assert.ok(menuOf(e).includes('mistralWorkflows.resetBeforeStep'), label(e));
+      assert.ok(menuOf(e).includes('mistralWorkflows.resetBeforeStep') && menuOf(e).includes('mistralWorkflows.goToSource'), label(e));
       assert.ok(e.resolveTooltip().value.includes(`- Detail: ${escapeMarkdownText('nexus-tour-carriers · CarrierService · book_pickup')}\n`), label(e));
     }
   });
