@@ -4,7 +4,7 @@
  * workflow id and run id cannot be addressed and is skipped.
  */
 import { date, integer, isObject, text, type JsonObject } from '../json';
-import { PendingActivity, TemporalDescription, TemporalExecution, TemporalExecutionPage, WorkflowRef } from './types';
+import { PendingActivity, PendingNexusOperation, TemporalDescription, TemporalExecution, TemporalExecutionPage, WorkflowRef } from './types';
 
 /** `WORKFLOW_EXECUTION_STATUS_RUNNING` → `RUNNING`; a value without the prefix is kept as sent. */
 export function enumName(value: unknown, prefix: string): string | undefined {
@@ -80,12 +80,34 @@ function pendingActivity(raw: JsonObject): PendingActivity {
   return out;
 }
 
+function pendingNexusOperation(raw: JsonObject): PendingNexusOperation {
+  const out: PendingNexusOperation = {
+    endpoint: text(raw.endpoint) ?? '',
+    service: text(raw.service) ?? '',
+    operation: text(raw.operation) ?? '',
+    state: enumName(raw.state, 'PENDING_NEXUS_OPERATION_STATE_') ?? 'UNSPECIFIED',
+  };
+  const scheduledEventId = integer(raw.scheduledEventId);
+  if (scheduledEventId !== undefined) out.scheduledEventId = scheduledEventId;
+  const attempt = integer(raw.attempt);
+  if (attempt !== undefined) out.attempt = attempt;
+  const failure = isObject(raw.lastAttemptFailure) ? text(raw.lastAttemptFailure.message) : undefined;
+  if (failure !== undefined) out.lastAttemptFailureMessage = failure;
+  return out;
+}
+
+const objects = (v: unknown): JsonObject[] => (Array.isArray(v) ? v.filter(isObject) : []);
+
 export function parseDescription(body: unknown): TemporalDescription | undefined {
   if (!isObject(body)) return undefined;
   const execution = parseExecutionInfo(body.workflowExecutionInfo);
   if (execution === undefined) return undefined;
-  const pending = Array.isArray(body.pendingActivities) ? body.pendingActivities.filter(isObject) : [];
-  const out: TemporalDescription = { execution, pendingActivities: pending.map(pendingActivity), raw: body };
+  const out: TemporalDescription = {
+    execution,
+    pendingActivities: objects(body.pendingActivities).map(pendingActivity),
+    pendingNexusOperations: objects(body.pendingNexusOperations).map(pendingNexusOperation),
+    raw: body,
+  };
   const task = body.pendingWorkflowTask;
   if (isObject(task)) {
     const attempt = integer(task.attempt);

@@ -43,9 +43,23 @@ export interface PendingActivity {
   lastFailureMessage?: string;
 }
 
+export interface PendingNexusOperation {
+  endpoint: string;
+  service: string;
+  operation: string;
+  /** PENDING_NEXUS_OPERATION_STATE_* without the prefix: SCHEDULED, BACKING_OFF, STARTED, BLOCKED. */
+  state: string;
+  /** The NEXUS_OPERATION_SCHEDULED event's id. */
+  scheduledEventId?: number;
+  /** Attempts at starting it: a history records none of them, only this does. */
+  attempt?: number;
+  lastAttemptFailureMessage?: string;
+}
+
 export interface TemporalDescription {
   execution: TemporalExecution;
   pendingActivities: PendingActivity[];
+  pendingNexusOperations: PendingNexusOperation[];
   /** PENDING_WORKFLOW_TASK_STATE_* without the prefix, when a workflow task is pending. */
   pendingWorkflowTask?: { state: string; attempt?: number };
   /** The answer as the server sent it. */
