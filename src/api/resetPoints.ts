@@ -5,6 +5,7 @@
  */
 import { attrText } from './attributes';
 import { shortText } from './describe';
+import { nexusOperationName } from './nexus';
 import { WorkflowEvent } from './types';
 
 export interface ResetImpact {
@@ -101,7 +102,8 @@ const WORKFLOW_ENDINGS: Record<string, string> = {
 
 /**
  * What the workflow did first after `events[index]`: the step a reset there replays first.
- * Workflow-task bookkeeping and progress of already-scheduled activities are skipped.
+ * Workflow-task bookkeeping and progress of already-scheduled activities (children, Nexus operations...)
+ * are skipped.
  */
 export function nextStepAfter(events: readonly WorkflowEvent[], index: number): string | undefined {
   for (let i = index + 1; i < events.length; i++) {
@@ -111,6 +113,7 @@ export function nextStepAfter(events: readonly WorkflowEvent[], index: number): 
     if (t.startsWith('ACTIVITY_TASK_') && t !== 'ACTIVITY_TASK_SCHEDULED') continue;
     if (t === 'TIMER_FIRED' || t === 'WORKFLOW_EXECUTION_UPDATE_COMPLETED') continue;
     if (t.startsWith('CHILD_WORKFLOW_EXECUTION_')) continue;
+    if (t.startsWith('NEXUS_OPERATION_') && t !== 'NEXUS_OPERATION_SCHEDULED') continue;
     const ending = WORKFLOW_ENDINGS[t];
     if (ending !== undefined) return ending;
     switch (t) {
@@ -126,6 +129,8 @@ export function nextStepAfter(events: readonly WorkflowEvent[], index: number): 
         return named('child workflow', attrText(e, 'workflow_type.name'));
       case 'MARKER_RECORDED':
         return named('marker', attrText(e, 'marker_name'));
+      case 'NEXUS_OPERATION_SCHEDULED':
+        return named('Nexus operation', nexusOperationName(e));
       default:
         if (t.startsWith('CUSTOM_TASK_')) return named('custom task', attrText(e, 'name'));
         return t.toLowerCase().split('_').join(' ');

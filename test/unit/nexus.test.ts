@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  beforeStepResetPoint, describeEvents, eventKind, findEvents, groupSteps, type HistoryQuery, type HistoryStep, isStep, parseQuery,
+  analyzeReset, beforeStepResetPoint, describeEvents, eventKind, findEvents, groupSteps, type HistoryQuery, type HistoryStep, isStep, parseQuery,
   pendingWork, resetPointBefore, shortText, stepLabel, stepsMatching, type WorkflowEvent,
 } from '../../src/api';
 import { eventTarget } from '../../src/source/eventTarget';
@@ -118,6 +118,8 @@ describe('Nexus operations in real histories made on the engine', () => {
             const found = beforeStepResetPoint(events, step);
             assert.equal(found?.point.eventId, Number(op.decidedBy), `${stepLabel(step)}: the task that scheduled it`);
             assert.equal(found?.stepStart, events[op.scheduled]);
+            // What the reset's confirmation says the new run does first.
+            assert.equal(analyzeReset(events, Number(op.decidedBy)).nextStep, `Nexus operation ${nameOf(op)}`, `reset to ${op.decidedBy}`);
             for (const i of op.indexes) {
               const again = resetPointBefore(events, i);
               assert.equal(again?.point, found?.point, `from event ${events[i].idText} ${types[i]}`);
