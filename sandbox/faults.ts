@@ -21,6 +21,12 @@ export interface FaultRule {
   contentType?: string;
   /** With `body`: a Content-Encoding header sent with it as is (e.g. "gzip" on a body that is not). */
   contentEncoding?: string;
+  /**
+   * Perform the operation (on the Temporal pass-through: forward it to the engine), then answer this
+   * status with the API's error body instead of its answer: a server that failed after the write was
+   * applied. The client cannot tell it from a refusal by the status alone.
+   */
+  statusAfter?: number;
   /** Destroy the socket: 'before' acting, or 'after' performing the operation, without a response. */
   drop?: 'before' | 'after';
   /** With `drop: 'after'` on a stream: how long it streams before the socket is destroyed; default 100. */
@@ -48,6 +54,7 @@ const FIELDS: Record<keyof FaultRule, 'string' | 'number' | 'boolean'> = {
   latencyMs: 'number',
   status: 'number',
   retryAfterSeconds: 'number',
+  statusAfter: 'number',
   body: 'string',
   contentType: 'string',
   contentEncoding: 'string',

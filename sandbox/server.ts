@@ -211,13 +211,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       req.socket.destroy();
       return;
     }
-    if (fault && (fault.status !== undefined || fault.body !== undefined)) {
-      const status = fault.status ?? 200;
+    /** The fault's answer with `status`: its raw body, or the service's own error body for the status. */
+    const faultReply = (rule: FaultRule, status: number): Reply => {
       const headers: Record<string, string> = {};
-      if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
-      if (fault.contentEncoding !== undefined) headers['content-encoding'] = fault.contentEncoding; // sent as is: a lying gateway
-      const standard = temporal ? temporalStatusReply(status, headers) : { status, body: JSON.stringify(statusBody(status)), contentType: 'application/json', headers };
-      reply(req, res, fault.body === undefined ? standard : { status, body: fault.body, contentType: fault.contentType ?? 'application/json', headers });
+      if (rule.retryAfterSeconds !== undefined) headers['retry-after'] = String(rule.retryAfterSeconds);
+      if (rule.contentEncoding !== undefined) headers['content-encoding'] = rule.contentEncoding; // sent as is: a lying gateway
+      if (rule.body !== undefined) return { status, body: rule.body, contentType: rule.contentType ?? 'application/json', headers };
+      return temporal ? temporalStatusReply(status, headers) : { status, body: JSON.stringify(statusBody(status)), contentType: 'application/json', headers };
+    };
+    if (fault && fault.statusAfter === undefined && (fault.status !== undefined || fault.body !== undefined)) {
+      reply(req, res, faultReply(fault, fault.status ?? 200));
       return;
     }
 
@@ -248,6 +251,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
     if (fault?.drop === 'after') {
       req.socket.destroy(); // the operation happened; the client never hears about it
+      return;
+    }
+    if (fault?.statusAfter !== undefined) {
+      reply(req, res, faultReply(fault, fault.statusAfter)); // the operation happened; the answer says it failed
       return;
     }
     if (fault?.truncate) sendTruncated(res, answer, codingFor(req, answer), cache);

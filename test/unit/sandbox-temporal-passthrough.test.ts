@@ -79,6 +79,19 @@ describe('sandbox: pass-through to a Temporal HTTP API', () => {
       assert.equal(engine.requests.length, 1, 'the engine got the reset');
     }));
 
+  it('status after: the engine acts, then the client gets Temporal’s error body for 500 or 503', () =>
+    withPassthrough((_q, res) => json(res, 200, { runId: 'new-run' }), async ({ engine, sandbox }) => {
+      sandbox.faults.add({ method: 'POST', pathIncludes: '/reset', statusAfter: 503, times: 1 });
+      sandbox.faults.add({ method: 'POST', pathIncludes: '/reset', statusAfter: 500, times: 1 });
+      const unavailable = await call(sandbox, 'POST', `${NS}/workflows/w/reset`, { reason: 'r' });
+      assert.equal(unavailable.status, 503);
+      assert.equal((JSON.parse(unavailable.body) as { code: number }).code, 14);
+      const internal = await call(sandbox, 'POST', `${NS}/workflows/w/reset`, { reason: 'r' });
+      assert.equal(internal.status, 500);
+      assert.equal((JSON.parse(internal.body) as { code: number }).code, 13);
+      assert.equal(engine.requests.length, 2, 'the engine got both resets');
+    }));
+
   it('a history long poll is an open stream while it waits; a client that leaves ends it upstream too', async () => {
     let upstreamClosed = false;
     await withPassthrough((req, res) => {

@@ -450,6 +450,17 @@ describe('sandbox: fault switch', () => {
     assert.equal((await callJson<WireRow>(sb(), `${W}/executions/${DEMO.failed}`)).status, 'RUNNING');
   });
 
+  it('acts, then answers 500 or 503: the reset is recorded although the answer says it failed', async () => {
+    for (const status of [500, 503]) {
+      const before = sb().resets.length;
+      sb().faults.add({ method: 'POST', pathIncludes: '/reset', statusAfter: status, times: 1 });
+      const res = await call(sb(), `${W}/executions/${DEMO.failed}/reset`, { body: { event_id: 4, reason: `applied, then ${status}` } });
+      assert.equal(res.status, status);
+      assert.deepEqual(JSON.parse(res.text), { detail: 'An error occurred' });
+      assert.deepEqual(sb().resets.slice(before).map((r) => r.reason), [`applied, then ${status}`]);
+    }
+  });
+
   it('is driven over HTTP by the admin endpoints', async () => {
     const add = await call(sb(), '/_sandbox/faults', { key: null, body: { status: 500, pathIncludes: '/runs' } });
     assert.equal(add.status, 201);
