@@ -80,8 +80,13 @@ export class Connection implements vscode.Disposable {
 
   /** The ready client, or an error that tells the user what to do. */
   async client(): Promise<WorkflowBackend> {
+    return (await this.ready()).client;
+  }
+
+  /** The ready client with the workspace it was built for, or an error that tells the user what to do. */
+  async ready(): Promise<{ workspace: WorkspaceConfig; client: WorkflowBackend }> {
     const state = await this.current();
-    if (state.kind === 'ready') return state.client;
+    if (state.kind === 'ready') return { workspace: state.workspace, client: state.client };
     if (state.kind === 'missingKey') {
       throw new UserFacingError(`No API key is set for the workspace “${state.workspace.name}”.`, [
         { title: 'Set API Key', command: 'mistralWorkflows.setApiKey' },
@@ -101,6 +106,14 @@ export class Connection implements vscode.Disposable {
   /** Resolves once every key change heard so far has been compared with the key in use. */
   keyChecked(): Promise<void> {
     return this.keyCheck;
+  }
+
+  /**
+   * Whether `client` is still the active workspace's client: false once a switch, a key or a settings
+   * change closed it, even before the configuration event that rebuilds the connection has arrived.
+   */
+  isActive(client: WorkflowBackend): boolean {
+    return client === this.readyClient && this.settingsKey() === this.builtFor;
   }
 
   keyOrigin(workspaceName: string): string | undefined {

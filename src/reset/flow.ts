@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { isResetPoint, WorkflowsApiError } from '../api';
-import type { ResetImpact } from '../api';
+import type { ResetImpact, WorkflowBackend } from '../api';
 import type { Execution, WorkflowEvent } from '../api/types';
 import type { Services } from '../commands/services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import { replayNoteFor } from '../replayCheck/beforeReset';
 import type { EventNode } from '../tree/eventNode';
 import type { ExecutionNode } from '../tree/executionNode';
+import { bindToWorkspace, offerReasonCopy, WorkspaceChanged, type ResetBinding } from './binding';
 import { askOptions, askReason, confirmReset, impactOf, resetPointItems } from './prompts';
 import { announceSuccess, findOurReset, sendReset, SendOutcome } from './send';
 import { ResetChoices } from './summary';
@@ -23,20 +24,33 @@ export interface ResetTarget {
 }
 
 /**
- * Reason → options → confirmation (→ typed id in production) → one POST. The typed reason survives
- * every error: an invalid point (Mistral's WF_1001) offers the server's valid points and asks again with the same reason; any
- * other failure offers Retry with the same choices. Nothing is ever re-sent without the user's click,
- * and a reset whose answer was lost is read back before anything else is offered.
+ * Reason → options → confirmation (→ typed id in production) → one POST, all bound to the workspace
+ * the flow started in (binding.ts). The typed reason survives every error: an invalid point (Mistral's
+ * WF_1001) offers the server's valid points and asks again with the same reason; any other failure
+ * offers Retry with the same choices; a workspace switch stops the flow with the reason to copy.
+ * Nothing is ever re-sent without the user's click, and a reset whose answer was lost is read back
+ * before anything else is offered.
  */
 export async function runResetFlow(services: Services, initial: ResetTarget): Promise<void> {
-  let target = initial;
-  if (services.resets.isBusy(target.execution.executionId)) {
-    throw new UserFacingError(`A reset of ${target.execution.executionId} is already in progress. Wait for it to finish.`);
+  if (services.resets.isBusy(initial.execution.executionId)) {
+    throw new UserFacingError(`A reset of ${initial.execution.executionId} is already in progress. Wait for it to finish.`);
   }
-  const production = services.connection.currentWorkspace().production
-    ? { workspaceName: services.connection.currentWorkspace().name }
-    : undefined;
+  // Taken now: whatever the connection does while a prompt is open or the replay check runs, this
+  // reset goes to this workspace, with its production guard, or nowhere.
+  const binding = await bindToWorkspace(services.connection);
   const reason = await askReason(services.ui, undefined, initial.why);
+  try {
+    await resetBound(services, binding, initial, reason);
+  } catch (error) {
+    if (!(error instanceof WorkspaceChanged)) throw error;
+    services.log.warn('reset', error.message);
+    offerReasonCopy(services, error.message, reason);
+    throw new UserCancelled(); // said above, with the reason to copy
+  }
+}
+
+async function resetBound(services: Services, binding: ResetBinding, initial: ResetTarget, reason: string): Promise<void> {
+  let target = initial;
   let impact = impactOf(target.events, target.point);
   let choices: ResetChoices = { reason, ...(await askOptions(services.ui, impact)) };
   let confirmNeeded = true;
@@ -44,18 +58,20 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
 
   for (;;) {
     if (confirmNeeded) {
-      await confirmWithReplayCheck(services, target, impact, choices, production);
+      await confirmWithReplayCheck(services, binding, target, impact, choices);
       choices = { ...choices, requestId: randomUUID() };
     }
-    const outcome: SendOutcome = (await appliedMeanwhile(services, target, choices, lastOutcome)) ?? (await sendReset(services, target, choices));
+    const outcome: SendOutcome =
+      (await appliedMeanwhile(binding, target, choices, lastOutcome)) ?? (await sendReset(services, binding, target, choices));
     lastOutcome = outcome;
     if (outcome.kind === 'done') {
-      await announceSuccess(services, target, outcome.latest);
+      await announceSuccess(services, binding, target, outcome.latest);
       return;
     }
     const error = outcome.error;
     if (error instanceof WorkflowsApiError && error.problem === 'invalidResetPoint') {
-      target = await pickServerPoint(services, target, error);
+      binding.ensureActive(`the reset of ${target.execution.executionId}`);
+      target = await pickServerPoint(services, binding.backend, target, error);
       impact = impactOf(target.events, target.point);
       choices = { ...choices, ...(await askOptions(services.ui, impact, choices)) };
       confirmNeeded = true;
@@ -70,18 +86,22 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
 
 /**
  * The confirmation, with the replay check's verdict for the chosen point; “Check Replay First” runs
- * the check and asks again with its verdict. Only the user's Reset goes on to the POST.
+ * the check and asks again with its verdict. Only the user's Reset goes on to the POST. A switch while
+ * the check ran stops here, before the user is asked to confirm a reset that could not be sent.
  */
 async function confirmWithReplayCheck(
   services: Services,
+  binding: ResetBinding,
   target: ResetTarget,
   impact: ResetImpact,
   choices: ResetChoices,
-  production: { workspaceName: string } | undefined,
 ): Promise<void> {
+  const what = `the reset of ${target.execution.executionId}`;
   let replay = await replayNoteFor(services, target.execution, target.point, 'auto');
-  while ((await confirmReset(services.ui, target.execution, impact, choices, production, target.why, replay)) === 'checkFirst') {
+  binding.ensureActive(what);
+  while ((await confirmReset(services.ui, target.execution, impact, choices, binding.workspace, target.why, replay)) === 'checkFirst') {
     replay = await replayNoteFor(services, target.execution, target.point, 'now');
+    binding.ensureActive(what);
   }
 }
 
@@ -90,13 +110,14 @@ async function confirmWithReplayCheck(
  * Sending again would reset twice.
  */
 async function appliedMeanwhile(
-  services: Services,
+  binding: ResetBinding,
   target: ResetTarget,
   choices: ResetChoices,
   last: SendOutcome | undefined,
 ): Promise<SendOutcome | undefined> {
   if (last?.kind !== 'notSent') return undefined;
-  const evidence = await findOurReset(await services.connection.client(), target, choices);
+  binding.ensureActive(`the reset of ${target.execution.executionId}`);
+  const evidence = await findOurReset(binding.backend, target, choices);
   if (evidence.kind === 'ours') return { kind: 'done', latest: evidence.latest };
   if (evidence.kind === 'other') {
     throw new UserFacingError(`${target.execution.executionId} has a new run (${evidence.latest.runId ?? 'unknown'}) that this reset did not start. Review it before resetting again.`);
@@ -105,8 +126,7 @@ async function appliedMeanwhile(
 }
 
 /** After an invalid point: the run may have changed since the tree loaded; offer the server's valid points. */
-async function pickServerPoint(services: Services, target: ResetTarget, error: WorkflowsApiError): Promise<ResetTarget> {
-  const client = await services.connection.client();
+async function pickServerPoint(services: Services, client: WorkflowBackend, target: ResetTarget, error: WorkflowsApiError): Promise<ResetTarget> {
   const [execution, events] = await Promise.all([
     client.getExecution(target.execution.executionId),
     client.getHistory(target.execution.executionId),

@@ -5,7 +5,7 @@ import { UserCancelled } from '../common/errors';
 import type { UserInput } from '../common/ui';
 import type { ReplayNote } from '../replayCheck/beforeReset';
 import { formatTime } from '../tree/labels';
-import { confirmationDetail, confirmationMessage, optionLabels, ResetChoices, validateReason } from './summary';
+import { confirmationDetail, confirmationMessage, optionLabels, ResetChoices, ResetWorkspace, validateReason } from './summary';
 
 /** Step 1: the reason, required. `previous` pre-fills it so a retried or re-pointed reset keeps it. */
 export async function askReason(ui: UserInput, previous?: string, note?: string): Promise<string> {
@@ -58,18 +58,18 @@ export async function askOptions(
   };
 }
 
-/** Step 3: a modal that says what will be lost; in production, the execution id typed as well. */
+/** Step 3: a modal that names the workspace and says what will be lost; in production, the execution id typed as well. */
 export async function confirmReset(
   ui: UserInput,
   execution: { executionId: string; workflowName: string; runId?: string },
   impact: ResetImpact,
   choices: ResetChoices,
-  production: { workspaceName: string } | undefined,
+  workspace: ResetWorkspace,
   note?: string,
   replay?: ReplayNote,
 ): Promise<'confirmed' | 'checkFirst'> {
-  const detail = [note ? `${note}.` : undefined, replay?.text, confirmationDetail(execution, impact, choices)].filter(Boolean).join('\n\n');
-  const message = confirmationMessage(execution.workflowName, impact.point);
+  const detail = [note ? `${note}.` : undefined, replay?.text, confirmationDetail(execution, impact, choices, workspace)].filter(Boolean).join('\n\n');
+  const message = confirmationMessage(execution.workflowName, impact.point, workspace);
   if (replay?.offerCheck) {
     const answer = await ui.confirmOr(message, detail, 'Reset', CHECK_FIRST);
     if (answer === 'alternative') return 'checkFirst';
@@ -77,9 +77,9 @@ export async function confirmReset(
   } else if (!(await ui.confirm(message, detail, 'Reset'))) {
     throw new UserCancelled();
   }
-  if (!production) return 'confirmed';
+  if (!workspace.production) return 'confirmed';
   const typed = await ui.input({
-    title: `Production workspace “${production.workspaceName}”: confirm the reset`,
+    title: `Production workspace “${workspace.name}”: confirm the reset`,
     prompt: `Type the execution id (${execution.executionId}) to reset it.`,
     placeHolder: execution.executionId,
     validateInput: (value) =>

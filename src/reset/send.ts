@@ -4,7 +4,9 @@ import type { WorkflowBackend } from '../api';
 import type { Execution } from '../api/types';
 import type { Services } from '../commands/services';
 import { UserFacingError, userMessage } from '../common/errors';
+import type { WorkspaceConfig } from '../config/workspaceList';
 import type { AuditOutcome } from './auditLog';
+import { WorkspaceChanged, type ResetBinding } from './binding';
 import type { ResetTarget } from './flow';
 import type { ResetChoices } from './summary';
 
@@ -17,6 +19,8 @@ export type SendOutcome =
 
 /** Reading back after a lost answer failed, or found someone else's run: nobody can tell. */
 type Unknown = { kind: 'unknown'; error: unknown };
+/** The workspace changed before the POST: nothing was sent, nothing to audit. */
+type Stopped = { kind: 'stopped'; error: WorkspaceChanged };
 
 const BUSY = 'Resetting…';
 const READ_BACK_INTERVAL_MS = 400;
@@ -24,43 +28,46 @@ const READ_BACK_INTERVAL_MS = 400;
 const MIN_READ_BACK_MS = 2_000;
 const MAX_READ_BACK_MS = 10_000;
 
-/** One POST, with progress and a spinner on the rows; never retried here. */
-export async function sendReset(services: Services, target: ResetTarget, choices: ResetChoices): Promise<SendOutcome> {
+/** One POST to the bound workspace, with progress and a spinner on the rows; never retried here. */
+export async function sendReset(services: Services, binding: ResetBinding, target: ResetTarget, choices: ResetChoices): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
   const eventId = target.point.eventId;
   if (eventId === undefined) throw new UserFacingError(`Event ${target.point.idText} cannot be a reset point.`);
-  const client = await services.connection.client(); // No key, bad URL: nothing is sent, nothing to audit.
+  binding.ensureActive(`the reset of ${executionId}`);
   const held = await services.resets.hold(executionId, async () =>
     vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Resetting ${target.execution.workflowName} to event ${eventId}…` },
       () =>
         withBusyRows(services, target, () =>
-          postAndVerify(services, client, target, eventId, choices).catch((error: unknown): Unknown => ({ kind: 'unknown', error })),
+          postAndVerify(services, binding, target, eventId, choices).catch(
+            (error: unknown): Unknown | Stopped => (error instanceof WorkspaceChanged ? { kind: 'stopped', error } : { kind: 'unknown', error }),
+          ),
         ),
     ),
   );
   if (!held.ran) {
     throw new UserFacingError(`A reset of ${executionId} is already in progress. Wait for it to finish.`);
   }
+  if (held.value.kind === 'stopped') throw held.value.error;
   if (held.value.kind === 'unknown') {
-    await audit(services, target, choices, 'unknown', { error: userMessage(held.value.error) });
+    await audit(services, binding.workspace, target, choices, 'unknown', { error: userMessage(held.value.error) });
     throw held.value.error;
   }
   const outcome = held.value;
-  if (outcome.kind === 'done') await audit(services, target, choices, 'applied', { newRunId: outcome.latest.runId });
-  else await audit(services, target, choices, outcome.kind === 'notSent' ? 'not applied' : 'failed', { error: userMessage(outcome.error) });
+  if (outcome.kind === 'done') await audit(services, binding.workspace, target, choices, 'applied', { newRunId: outcome.latest.runId });
+  else await audit(services, binding.workspace, target, choices, outcome.kind === 'notSent' ? 'not applied' : 'failed', { error: userMessage(outcome.error) });
   return outcome;
 }
 
-/** Appends the attempt to the audit trail (Show Reset History). */
+/** Appends the attempt to the audit trail (Show Reset History), under the workspace it was sent to. */
 export async function audit(
-  services: Services,
+  services: Pick<Services, 'audit'>,
+  workspace: Pick<WorkspaceConfig, 'name' | 'baseUrl'>,
   target: ResetTarget,
   choices: ResetChoices,
   outcome: AuditOutcome,
   extra: { newRunId?: string; error?: string; batch?: string },
 ): Promise<void> {
-  const workspace = services.connection.currentWorkspace();
   await services.audit.record({
     time: new Date().toISOString(),
     workspace: workspace.name,
@@ -77,24 +84,35 @@ export async function audit(
   });
 }
 
+/**
+ * The POST, on the bound backend and only while it is the active one, then what became of it. An
+ * answer that was lost is read back; WorkspaceChanged when the connection moved on before anything
+ * was sent.
+ */
 export async function postAndVerify(
-  services: Services,
-  client: WorkflowBackend,
+  services: Pick<Services, 'log' | 'settings'>,
+  binding: ResetBinding,
   target: ResetTarget,
   eventId: number,
   choices: ResetChoices,
 ): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
-  services.log.info('reset', `POST reset ${executionId} to event ${eventId} (exclude signals: ${choices.excludeSignals}, updates: ${choices.excludeUpdates}).`);
+  const what = `the reset of ${executionId}`;
+  binding.ensureActive(what);
+  services.log.info('reset', `POST reset ${executionId} to event ${eventId} in “${binding.workspace.name}” (exclude signals: ${choices.excludeSignals}, updates: ${choices.excludeUpdates}).`);
   try {
-    await client.reset({ executionId, eventId, runId: target.execution.runId, ...choices });
+    await binding.backend.reset({ executionId, eventId, runId: target.execution.runId, ...choices });
   } catch (error) {
-    if (!(error instanceof WorkflowsApiError) || !error.outcomeUnknown) return { kind: 'failed', error };
+    if (!(error instanceof WorkflowsApiError) || !error.outcomeUnknown) {
+      // A client closed by a switch refuses before sending: say so, not "the connection was closed".
+      if (error instanceof WorkflowsApiError && error.kind === 'aborted') binding.ensureActive(what);
+      return { kind: 'failed', error };
+    }
     services.log.warn('reset', `The answer to the reset of ${executionId} was lost (${error.kind}); reading the execution back.`);
     const graceMs = Math.min(MAX_READ_BACK_MS, Math.max(MIN_READ_BACK_MS, services.settings.requestTimeoutMs()));
-    return readBack(client, target, choices, error, graceMs);
+    return readBack(binding, target, choices, error, graceMs);
   }
-  return { kind: 'done', latest: await newestRun(client, executionId, target.execution.runId) };
+  return { kind: 'done', latest: await newestRun(binding.backend, executionId, target.execution.runId) };
 }
 
 /**
@@ -102,16 +120,19 @@ export async function postAndVerify(
  * The server may still be working on the request when our wait ran out, so the execution is watched
  * for a while before concluding that it did not.
  */
-async function readBack(client: WorkflowBackend, target: ResetTarget, choices: ResetChoices, cause: WorkflowsApiError, graceMs: number): Promise<SendOutcome> {
+async function readBack(binding: ResetBinding, target: ResetTarget, choices: ResetChoices, cause: WorkflowsApiError, graceMs: number): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
   const deadline = Date.now() + graceMs;
   for (;;) {
     let found: ResetEvidence;
     try {
-      found = await findOurReset(client, target, choices);
+      found = await findOurReset(binding.backend, target, choices);
     } catch (error) {
+      const why = binding.isActive()
+        ? 'the execution could not be read to check it'
+        : `the workspace changed from “${binding.workspace.name}” meanwhile, so the execution could not be read there to check it`;
       throw new UserFacingError(
-        `The reset of ${executionId} was sent but no answer came back, and the execution could not be read to check it. Look at the execution before resetting again.`,
+        `The reset of ${executionId} was sent but no answer came back, and ${why}. Look at the execution before resetting again.`,
         [],
         { cause: error },
       );
@@ -166,10 +187,17 @@ async function withBusyRows<T>(services: Services, target: ResetTarget, action: 
   }
 }
 
-/** Refreshes the execution, reveals the new run's reset marker and says so, with a “Show” action. */
-export async function announceSuccess(services: Services, target: ResetTarget, latest: Execution): Promise<void> {
+/**
+ * Refreshes the execution, reveals the new run's reset marker and says so, with a “Show” action. After a
+ * switch the tree shows another workspace: it is neither read nor changed, and the message names where.
+ */
+export async function announceSuccess(services: Services, binding: ResetBinding, target: ResetTarget, latest: Execution): Promise<void> {
   const executionId = target.execution.executionId;
-  services.log.info('reset', `Reset ${executionId} to event ${target.point.idText}: new run ${latest.runId ?? 'unknown'}.`);
+  services.log.info('reset', `Reset ${executionId} to event ${target.point.idText} in “${binding.workspace.name}”: new run ${latest.runId ?? 'unknown'}.`);
+  if (!binding.isActive()) {
+    void services.ui.notify('info', `Reset “${target.execution.workflowName}” to event ${target.point.idText} in the workspace “${binding.workspace.name}”. New run: ${latest.runId ?? 'unknown'}.`);
+    return;
+  }
   const node = services.tree.findExecution(executionId) ?? (await services.tree.openExecution(executionId));
   node.replaceLatest(latest);
   services.tree.refresh(node);

@@ -3,6 +3,7 @@
 import type { ResetImpact } from '../api';
 import { attr } from '../api';
 import type { WorkflowEvent } from '../api/types';
+import type { WorkspaceConfig } from '../config/workspaceList';
 import { formatTime, oneLine } from '../tree/labels';
 
 export const MAX_REASON_LENGTH = 1024;
@@ -25,17 +26,39 @@ export function validateReason(value: string): string | undefined {
   return undefined;
 }
 
-export function confirmationMessage(workflowName: string, point: WorkflowEvent): string {
-  return `Reset “${workflowName}” to event ${point.idText}? The current run will be terminated and everything after this point is lost.`;
+/** What a reset's prompts say of the workspace it goes to. */
+export type ResetWorkspace = Pick<WorkspaceConfig, 'name' | 'kind' | 'baseUrl' | 'production' | 'namespace'>;
+
+export function confirmationMessage(workflowName: string, point: WorkflowEvent, workspace: ResetWorkspace): string {
+  return `Reset “${workflowName}” to event ${point.idText}? The current run in the workspace “${workspace.name}” will be terminated and everything after this point is lost.`;
 }
 
-/** The confirmation's detail: what is kept, what is discarded, what runs again. */
+/** The workspace a reset goes to, as the confirmation names it: kind, name, where, and whether it is production. */
+export function workspaceLine(workspace: ResetWorkspace): string {
+  const kind = workspace.kind === 'temporal' ? `Temporal cluster, namespace ${workspace.namespace ?? 'default'}` : 'Mistral';
+  return `Workspace: “${workspace.name}” (${kind}, ${workspace.baseUrl})${workspace.production ? ' — PRODUCTION' : ''}`;
+}
+
+/**
+ * Why a reset stopped without sending: the connection it was started on is no longer the active one.
+ * `what` names what was not sent (“the reset of exec-1”, “the batch reset”).
+ */
+export function workspaceChangedMessage(started: ResetWorkspace, active: ResetWorkspace, what: string): string {
+  if (active.name !== started.name) {
+    return `The active workspace changed from “${started.name}” to “${active.name}” before ${what} was sent. Nothing was sent: a reset goes only to the workspace it was started in. Switch back to “${started.name}” to reset there.`;
+  }
+  return `The connection to the workspace “${started.name}” changed (its base URL, API key or settings) before ${what} was sent. Nothing was sent: start the reset again.`;
+}
+
+/** The confirmation's detail: where, what is kept, what is discarded, what runs again. */
 export function confirmationDetail(
   execution: { executionId: string; workflowName: string; runId?: string },
   impact: ResetImpact,
   choices: ResetChoices,
+  workspace: ResetWorkspace,
 ): string {
   const lines = [
+    workspaceLine(workspace),
     `Execution: ${execution.workflowName} (${execution.executionId})`,
     `Reset point: event ${impact.point.idText} ${impact.point.type}, ${formatTime(impact.point.time)}`,
     `The current run${execution.runId ? ` ${execution.runId}` : ''} will be terminated. A new run starts from this point and replays with the latest deployed code.`,

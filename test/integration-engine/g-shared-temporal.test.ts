@@ -1,7 +1,7 @@
 /**
- * The shared suites (test/integration/shared: tree, reset flow, faults, security, randomised reset
- * faults) on a Temporal workspace: the real dev server and a real temporalio worker, through the
- * sandbox's pass-through (temporalWorld.ts). The main suite runs the same on Mistral's API.
+ * The shared suites (test/integration/shared: tree, reset flow and its safety, faults, security,
+ * randomised reset faults) on a Temporal workspace: the real dev server and a real temporalio worker,
+ * through the sandbox's pass-through (temporalWorld.ts). The main suite runs the same on Mistral's API.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -12,6 +12,7 @@ import { closeWorld, type World } from '../integration/helpers/world';
 import { faultsSuite } from '../integration/shared/faults';
 import { resetSuite } from '../integration/shared/reset';
 import { resetFaultsSuite } from '../integration/shared/resetFaults';
+import { resetSafetySuite } from '../integration/shared/resetSafety';
 import { securitySuite } from '../integration/shared/security';
 import { treeSuite } from '../integration/shared/tree';
 import { backToEngineSandbox } from './helpers';
@@ -20,6 +21,7 @@ import { shippingEngine, temporalWorld } from './temporalWorld';
 describe('The shared suites on a Temporal workspace (real engine)', () => {
   treeSuite(temporalWorld);
   resetSuite(temporalWorld);
+  resetSafetySuite(temporalWorld);
   faultsSuite(temporalWorld);
   securitySuite(temporalWorld);
   // Every new run is run by the engine: fewer runs than on the in-memory sandbox.

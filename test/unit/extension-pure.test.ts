@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeReset, normalizeHistory } from '../../src/api';
 import { baseUrlProblem, parseWorkspaces } from '../../src/config/workspaceList';
-import { confirmationDetail, validateReason } from '../../src/reset/summary';
+import { confirmationDetail, confirmationMessage, validateReason, workspaceChangedMessage, workspaceLine } from '../../src/reset/summary';
 import { describeFilter, isFiltered, parseFilter } from '../../src/tree/filter';
 import { escapeMarkdownText, eventLabel, formatDuration, keyAttributes, moreLabel, oneLine, relativeTime } from '../../src/tree/labels';
 
@@ -30,7 +30,8 @@ describe('extension wording and settings (pure)', () => {
       reason: 'fix\nshipped',
       excludeSignals: true,
       excludeUpdates: false,
-    });
+    }, { name: 'prod-eu', kind: 'mistral', baseUrl: 'https://api.mistral.ai', production: true });
+    assert.match(detail, /^Workspace: “prod-eu” \(Mistral, https:\/\/api\.mistral\.ai\) — PRODUCTION$/m, 'the workspace it goes to, first');
     assert.match(detail, /Execution: orders \(exec-1\)/);
     assert.match(detail, /current run run-1 will be terminated/);
     assert.match(detail, /Discarded: 3 events after event 2/);
@@ -38,6 +39,19 @@ describe('extension wording and settings (pure)', () => {
     assert.match(detail, /Signals after this point: 1 \(approve\) — will be EXCLUDED/);
     assert.match(detail, /Updates after this point: 1 \(set_address\) — will be re-applied/);
     assert.match(detail, /Reason: fix shipped/);
+  });
+
+  it('names the workspace a reset goes to, and why it stopped when the connection moved on', () => {
+    const point = normalizeHistory({ events: [{ event_id: 2, event_type: 'WORKFLOW_TASK_COMPLETED', attributes: {} }] })[0];
+    const dev = { name: 'dev', kind: 'temporal' as const, baseUrl: 'http://127.0.0.1:7243', production: false, namespace: 'orders' };
+    const prod = { name: 'prod', kind: 'mistral' as const, baseUrl: 'https://api.mistral.ai', production: true };
+    assert.match(confirmationMessage('orders', point, dev), /^Reset “orders” to event 2\? The current run in the workspace “dev” will be terminated/);
+    assert.equal(workspaceLine(dev), 'Workspace: “dev” (Temporal cluster, namespace orders, http://127.0.0.1:7243)');
+    assert.equal(
+      workspaceChangedMessage(prod, dev, 'the reset of exec-1'),
+      'The active workspace changed from “prod” to “dev” before the reset of exec-1 was sent. Nothing was sent: a reset goes only to the workspace it was started in. Switch back to “prod” to reset there.',
+    );
+    assert.match(workspaceChangedMessage(prod, { ...prod, baseUrl: 'https://other.example' }, 'the batch reset'), /^The connection to the workspace “prod” changed .* before the batch reset was sent\. Nothing was sent/);
   });
 
   it('keeps only well-formed workspaces and refuses to send keys over plain HTTP off loopback', () => {

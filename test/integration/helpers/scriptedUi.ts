@@ -1,13 +1,19 @@
 import type * as vscode from 'vscode';
 import type { NotifyLevel, UserInput } from '../../../src/common/ui';
 
+/** What the “user” does elsewhere while the prompt is open, before answering it (e.g. switch workspace). */
+interface WhileOpen {
+  act?: () => Promise<void>;
+}
+
 /** One expected prompt and how the “user” answers it. */
-export type Step =
+export type Step = WhileOpen & (
   | { kind: 'input'; titleMatch?: RegExp; answer: string | undefined; /** typed first; each must be refused inline */ rejected?: string[] }
   | { kind: 'pickOne'; titleMatch?: RegExp; choose: (items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined }
   | { kind: 'pickMany'; titleMatch?: RegExp; choose: (items: readonly vscode.QuickPickItem[]) => readonly vscode.QuickPickItem[] | undefined }
   | { kind: 'pickOrEnter'; titleMatch?: RegExp; answer: string | undefined }
-  | { kind: 'confirm'; answer: boolean | 'alternative' };
+  | { kind: 'confirm'; answer: boolean | 'alternative' }
+);
 
 export interface Notification {
   level: NotifyLevel;
@@ -42,6 +48,7 @@ export class ScriptedUi implements UserInput {
     this.asked.push({ kind: 'input', title: options.title, prompt: options.prompt });
     const step = this.take('input', options.title);
     if (!step) return undefined;
+    await step.act?.();
     for (const attempt of step.rejected ?? []) {
       const message = await options.validateInput?.(attempt);
       const text = typeof message === 'string' ? message : message?.message;
@@ -62,18 +69,21 @@ export class ScriptedUi implements UserInput {
   async pickOne<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
     this.asked.push({ kind: 'pickOne', title: options.title });
     const step = this.take('pickOne', options.title);
+    await step?.act?.();
     return step ? (step.choose(items) as T | undefined) : undefined;
   }
 
   async pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<readonly T[] | undefined> {
     this.asked.push({ kind: 'pickMany', title: options.title });
     const step = this.take('pickMany', options.title);
+    await step?.act?.();
     return step ? (step.choose(items) as readonly T[] | undefined) : undefined;
   }
 
   async pickOrEnter<T extends vscode.QuickPickItem>(_items: readonly T[], options: { title: string }): Promise<T | string | undefined> {
     this.asked.push({ kind: 'pickOrEnter', title: options.title });
     const step = this.take('pickOrEnter', options.title);
+    await step?.act?.();
     return step?.answer;
   }
 
@@ -81,6 +91,7 @@ export class ScriptedUi implements UserInput {
     ScriptedUi.shown.push(message, detail);
     this.asked.push({ kind: 'confirm', message, detail });
     const step = this.take('confirm', message);
+    await step?.act?.();
     return step?.answer === true;
   }
 
@@ -89,6 +100,7 @@ export class ScriptedUi implements UserInput {
     ScriptedUi.shown.push(message, detail);
     this.asked.push({ kind: 'confirm', message, detail });
     const step = this.take('confirm', message);
+    await step?.act?.();
     return step?.answer === true ? 'confirm' : step?.answer === 'alternative' ? 'alternative' : undefined;
   }
 
