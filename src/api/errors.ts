@@ -32,6 +32,13 @@ export interface ValidationIssue {
   type: string;
 }
 
+/**
+ * How a write that timed out ended after all: 'succeeded' (a late 2xx: it was applied), 'ended' (a
+ * late error answer or a closed connection: the server is done with it), or 'abandoned' (no answer
+ * even late, so it was cut off: the server may still act on it).
+ */
+export type RequestEnd = 'succeeded' | 'ended' | 'abandoned';
+
 export interface WorkflowsApiErrorInit {
   kind: WorkflowsApiErrorKind;
   message: string;
@@ -49,6 +56,7 @@ export interface WorkflowsApiErrorInit {
   outcomeUnknown?: boolean;
   retryable?: boolean;
   tls?: TlsFailure;
+  requestEnd?: Promise<RequestEnd>;
   cause?: unknown;
 }
 
@@ -81,6 +89,12 @@ export class WorkflowsApiError extends Error {
   readonly retryable: boolean;
   /** Kind 'network': the TLS handshake failed, and why (see tls.ts); the message says what to fix. */
   readonly tls?: TlsFailure;
+  /**
+   * Kind 'timeout' on a write: the request was not cut off at the timeout but let run for a while, so
+   * that the caller can tell when the server was done with it (see RequestEnd). Absent on other
+   * errors: the request had ended when the error was thrown.
+   */
+  readonly requestEnd?: Promise<RequestEnd>;
 
   constructor(init: WorkflowsApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -100,6 +114,7 @@ export class WorkflowsApiError extends Error {
     if (init.validationErrors !== undefined) this.validationErrors = init.validationErrors;
     if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.tls !== undefined) this.tls = init.tls;
+    if (init.requestEnd !== undefined) this.requestEnd = init.requestEnd;
   }
 
   /** A plain summary for logs (Error's own `message` is not enumerable, so JSON.stringify drops it). */

@@ -9,6 +9,8 @@
  *   deterministic "An error occurred" bugs; retrying only delays the message) and not timeouts (a
  *   30 s wait repeated 3 times is worse than telling the user).
  * - Writes (POST) are never retried: no idempotency key exists, and a reset sent twice resets twice.
+ *   A write past its timeout is reported at once but not cut off until three timeouts have passed: the
+ *   error's `requestEnd` tells its caller when the server was done with it (see awaitWrite).
  * - Redirects are not followed: a 3xx is an error and nothing is re-sent with the Authorization header.
  *
  * The same transport speaks to Mistral's API and to Temporal's HTTP API: what differs per service is how
@@ -16,7 +18,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { Pool } from './undici';
-import { WorkflowsApiError } from './errors';
+import { WorkflowsApiError, type RequestEnd } from './errors';
 import { httpError, parseRetryAfter, type HttpFailure } from './httpErrors';
 import { ACCEPT_ENCODING, BodyDecodeError, DEFAULT_MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBody, readTextUpTo, textChunks, type TextSink } from './body';
 import { tlsFailureOf, tlsMessage, type TlsFailure, type TlsSettings } from './tls';
@@ -78,6 +80,9 @@ export interface HttpCall {
 const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
 ]);
+/** How many timeouts a write is let run before it is cut off (its caller hears of the first). */
+const LATE_WRITE_FACTOR = 3;
+const LATE = Symbol('late');
 /** Failures that happen before a request can have been sent: a write failing so has certainly not happened. */
 const NOT_SENT_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
@@ -109,7 +114,7 @@ export class HttpTransport {
     const maxRetries = c.method === 'GET' ? Math.max(0, this.settings.maxRetries) : 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.attempt(c);
+        return await (c.method === 'GET' ? this.attempt(c) : this.awaitWrite(c, this.attempt(c)));
       } catch (e) {
         if (!(e instanceof WorkflowsApiError) || !e.retryable || attempt >= maxRetries) throw e;
         await this.backoff(this.delayFor(e, attempt), c);
@@ -136,10 +141,11 @@ export class HttpTransport {
     const controller = new AbortController();
     if (c.method === 'GET') this.reads.add(controller);
     let timedOut = false;
+    // A read is cut off at its timeout; a write only after LATE_WRITE_FACTOR of them (see awaitWrite).
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort();
-    }, this.settings.timeoutMs);
+    }, this.settings.timeoutMs * (c.method === 'GET' ? 1 : LATE_WRITE_FACTOR));
     const onAbort = (): void => controller.abort();
     c.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -206,6 +212,30 @@ export class HttpTransport {
       this.reads.delete(controller);
       c.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * A write's answer within the timeout; past it, the timeout error, while the request runs on: cutting
+   * it off would not stop a server that is still working on it, only hide when it was done. The
+   * error's `requestEnd` says how the request ended (a late answer, a closed connection, or cut off
+   * after LATE_WRITE_FACTOR timeouts), so that a caller concludes only once the server was done.
+   */
+  private async awaitWrite(c: HttpCall, work: Promise<unknown>): Promise<unknown> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<typeof LATE>((resolve) => {
+      timer = setTimeout(() => resolve(LATE), this.settings.timeoutMs);
+    });
+    try {
+      const first = await Promise.race([work, late]);
+      if (first !== LATE) return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    const requestEnd = work.then(
+      (): RequestEnd => 'succeeded',
+      (e: unknown): RequestEnd => (e instanceof WorkflowsApiError && (e.kind === 'timeout' || e.kind === 'aborted') ? 'abandoned' : 'ended'),
+    );
+    throw this.timeout(c, c.path, undefined, requestEnd);
   }
 
   /** The client was closed (another workspace, key or base URL is in use): the request was not sent, or a read was cancelled. */
@@ -288,11 +318,11 @@ export class HttpTransport {
     });
   }
 
-  private timeout(c: HttpCall, path: string, cause: unknown): WorkflowsApiError {
+  private timeout(c: HttpCall, path: string, cause: unknown, requestEnd?: Promise<RequestEnd>): WorkflowsApiError {
     const write = c.method !== 'GET';
     const seconds = Math.round(this.settings.timeoutMs / 100) / 10;
     return new WorkflowsApiError({
-      kind: 'timeout', method: c.method, path, cause, outcomeUnknown: write,
+      kind: 'timeout', method: c.method, path, cause, outcomeUnknown: write, requestEnd,
       message: `${this.settings.serviceName ?? 'The Workflows service'} did not answer within ${seconds} s.` +
         (write ? ' The action may or may not have been applied: refresh to check before trying again.' : ''),
     });

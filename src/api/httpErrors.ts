@@ -25,6 +25,12 @@ export const KEY_FORBIDDEN_MESSAGE =
 
 /** Statuses a read retries; WF_1103 ("platform request failed") is retried whatever its status. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([429, 502, 503, 504]);
+/**
+ * Statuses that leave a write's outcome unknown: a gateway's (502, 504) may hide a write done upstream,
+ * and a 500 or 503 may come after the write was applied (the server failed while answering, or a
+ * proxy in front of it gave up). Only a 4xx says that nothing was done.
+ */
+export const UNKNOWN_WRITE_STATUSES: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 /** The neutral reading of Mistral's statuses (WF_1102 "not running" is a 409; WF_1001 a 422). */
 const PROBLEM_BY_STATUS: Readonly<Record<number, ApiProblem>> = {
   400: 'invalidArgument', 422: 'invalidArgument', 401: 'unauthenticated', 403: 'permissionDenied', 404: 'notFound',
@@ -61,8 +67,7 @@ export function httpError(f: HttpFailure, redact: (text: string) => string): Wor
     validationErrors: body.issues?.map((i) => ({ ...i, msg: redact(i.msg) })),
     retryAfterMs: f.retryAfterMs,
     retryable,
-    // A gateway error on a write may hide a write that happened upstream; a plain 4xx/500 answer does not.
-    outcomeUnknown: f.method !== 'GET' && (f.status === 502 || f.status === 504 || body.code === 'WF_1103'),
+    outcomeUnknown: f.method !== 'GET' && (UNKNOWN_WRITE_STATUSES.has(f.status) || body.code === 'WF_1103'),
   });
 }
 

@@ -9,7 +9,9 @@
  * - Reads (GET) retry 429/502/503/504, WF_1103 and dropped/refused connections, up to `maxRetries`,
  *   with exponential backoff + jitter, honouring Retry-After up to `maxRetryDelayMs`. A plain 500 and a
  *   timeout are not retried. Writes (reset, terminate, cancel, signal) are never retried; when a write
- *   may have reached the server without an answer, the error has `outcomeUnknown: true`: read back.
+ *   may have reached the server without an answer (lost, late, 5xx), the error has `outcomeUnknown: true`:
+ *   read back. A write past its timeout is let run (up to three timeouts in all) and its error's
+ *   `requestEnd` says when and how it ended.
  * - 3xx answers are errors (kind 'redirect'); nothing is re-sent with the key to another origin.
  * - A failed TLS handshake is kind 'network' with `tls` saying why (untrusted server certificate, name
  *   mismatch, client certificate required or refused, ...) and a message that says what to fix; never retried.
@@ -33,7 +35,7 @@ export { WorkflowsClient, DEFAULT_USER_AGENT } from './client';
 export type { WorkflowsClientOptions, GetHistoryOptions } from './client';
 export type { BackendCapabilities, WorkflowBackend } from './backend';
 export { WorkflowsApiError, isWorkflowsApiError } from './errors';
-export type { ApiProblem, WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
+export type { ApiProblem, RequestEnd, WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
 export type { TlsFailure, TlsSettings } from './tls';
 export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';
 export { normalizeHistory, normalizeEvent, HistoryFormatError } from './history';

@@ -13,7 +13,8 @@ export type BatchPoint = 'first' | 'last';
 export interface BatchResult {
   executionId: string;
   workflowName: string;
-  outcome: 'reset' | 'failed' | 'skipped' | 'not attempted';
+  /** 'unknown': sent, but whether it was applied could not be told (look at it before resetting again). */
+  outcome: 'reset' | 'failed' | 'unknown' | 'skipped' | 'not attempted';
   detail: string;
 }
 
@@ -154,7 +155,7 @@ async function resetOne(
     } catch (error) {
       if (error instanceof WorkspaceChanged) return error; // nothing sent: nothing to audit
       await audit(services, binding.workspace, resetTarget, choices, 'unknown', { error: userMessage(error), batch });
-      return result(node, 'failed', userMessage(error));
+      return result(node, 'unknown', userMessage(error));
     }
     if (outcome.kind === 'done') {
       await audit(services, binding.workspace, resetTarget, choices, 'applied', { newRunId: outcome.latest.runId, batch });
@@ -178,6 +179,7 @@ async function summarise(services: Services, results: BatchResult[], stopped: Wo
   const count = (o: BatchResult['outcome']): number => results.filter((r) => r.outcome === o).length;
   const parts = [`${count('reset')} of ${results.length} executions reset`];
   if (count('failed')) parts.push(`${count('failed')} failed`);
+  if (count('unknown')) parts.push(`${count('unknown')} unknown (look at them before resetting again)`);
   if (count('skipped')) parts.push(`${count('skipped')} skipped`);
   if (count('not attempted')) parts.push(`${count('not attempted')} not attempted (${stopped ? 'the workspace changed' : 'cancelled'})`);
   if (stopped) services.log.warn('reset', stopped.message);

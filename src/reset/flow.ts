@@ -28,8 +28,8 @@ export interface ResetTarget {
  * the flow started in (binding.ts). The typed reason survives every error: an invalid point (Mistral's
  * WF_1001) offers the server's valid points and asks again with the same reason; any other failure
  * offers Retry with the same choices; a workspace switch stops the flow with the reason to copy.
- * Nothing is ever re-sent without the user's click, and a reset whose answer was lost is read back
- * before anything else is offered.
+ * Nothing is ever re-sent without the user's click, a reset whose answer was lost is read back before
+ * anything else is offered, and a Retry reads the execution back before it sends.
  */
 export async function runResetFlow(services: Services, initial: ResetTarget): Promise<void> {
   if (services.resets.isBusy(initial.execution.executionId)) {
@@ -61,8 +61,17 @@ async function resetBound(services: Services, binding: ResetBinding, initial: Re
       await confirmWithReplayCheck(services, binding, target, impact, choices);
       choices = { ...choices, requestId: randomUUID() };
     }
-    const outcome: SendOutcome =
-      (await appliedMeanwhile(binding, target, choices, lastOutcome)) ?? (await sendReset(services, binding, target, choices));
+    let meanwhile: SendOutcome | undefined;
+    try {
+      meanwhile = await appliedMeanwhile(binding, target, choices, lastOutcome);
+    } catch (error) {
+      if (!(error instanceof WorkflowsApiError)) throw error;
+      // Nothing is sent without the read-back; Retry reads again, with the same reason and choices.
+      const unread = `Before sending the reset of ${target.execution.executionId} again, the execution could not be read to check whether the last attempt was applied: ${userMessage(error)} Nothing was sent.`;
+      if ((await services.ui.notify('error', unread, 'Retry')) !== 'Retry') throw new UserCancelled();
+      continue;
+    }
+    const outcome: SendOutcome = meanwhile ?? (await sendReset(services, binding, target, choices));
     lastOutcome = outcome;
     if (outcome.kind === 'done') {
       await announceSuccess(services, binding, target, outcome.latest);
@@ -106,8 +115,8 @@ async function confirmWithReplayCheck(
 }
 
 /**
- * Before a Retry of a reset whose answer was lost: a server that was slow may have applied it after all.
- * Sending again would reset twice.
+ * Before a Retry: the attempt before may have been applied after all (a server that was slow, an
+ * answer lost on the way). Sending again would reset twice, so the execution is read back first.
  */
 async function appliedMeanwhile(
   binding: ResetBinding,
@@ -115,7 +124,7 @@ async function appliedMeanwhile(
   choices: ResetChoices,
   last: SendOutcome | undefined,
 ): Promise<SendOutcome | undefined> {
-  if (last?.kind !== 'notSent') return undefined;
+  if (last === undefined) return undefined;
   binding.ensureActive(`the reset of ${target.execution.executionId}`);
   const evidence = await findOurReset(binding.backend, target, choices);
   if (evidence.kind === 'ours') return { kind: 'done', latest: evidence.latest };

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import * as vscode from 'vscode';
 import { attr, isResetMarker, WorkflowsApiError } from '../api';
-import type { WorkflowBackend } from '../api';
+import type { RequestEnd, WorkflowBackend } from '../api';
 import type { Execution } from '../api/types';
 import type { Services } from '../commands/services';
 import { UserFacingError, userMessage } from '../common/errors';
@@ -12,12 +13,12 @@ import type { ResetChoices } from './summary';
 
 export type SendOutcome =
   | { kind: 'done'; latest: Execution }
-  /** The server answered with an error: nothing changed. */
+  /** The server refused the reset in so many words (a 4xx): nothing changed. */
   | { kind: 'failed'; error: unknown }
-  /** The answer was lost, and reading the execution back shows the reset did not happen. */
+  /** The answer was lost or unclear, and a read-back after the POST had ended shows the reset did not happen. */
   | { kind: 'notSent'; error: unknown };
 
-/** Reading back after a lost answer failed, or found someone else's run: nobody can tell. */
+/** Reading back after a lost answer failed, found someone else's run, or the POST never ended: nobody can tell. */
 type Unknown = { kind: 'unknown'; error: unknown };
 /** The workspace changed before the POST: nothing was sent, nothing to audit. */
 type Stopped = { kind: 'stopped'; error: WorkspaceChanged };
@@ -86,8 +87,8 @@ export async function audit(
 
 /**
  * The POST, on the bound backend and only while it is the active one, then what became of it. An
- * answer that was lost is read back; WorkspaceChanged when the connection moved on before anything
- * was sent.
+ * answer that leaves the outcome unknown (lost, late, 5xx) is read back; WorkspaceChanged when the
+ * connection moved on before anything was sent.
  */
 export async function postAndVerify(
   services: Pick<Services, 'log' | 'settings'>,
@@ -108,7 +109,7 @@ export async function postAndVerify(
       if (error instanceof WorkflowsApiError && error.kind === 'aborted') binding.ensureActive(what);
       return { kind: 'failed', error };
     }
-    services.log.warn('reset', `The answer to the reset of ${executionId} was lost (${error.kind}); reading the execution back.`);
+    services.log.warn('reset', `The answer to the reset of ${executionId} was lost or unclear (${error.kind}${error.status ? ` ${error.status}` : ''}); reading the execution back.`);
     const graceMs = Math.min(MAX_READ_BACK_MS, Math.max(MIN_READ_BACK_MS, services.settings.requestTimeoutMs()));
     return readBack(binding, target, choices, error, graceMs);
   }
@@ -117,13 +118,19 @@ export async function postAndVerify(
 
 /**
  * Did a reset whose answer was lost happen? A new run whose reset marker carries our reason says yes.
- * The server may still be working on the request when our wait ran out, so the execution is watched
- * for a while before concluding that it did not.
+ * "No" is concluded only from a read that began after the POST itself had ended (a timed-out POST is
+ * let run, see `requestEnd`), and not before the watch is over: a gateway's upstream may act late.
+ * A POST that never ended leaves the outcome unknown.
  */
 async function readBack(binding: ResetBinding, target: ResetTarget, choices: ResetChoices, cause: WorkflowsApiError, graceMs: number): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
+  const post: { end?: RequestEnd } = cause.requestEnd === undefined ? { end: 'ended' } : {};
+  const ended = (cause.requestEnd ?? Promise.resolve<RequestEnd>('ended')).then((end) => {
+    post.end = end;
+  });
   const deadline = Date.now() + graceMs;
   for (;;) {
+    const endedBefore = post.end;
     let found: ResetEvidence;
     try {
       found = await findOurReset(binding.backend, target, choices);
@@ -132,7 +139,7 @@ async function readBack(binding: ResetBinding, target: ResetTarget, choices: Res
         ? 'the execution could not be read to check it'
         : `the workspace changed from “${binding.workspace.name}” meanwhile, so the execution could not be read there to check it`;
       throw new UserFacingError(
-        `The reset of ${executionId} was sent but no answer came back, and ${why}. Look at the execution before resetting again.`,
+        `The reset of ${executionId} was sent but no clear answer came back, and ${why}. Look at the execution before resetting again.`,
         [],
         { cause: error },
       );
@@ -143,8 +150,16 @@ async function readBack(binding: ResetBinding, target: ResetTarget, choices: Res
         `The answer to the reset of ${executionId} was lost, and the execution now has a new run (${found.latest.runId ?? 'unknown'}) that this reset did not start. Review it before resetting again.`,
       );
     }
-    if (Date.now() >= deadline) return { kind: 'notSent', error: cause };
-    await new Promise((resolve) => setTimeout(resolve, READ_BACK_INTERVAL_MS));
+    if (endedBefore === 'succeeded') return { kind: 'done', latest: await newestRun(binding.backend, executionId, target.execution.runId) };
+    if (endedBefore === 'abandoned') {
+      throw new UserFacingError(
+        `The reset of ${executionId} got no answer, not even a late one, and the execution shows no new run from it so far. It may still be applied: look at the execution before resetting again.`,
+        [],
+        { cause },
+      );
+    }
+    if (endedBefore === 'ended' && Date.now() >= deadline) return { kind: 'notSent', error: cause };
+    await (post.end === undefined ? Promise.race([sleep(READ_BACK_INTERVAL_MS), ended]) : sleep(READ_BACK_INTERVAL_MS));
   }
 }
 

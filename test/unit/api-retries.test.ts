@@ -55,14 +55,21 @@ describe('api/client: retries', () => {
     });
   });
 
-  it('never retries a reset: one request on 503, none repeated on a dropped connection', async () => {
-    await withServer((_q, res) => json(res, 503, { detail: 'An error occurred' }), async (c, s) => {
+  it('never retries a reset: one request on 500 or 503 (whose outcome is unknown), none repeated on a dropped connection', async () => {
+    for (const status of [500, 503]) {
+      await withServer((_q, res) => json(res, status, { detail: 'An error occurred' }), async (c, s) => {
+        const e = await rejection(c.reset(RESET));
+        assert.ok(e instanceof WorkflowsApiError);
+        assert.equal(s.requests.length, 1);
+        assert.equal(e.status, status);
+        assert.equal(e.retryable, false);
+        assert.equal(e.outcomeUnknown, true, `${status}: the server may have applied it before failing to answer`);
+      });
+    }
+    await withServer((_q, res) => json(res, 409, { detail: 'Workflow execution is not running', code: 'WF_1102' }), async (c) => {
       const e = await rejection(c.reset(RESET));
       assert.ok(e instanceof WorkflowsApiError);
-      assert.equal(s.requests.length, 1);
-      assert.equal(e.status, 503);
-      assert.equal(e.retryable, false);
-      assert.equal(e.outcomeUnknown, false);
+      assert.equal(e.outcomeUnknown, false, 'a 4xx says nothing was done');
     });
     await withServer((req) => req.socket.destroy(), async (c, s) => {
       const e = await rejection(c.reset(RESET));
@@ -106,6 +113,40 @@ describe('api/client: timeouts and aborts', () => {
       assert.equal(write.kind, 'timeout');
       assert.equal(write.outcomeUnknown, true);
     }, { timeoutMs: 150 });
+  });
+
+  it('lets a write past its timeout run on, and says how it ended: a late answer, a closed connection, or cut off', async () => {
+    let answer: (() => void) | undefined;
+    await withServer((_q, res) => {
+      answer = () => json(res, 200, {});
+    }, async (c, s) => {
+      const e = await rejection(c.reset(RESET));
+      assert.ok(e instanceof WorkflowsApiError);
+      assert.equal(e.kind, 'timeout');
+      assert.equal(e.outcomeUnknown, true);
+      assert.ok(e.requestEnd, 'the caller can follow the request');
+      answer?.(); // after the caller heard of the timeout, well before the request is cut off
+      assert.equal(await e.requestEnd, 'succeeded', 'the late answer arrived on the same request');
+      assert.equal(s.requests.length, 1, 'nothing re-sent');
+    }, { timeoutMs: 500 });
+    await withServer((req) => {
+      answer = () => req.socket.destroy();
+    }, async (c) => {
+      const e = await rejection(c.reset(RESET));
+      assert.ok(e instanceof WorkflowsApiError);
+      answer?.();
+      assert.equal(await e.requestEnd, 'ended', 'the server closed it: it is done with it');
+    }, { timeoutMs: 500 });
+    await withServer(() => undefined, async (c) => {
+      const e = await rejection(c.reset(RESET));
+      assert.ok(e instanceof WorkflowsApiError);
+      assert.equal(await e.requestEnd, 'abandoned', 'no answer at all: cut off, the server may still act');
+    }, { timeoutMs: 100 });
+    await withServer(() => undefined, async (c) => {
+      const e = await rejection(c.getExecution('e1'));
+      assert.ok(e instanceof WorkflowsApiError);
+      assert.equal(e.requestEnd, undefined, 'a read is cut off at its timeout');
+    }, { timeoutMs: 100, maxRetries: 0 });
   });
 
   it('times out a body that stops half way', async () => {

@@ -184,9 +184,13 @@ describe('api/temporal: errors', () => {
     assert.equal(e.message, 'workflow not found for ID: w (404 NOT_FOUND)');
   });
 
-  it('writes are sent once; UNAVAILABLE or a gateway error on a write leaves the outcome unknown', async () => {
+  it('writes are sent once; UNAVAILABLE, INTERNAL or a gateway error on a write leaves the outcome unknown', async () => {
     const unavailable = await failure(temporalAnswer(503, 14, 'history unavailable'), (c) => c.reset('w', RESET), 1, { maxRetries: 5 });
     assert.equal(unavailable.outcomeUnknown, true);
+    const internal = await failure(temporalAnswer(500, 13, 'internal error'), (c) => c.reset('w', RESET), 1, { maxRetries: 5 });
+    assert.equal(internal.outcomeUnknown, true, 'the server may have applied it before failing');
+    const proxy = await failure((_q, res) => raw(res, 500, 'Internal Server Error', 'text/plain'), (c) => c.reset('w', RESET), 1, { maxRetries: 5 });
+    assert.equal(proxy.outcomeUnknown, true);
     const gateway = await failure((_q, res) => raw(res, 502, '<html>Bad Gateway</html>', 'text/html'), (c) => c.signal('w', 's'), 1, { maxRetries: 5 });
     assert.equal(gateway.problem, 'unavailable');
     assert.equal(gateway.grpcCode, undefined);

@@ -5,7 +5,7 @@
  * answered instead), the server's own message, and the same retry / outcome rules as Mistral's API.
  */
 import { ApiProblem, WorkflowsApiError } from '../errors';
-import { KEY_FORBIDDEN_MESSAGE, KEY_REJECTED_MESSAGE, RETRYABLE_STATUSES, type HttpFailure } from '../httpErrors';
+import { KEY_FORBIDDEN_MESSAGE, KEY_REJECTED_MESSAGE, RETRYABLE_STATUSES, UNKNOWN_WRITE_STATUSES, type HttpFailure } from '../httpErrors';
 
 /** gRPC status codes Temporal sends, by number. */
 const GRPC_NAMES: Readonly<Record<number, string>> = {
@@ -27,8 +27,11 @@ const PROBLEM_BY_STATUS: Readonly<Record<number, ApiProblem>> = {
 
 /** Reads may retry these: the server did not do the work and may well do it next time. */
 const RETRYABLE_GRPC: ReadonlySet<number> = new Set([8, 14]);
-/** A write failing so may have been applied before the failure (deadline passed, backend lost mid-way). */
-const OUTCOME_UNKNOWN_GRPC: ReadonlySet<number> = new Set([4, 14]);
+/**
+ * A write failing so may have been applied before the failure (deadline passed, backend lost mid-way,
+ * an internal or unknown error while answering: grpc-gateway's 500s).
+ */
+const OUTCOME_UNKNOWN_GRPC: ReadonlySet<number> = new Set([2, 4, 13, 14]);
 const MAX_MESSAGE = 500;
 
 interface TemporalErrorBody {
@@ -41,7 +44,7 @@ export function temporalError(f: HttpFailure, redact: (text: string) => string):
   const grpc = body.grpcCode;
   const problem = grpc !== undefined ? PROBLEM_BY_GRPC[grpc] : PROBLEM_BY_STATUS[f.status];
   const read = f.method === 'GET';
-  const gateway = grpc === undefined && (f.status === 502 || f.status === 504);
+  const gateway = grpc === undefined && UNKNOWN_WRITE_STATUSES.has(f.status); // a proxy answered
   return new WorkflowsApiError({
     kind: 'http',
     method: f.method,

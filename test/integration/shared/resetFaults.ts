@@ -10,18 +10,26 @@ import type { EventNode } from '../../../src/tree/eventNode';
 import type { Step } from '../helpers/scriptedUi';
 import { closeWorld, type World, type WorldFactory } from '../helpers/world';
 
-/** Faults on the reset POST. `lost`: the server acts but the answer never arrives. `refused`: the world's own. */
-const RESET_FAULTS: { name: string; rule?: FaultRule | 'refused'; weight: number }[] = [
+/**
+ * Faults on the reset POST. `lost`: the server acts but the answer never arrives. `refused`: the world's
+ * own. `refusal`: the server says in so many words that it did nothing; after any other fault the audit
+ * never says “failed”.
+ */
+const RESET_FAULTS: { name: string; rule?: FaultRule | 'refused'; weight: number; refusal?: true }[] = [
   { name: 'none', weight: 4 },
   { name: 'dropped before acting', rule: { drop: 'before' }, weight: 2 },
   { name: 'dropped after acting (answer lost)', rule: { drop: 'after' }, weight: 3 },
   { name: 'late answer past the timeout (answer lost)', rule: { latencyMs: 1300 }, weight: 1 },
+  // Past the 1 s timeout and the 2 s watch after it, and the three timeouts a write is let run: cut off.
+  { name: 'answer later than the read-back watch', rule: { latencyMs: 4000 }, weight: 1 },
   { name: '500', rule: { status: 500 }, weight: 1 },
   { name: '502', rule: { status: 502 }, weight: 1 },
   { name: '503', rule: { status: 503 }, weight: 1 },
   { name: '504', rule: { status: 504 }, weight: 1 },
-  { name: '429', rule: { status: 429, retryAfterSeconds: 1 }, weight: 1 },
-  { name: 'refused by the service', rule: 'refused', weight: 1 },
+  { name: 'applied, then 500', rule: { statusAfter: 500 }, weight: 1 },
+  { name: 'applied, then 503', rule: { statusAfter: 503 }, weight: 1 },
+  { name: '429', rule: { status: 429, retryAfterSeconds: 1 }, weight: 1, refusal: true },
+  { name: 'refused by the service', rule: 'refused', weight: 1, refusal: true },
 ];
 const CANCEL_AT = ['never', 'never', 'never', 'never', 'reason', 'options', 'confirmation'] as const;
 /** A fixed seed: a failure names the run, and the run can be replayed exactly. */
@@ -88,10 +96,11 @@ export function resetFaultsSuite(factory: WorldFactory, runs: number): void {
         const rule = fault.rule === 'refused' ? world.refusedReset : fault.rule;
         if (rule) world.sandbox.faults.add({ ...rule, method: 'POST', pathIncludes: world.paths.reset, times: 1 });
         const postsBefore = world.sandbox.requests.filter((r) => r.method === 'POST').length;
+        const audited = (await world.services.audit.entries()).length;
 
         await vscode.commands.executeCommand('mistralWorkflows.resetToHere', row);
         // A slow server may still act after the flow gave up on its answer: let it, then count.
-        await new Promise((resolve) => setTimeout(resolve, rule?.latencyMs ? 1500 : 0));
+        await new Promise((resolve) => setTimeout(resolve, rule?.latencyMs ? Math.max(1500, rule.latencyMs) : 0));
         world.ui.assertDone();
 
         const now = await world.appliedResets(id);
@@ -107,6 +116,9 @@ export function resetFaultsSuite(factory: WorldFactory, runs: number): void {
           confirmed++;
         }
         for (const reset of added) assert.equal(reset.reason, reason, `${where}: the reset carries this run's reason`);
+        const outcomes = (await world.services.audit.entries()).slice(audited).map((e) => e.outcome);
+        if (!fault.refusal) assert.ok(!outcomes.includes('failed'), `${where}: audited ${outcomes.join(', ')}: an unknown outcome is never “failed”`);
+        if (added.length === 1) assert.ok(outcomes.includes('applied') || outcomes.includes('unknown'), `${where}: applied, but audited ${outcomes.join(', ')}`);
         const outcome = `${fault.name} / ${cancelAt === 'never' ? (added.length ? 'applied' : 'not applied') : 'cancelled'}`;
         tally.set(outcome, (tally.get(outcome) ?? 0) + 1);
       }

@@ -1,6 +1,8 @@
 /**
  * What keeps a reset from going astray, for every kind of backend (helpers/world.ts): a reset is bound
- * to the workspace it was started in. What was sent is the request logs'; what was applied, the server's.
+ * to the workspace it was started in, and an answer that leaves its outcome unknown (500 or 503 after
+ * the server applied it, an answer later than the read-back's watch) is read back, never taken for a
+ * refusal and never re-sent blindly. What was sent is the request logs'; what was applied, the server's.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -137,6 +139,71 @@ export function resetSafetySuite(factory: WorldFactory): void {
       assert.match(world.ui.asked.find((a) => a.kind === 'confirm')?.detail ?? '', new RegExp(`^Workspace: “${WORKSPACE}” .*PRODUCTION$`, 'm'));
       const stop = await world.ui.waitForNotification(/changed from/);
       assert.match(stop.message, new RegExp(`changed from “${WORKSPACE}” to “${OTHER}” before the batch reset was sent\\. Nothing was sent`));
+    });
+  });
+
+  describe(`An unknown outcome is read back, never taken for a refusal (${factory.title})`, function () {
+    this.timeout(120_000);
+    let world: World;
+    beforeEach(async () => {
+      world = await factory.make();
+    });
+    afterEach(async () => {
+      await settings().update('requestTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+      await closeWorld(world);
+    });
+
+    for (const status of [500, 503]) {
+      it(`a reset answered ${status} after the server applied it is read back as applied, and not offered again`, async () => {
+        const point = await resetPoint(world);
+        const id = point.run.executionId;
+        const before = (await world.appliedResets(id)).length;
+        const audited = (await world.services.audit.entries()).length;
+        world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, statusAfter: status, times: 1 });
+        world.ui.notificationAnswers.push({ match: /./, action: 'Retry' }); // a user who clicks Retry whenever it is offered
+        world.ui.script(reasonStep, noExclusions, { kind: 'confirm', answer: true });
+        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+        world.ui.assertDone();
+        assert.equal(world.sentResets().length, 1, 'sent once');
+        assert.deepEqual((await world.appliedResets(id)).slice(before).map((a) => a.reason), [REASON], 'applied once');
+        await world.ui.waitForNotification(/New run/);
+        assert.deepEqual(await auditedSince(world, audited), ['applied']);
+      });
+    }
+
+    it('a 500 that did nothing is read back as not applied; Retry reads back again and sends once; nothing is audited “failed”', async () => {
+      const point = await resetPoint(world);
+      const id = point.run.executionId;
+      const before = (await world.appliedResets(id)).length;
+      const audited = (await world.services.audit.entries()).length;
+      world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, status: 500, times: 1 });
+      world.ui.notificationAnswers.push({ match: /The reset was not applied\.$/, action: 'Retry' });
+      world.ui.script(reasonStep, noExclusions, { kind: 'confirm', answer: true });
+      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      world.ui.assertDone();
+      const sent = world.sentResets();
+      assert.equal(sent.length, 2, 'the first POST, then the one the user asked for');
+      assert.deepEqual(sent[1].body, sent[0].body);
+      assert.deepEqual((await world.appliedResets(id)).slice(before).map((a) => a.reason), [REASON]);
+      assert.deepEqual(await auditedSince(world, audited), ['not applied', 'applied']);
+    });
+
+    it('an answer later than the read-back’s watch: nothing is concluded until the POST ends, and nothing is sent again', async () => {
+      await settings().update('requestTimeoutSeconds', 2, vscode.ConfigurationTarget.Global);
+      const point = await resetPoint(world);
+      const id = point.run.executionId;
+      const before = (await world.appliedResets(id)).length;
+      const audited = (await world.services.audit.entries()).length;
+      // Past the 2 s timeout and the 2 s watch after it, within the three timeouts a write is let run.
+      world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, latencyMs: 5000, times: 1 });
+      world.ui.notificationAnswers.push({ match: /./, action: 'Retry' });
+      world.ui.script(reasonStep, noExclusions, { kind: 'confirm', answer: true });
+      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      world.ui.assertDone();
+      assert.equal(world.sentResets().length, 1, 'sent once');
+      assert.deepEqual((await world.appliedResets(id)).slice(before).map((a) => a.reason), [REASON], 'applied once');
+      await world.ui.waitForNotification(/New run/);
+      assert.deepEqual(await auditedSince(world, audited), ['applied']);
     });
   });
 }
