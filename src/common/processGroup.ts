@@ -7,6 +7,26 @@
 import { spawn } from 'node:child_process';
 
 const live = new Set<number>();
+
+/**
+ * The names a child that runs the user's code gets from this process's environment (the replay check's
+ * interpreter): enough to find and run Python and its packages, nothing else. Windows' own names are
+ * there because Python cannot start asyncio or find its temp folder without them. temporalio and
+ * mistralai-workflows import and replay with these alone (they read their configuration from the
+ * environment but need none of it: no network is used).
+ */
+const ALLOWED_NAMES = /^(PATH|HOME|LANG|LC_[A-Z_]+|TMPDIR|VIRTUAL_ENV|PYTHON[A-Z0-9_]*|SYSTEMROOT|TEMP|TMP|USERPROFILE)$/i;
+/** Never passed, even when allowed above (PYTHON_API_KEY): the shapes of credentials. */
+const SECRET_NAMES = /_KEY$|TOKEN|SECRET|PASSWORD/i;
+
+/** `env` narrowed to ALLOWED_NAMES minus SECRET_NAMES. */
+export function allowedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && ALLOWED_NAMES.test(name) && !SECRET_NAMES.test(name)) out[name] = value;
+  }
+  return out;
+}
 let exitHookInstalled = false;
 
 /** Sends `signal` to the group `pgid`; a group that is gone already is not an error. */

@@ -2,12 +2,13 @@
  * Runs replay/replay_check.py in an interpreter over one history: the history goes to a temp file,
  * the interpreter runs in a process group of its own in that temp folder (so no stray `.env` is read)
  * under a time limit, and its one JSON line becomes a ReplayResult. The group is killed on timeout
- * or abort; an abort rejects with the signal's reason (a user's cancel, not a result).
+ * or abort; an abort rejects with the signal's reason (a user's cancel, not a result). It runs every
+ * *.py file of the folders, so it gets only allowedEnv's names: no key of this process reaches it.
  */
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runInGroup } from '../common/processGroup';
+import { allowedEnv, runInGroup } from '../common/processGroup';
 import { checkFailure, readScriptRun, type ReplayResult } from './result';
 
 export interface CheckReplayOptions {
@@ -22,7 +23,7 @@ export interface CheckReplayOptions {
   dirs: readonly string[];
   timeoutMs: number;
   signal?: AbortSignal;
-  /** The interpreter's environment; default this process's (plus the settings below). */
+  /** The environment the interpreter's is taken from (allowedEnv of it, plus CHECK_ENV); default this process's. */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -36,7 +37,7 @@ export async function checkReplay(options: CheckReplayOptions): Promise<ReplayRe
     const historyFile = path.join(dir, 'history.json');
     await fs.writeFile(historyFile, options.historyJson, 'utf8');
     const argv = [options.python, options.script, '--history', historyFile, '--workflow', options.workflowName, ...options.dirs.map((d) => path.resolve(d))];
-    const run = await runInGroup(argv, { cwd: dir, env: { ...(options.env ?? process.env), ...CHECK_ENV }, timeoutMs: options.timeoutMs, signal: options.signal });
+    const run = await runInGroup(argv, { cwd: dir, env: { ...allowedEnv(options.env ?? process.env), ...CHECK_ENV }, timeoutMs: options.timeoutMs, signal: options.signal });
     if (run.aborted) throw options.signal?.reason ?? new Error('The replay check was cancelled.');
     if (run.spawnError !== undefined) {
       const code = run.spawnError.code ?? 'error';

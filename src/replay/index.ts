@@ -4,6 +4,7 @@
  * verdict means for each reset point. No `vscode` import.
  */
 export { checkReplay } from './check';
+export { redactResult } from './result';
 export type { CheckReplayOptions } from './check';
 export { CheckedRuns, MAX_CHECKS, MAX_CHECKED_EVENTS, checkSummary, replayMarkOf, verdictForPoint, verdictOf } from './checked';
 export type { CheckedRun, ReplayMark, ReplayMarkKind } from './checked';

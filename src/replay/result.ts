@@ -87,6 +87,19 @@ export function readScriptRun(run: ScriptRun, context: FailureContext): ReplayRe
   return failure;
 }
 
+/**
+ * The result with `redact` applied to every text in it that came from the user's code or the replayer
+ * (the message, what to do, the end of stderr): a key that code printed never reaches a notification,
+ * the report or the log.
+ */
+export function redactResult(result: ReplayResult, redact: (text: string) => string): ReplayResult {
+  if (result.outcome === 'clean') return result;
+  if (result.outcome === 'diverges') return { ...result, message: redact(result.message) };
+  const out: CheckFailure = { ...result, message: redact(result.message), whatToDo: redact(result.whatToDo) };
+  if (result.stderrTail !== undefined) out.stderrTail = redact(result.stderrTail);
+  return out;
+}
+
 interface Where {
   file?: string;
   line?: number;

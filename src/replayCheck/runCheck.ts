@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { UserCancelled, UserFacingError } from '../common/errors';
-import { checkReplay, checkSummary, REPLAY_SCRIPT, type CheckedRun } from '../replay';
+import { checkReplay, checkSummary, redactResult, REPLAY_SCRIPT, type CheckedRun } from '../replay';
 import { interpreterFor } from './interpreter';
 
 export interface CheckTarget {
@@ -61,7 +61,7 @@ async function check(deps: CheckDeps, target: CheckTarget, signal: AbortSignal):
     deps.connection.client().then((client) => client.getHistory(target.executionId, target.latest || target.runId === undefined ? undefined : { runId: target.runId }, signal)),
   ]);
   if (events.length === 0) throw new UserFacingError(`The history of ${target.executionId} is empty: there is nothing to replay.`);
-  const result = await checkReplay({
+  const ran = await checkReplay({
     python: interpreter.command,
     script: deps.context.asAbsolutePath(REPLAY_SCRIPT),
     // The events as the server sent them, oldest first: the replayer reads Temporal's own JSON.
@@ -71,6 +71,7 @@ async function check(deps: CheckDeps, target: CheckTarget, signal: AbortSignal):
     timeoutMs: deps.settings.replayCheckTimeoutMs(),
     signal,
   });
+  const result = redactResult(ran, (text) => deps.log.redact(text));
   const checked: CheckedRun = { executionId: target.executionId, runId: target.runId, workflowName: target.workflowName, result, interpreter, dirs, checkedAt: new Date(), events };
   deps.checks.set(checked);
   const detail = result.outcome === 'failed' ? `${result.kind}: ${result.message}` : '';

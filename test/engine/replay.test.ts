@@ -202,6 +202,31 @@ describe('replay_check.py with a plain temporalio workflow', () => {
       outcome: 'diverges', eventId: 4, cause: 'workflowTaskFailed', message: 'boom in the new code', replayedEvents: 5,
     });
   });
+
+  it('the folder’s modules run with only the allowed environment: no key, token, secret or password', async () => {
+    fs.writeFileSync(path.join(dir, 'hello.py'), source);
+    fs.copyFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay-environ', 'dump_environ.py'), path.join(dir, 'dump_environ.py'));
+    const allowed = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: os.homedir(), LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', TMPDIR: os.tmpdir(), VIRTUAL_ENV: venvDir(), PYTHONIOENCODING: 'utf-8' };
+    const secrets = {
+      MISTRAL_API_KEY: 'planted-mistral-key', PYTHON_API_KEY: 'planted-python-key', GITHUB_TOKEN: 'planted-token',
+      PYTHON_SECRET_THING: 'planted-secret', PGPASSWORD: 'planted-password', TEMPORAL_API_KEY: 'planted-temporal-key',
+    };
+    const other = { SOME_SETTING: 'planted-other', SSH_AUTH_SOCK: '/tmp/planted-agent' };
+    let text: string;
+    try {
+      const result = await checkReplay({ python, script: SCRIPT, historyJson, workflowName: 'plain_hello', dirs: [dir], timeoutMs: 60_000, env: { ...allowed, ...secrets, ...other } });
+      assert.deepEqual(result, { outcome: 'clean', replayedEvents: 5 }, 'the check runs with the narrowed environment');
+      text = fs.readFileSync(path.join(dir, 'environ.json'), 'utf8');
+    } finally {
+      for (const f of ['dump_environ.py', 'environ.json']) fs.rmSync(path.join(dir, f), { force: true });
+    }
+    const seen = JSON.parse(text) as Record<string, string>;
+    for (const [name, value] of Object.entries({ ...secrets, ...other })) {
+      assert.equal(seen[name], undefined, `${name} is not passed`);
+      assert.ok(!text.includes(value), `the value of ${name} is nowhere`);
+    }
+    for (const [name, value] of Object.entries(allowed)) assert.equal(seen[name], value, `${name} is passed`);
+  });
 });
 
 function scheduled(events: WorkflowEvent[], activity: string): WorkflowEvent {

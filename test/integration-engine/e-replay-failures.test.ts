@@ -12,7 +12,8 @@ import * as vscode from 'vscode';
 import type { CheckFailure, CheckFailureKind, CheckedRun } from '../../src/replay';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { description } from '../integration/helpers/env';
-import { eventsOf, useEngineEnv, type EngineEnv } from './helpers';
+import { ScriptedUi } from '../integration/helpers/scriptedUi';
+import { ENGINE, eventsOf, useEngineEnv, type EngineEnv } from './helpers';
 
 function workspaceRoot(): string {
   const root = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -56,6 +57,23 @@ describe('On the real engine: a replay check that cannot run says why and what t
       assert.equal(path.basename(failure.file ?? ''), 'half_edited.py');
       assert.equal(failure.line, 1);
       assert.match(failure.whatToDo, /half_edited\.py:1/);
+    } finally {
+      fs.rmSync(file);
+    }
+  });
+
+  it('code that prints or raises the API key: the message and the end of its output show *** instead', async () => {
+    const file = path.join(workspaceRoot(), 'workflows', 'leaky.py');
+    // Workspace code can read a key by itself (its own .env, say): what it prints must not travel.
+    fs.writeFileSync(file, `import sys\nprint("stderr: ${ENGINE.apiKey}", file=sys.stderr)\nraise RuntimeError("the key is ${ENGINE.apiKey}")\n`);
+    try {
+      const raised = await failsWith('importError', /RuntimeError: the key is \*\*\*/);
+      assert.ok(!JSON.stringify(raised).includes(ENGINE.apiKey), JSON.stringify(raised));
+      fs.writeFileSync(file, `import os, sys\nprint("stderr: ${ENGINE.apiKey}", file=sys.stderr, flush=True)\nos._exit(3)\n`);
+      const crashed = await failsWith('crashed', /exited with code 3/);
+      assert.match(crashed.stderrTail ?? '', /stderr: \*\*\*/);
+      assert.ok(!JSON.stringify(crashed).includes(ENGINE.apiKey), JSON.stringify(crashed));
+      assert.ok(!ScriptedUi.shown.some((m) => m.includes(ENGINE.apiKey)), 'no notification showed the key');
     } finally {
       fs.rmSync(file);
     }

@@ -63,6 +63,18 @@ describe('replay/checkReplay', () => {
     assert.equal(fs.existsSync(historyFile), false, 'the temp history is gone');
   });
 
+  it('the interpreter gets only the allowed names from the environment, never a key, token, secret or password', async () => {
+    const seen = path.join(dir, 'env.txt');
+    const python = fake('dump-env', `env > ${seen}; echo '{"verdict": "clean", "replayedEvents": 1}'`);
+    const allowed = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/home/u', LANG: 'C.UTF-8', LC_CTYPE: 'C.UTF-8', TMPDIR: '/tmp', VIRTUAL_ENV: '/w/.venv', PYTHONPATH: '/w/lib' };
+    const refused = { MISTRAL_API_KEY: 'k1', PYTHON_API_KEY: 'k2', PYTHON_TOKEN_FILE: 'k3', LC_SECRET: 'k4', HOME_PASSWORD: 'k5', EDITOR: 'vi', SSH_AUTH_SOCK: '/tmp/agent' };
+    assert.equal((await run(python, { env: { ...allowed, ...refused } })).outcome, 'clean');
+    const names = new Map(fs.readFileSync(seen, 'utf8').trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    for (const [name, value] of Object.entries(allowed)) assert.equal(names.get(name), value, name);
+    for (const name of Object.keys(refused)) assert.equal(names.has(name), false, name);
+    assert.equal(names.get('OTEL_ENABLED'), 'false', 'plus the check’s own settings');
+  });
+
   it('no interpreter: not found, or not executable', async () => {
     const missing = failure(await run(path.join(dir, 'no-such-python')));
     assert.equal(missing.kind, 'noInterpreter');
