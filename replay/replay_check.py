@@ -1,6 +1,9 @@
 """Will the fix replay? Replays a workflow history with the workflow code of some folders.
 
-    python replay/replay_check.py --history FILE --workflow NAME DIR [DIR...]
+    python replay/replay_check.py --history=FILE --workflow=NAME -- DIR [DIR...]
+
+(The extension writes `--workflow=NAME` and `--` so that a name such as `--history` or `-h` is read as
+the name, never as an option.)
 
 Runs in the user's own interpreter, which must have temporalio (and, for Mistral workflows,
 mistralai-workflows). Every *.py file of each DIR is imported the way engine/worker.py does it (DIR

@@ -36,7 +36,8 @@ export async function checkReplay(options: CheckReplayOptions): Promise<ReplayRe
   try {
     const historyFile = path.join(dir, 'history.json');
     await fs.writeFile(historyFile, options.historyJson, 'utf8');
-    const argv = [options.python, options.script, '--history', historyFile, '--workflow', options.workflowName, ...options.dirs.map((d) => path.resolve(d))];
+    // `--name=value` and `--`: a workflow named `--history` or `-h` stays a value, never an option.
+    const argv = [options.python, options.script, `--history=${historyFile}`, `--workflow=${options.workflowName}`, '--', ...options.dirs.map((d) => path.resolve(d))];
     const run = await runInGroup(argv, { cwd: dir, env: { ...allowedEnv(options.env ?? process.env), ...CHECK_ENV }, timeoutMs: options.timeoutMs, signal: options.signal });
     if (run.aborted) throw options.signal?.reason ?? new Error('The replay check was cancelled.');
     if (run.spawnError !== undefined) {

@@ -227,6 +227,15 @@ describe('replay_check.py with a plain temporalio workflow', () => {
     }
     for (const [name, value] of Object.entries(allowed)) assert.equal(seen[name], value, `${name} is passed`);
   });
+
+  it('a workflow named like an option (--history, -h) reaches the script as its name', async () => {
+    for (const name of ['--history', '-h']) {
+      const renamed = JSON.stringify(JSON.parse(historyJson), (key, value: unknown) => (key === 'workflowType' ? { name } : value));
+      fs.writeFileSync(path.join(dir, 'hello.py'), source.replace('name="plain_hello"', `name=${JSON.stringify(name)}`));
+      const result = await checkReplay({ python, script: SCRIPT, historyJson: renamed, workflowName: name, dirs: [dir], timeoutMs: 60_000 });
+      assert.deepEqual(result, { outcome: 'clean', replayedEvents: 5 }, name);
+    }
+  });
 });
 
 function scheduled(events: WorkflowEvent[], activity: string): WorkflowEvent {

@@ -55,11 +55,13 @@ describe('replay/checkReplay', () => {
 
   it('passes the script, the history file, the workflow and the folders; reads a verdict; removes the file', async () => {
     const seen = path.join(dir, 'seen.txt');
-    const python = fake('echo-args', `printf '%s\\n' "$@" > ${seen}; cat "$3" >> ${seen}; echo '{"verdict": "diverges", "eventId": 12, "cause": "nondeterminism", "message": "[TMPRL1100] Nondeterminism error: x", "replayedEvents": 19}'`);
+    const python = fake('echo-args', `printf '%s\\n' "$@" > ${seen}; cat "\${2#--history=}" >> ${seen}; echo '{"verdict": "diverges", "eventId": 12, "cause": "nondeterminism", "message": "[TMPRL1100] Nondeterminism error: x", "replayedEvents": 19}'`);
     const result = await run(python);
     assert.deepEqual(result, { outcome: 'diverges', eventId: 12, cause: 'nondeterminism', message: '[TMPRL1100] Nondeterminism error: x', replayedEvents: 19 });
-    const [script, flag, historyFile, wf, name, folder, history] = fs.readFileSync(seen, 'utf8').split('\n');
-    assert.deepEqual([script, flag, wf, name, folder, history], [SCRIPT, '--history', '--workflow', 'order', dir, HISTORY]);
+    const [script, historyArg, workflowArg, end, folder, history] = fs.readFileSync(seen, 'utf8').split('\n');
+    assert.deepEqual([script, workflowArg, end, folder, history], [SCRIPT, '--workflow=order', '--', dir, HISTORY]);
+    const historyFile = historyArg.replace(/^--history=/, '');
+    assert.notEqual(historyFile, historyArg);
     assert.equal(fs.existsSync(historyFile), false, 'the temp history is gone');
   });
 
