@@ -88,6 +88,13 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
  * loopback (the sandbox): anything else would send the key in clear text.
  */
 export function baseUrlProblem(baseUrl: string): string | undefined {
+  // URL parsing drops tabs and line breaks, so they would never reach a request, but the raw setting is
+  // written into copied code and messages: refuse them rather than carry them.
+  const control = /\p{Cc}/u.exec(baseUrl); // U+0000-001F and U+007F-009F
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return `The base URL contains a control character (U+${code} at position ${control.index + 1}): remove it from the setting.`;
+  }
   let url: URL;
   try {
     url = new URL(baseUrl);

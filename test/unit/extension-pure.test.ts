@@ -81,6 +81,20 @@ describe('extension wording and settings (pure)', () => {
     assert.match(baseUrlProblem('https://user:pw@api.mistral.ai') ?? '', /user name or password/);
   });
 
+  it('refuses a base URL with a control character, which URL parsing would silently drop', () => {
+    for (const [url, code, at] of [
+      ['https://api.mistral.ai/\nimport os', '000A', 24],
+      ['https://api.mistral.ai\t/v1', '0009', 23],
+      ['https://api\r.mistral.ai', '000D', 12],
+      ['https://api.mistral.ai/\u0000', '0000', 24],
+      ['https://api.mistral.ai/\u007f', '007F', 24],
+      ['https://api.mistral.ai/\u0085', '0085', 24],
+    ] as const) {
+      assert.ok(new URL(url).href.startsWith('https://'), 'the URL parser takes it');
+      assert.equal(baseUrlProblem(url), `The base URL contains a control character (U+${code} at position ${at}): remove it from the setting.`, JSON.stringify(url));
+    }
+  });
+
   it('describes filters and reads stored ones defensively', () => {
     assert.equal(isFiltered({ statuses: [] }), false);
     assert.equal(describeFilter({ statuses: ['FAILED', 'RUNNING'], workflow: 'orders', search: 'acme' }), 'FAILED, RUNNING · workflow: orders · “acme”');

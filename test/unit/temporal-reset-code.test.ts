@@ -4,6 +4,8 @@
  * test/engine/temporal-backend.test.ts runs both against the real engine.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { curlSnippet, pythonSnippet } from '../../src/api/resetCode';
 import { TemporalBackend, TemporalClient } from '../../src/api/temporal';
 import { resetRequestBody } from '../../src/api/temporal/client';
 
@@ -61,6 +63,61 @@ describe('api/temporal: Copy Reset as code', () => {
     } finally {
       await withKey.close();
       await without.close();
+    }
+  });
+});
+
+/**
+ * A base URL that would put code into a snippet if it were written raw (URL parsing drops the line
+ * breaks, so the client would still work). The settings refuse it (baseUrlProblem); the snippets must
+ * hold it as a string anyway.
+ */
+const HOSTILE = `https://t.example/'; touch /tmp/mwf-pwned; '\nimport os\nos.system("touch /tmp/mwf-pwned")\n#`;
+
+/** What Python reads from a snippet: its statements other than imports (kind, and the name assigned), and every string constant. */
+function pythonReads(code: string): { statements: string[]; strings: string[] } {
+  const script = [
+    'import ast, json, sys',
+    'tree = ast.parse(sys.stdin.read())',
+    'kinds = [type(s).__name__ + ("=" + s.targets[0].id if isinstance(s, ast.Assign) else "") for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))]',
+    'strings = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]',
+    'print(json.dumps({"statements": kinds, "strings": strings}))',
+  ].join('\n');
+  return JSON.parse(execFileSync('python3', ['-c', script], { input: code, encoding: 'utf8' })) as { statements: string[]; strings: string[] };
+}
+
+/** The words a POSIX shell reads from a curl snippet (curl replaced by printf, so nothing is sent). */
+function shellWords(curl: string): string[] {
+  assert.ok(curl.startsWith('curl '));
+  const out = execFileSync('sh', ['-c', `printf '%s\\0' ${curl.slice('curl '.length)}`], { encoding: 'utf8', env: { PATH: process.env.PATH, MISTRAL_API_KEY: 'k', TEMPORAL_API_KEY: 'k' } });
+  return out.split('\0').slice(0, -1);
+}
+
+describe('Copy Reset as code: a base URL cannot put code into the snippet', () => {
+  const request = { executionId: 'order-42', runId: 'run-7', eventId: 16, reason: 'r' };
+
+  it('Temporal Python: the base URL is a string literal, not text in a comment', async () => {
+    const b = new TemporalBackend(new TemporalClient({ baseUrl: HOSTILE, namespace: 'orders' }));
+    try {
+      const { statements, strings } = pythonReads(b.resetAsCode(request, 'python').text);
+      assert.deepEqual(statements, ['Assign=HTTP_API', 'AsyncFunctionDef', 'Expr']);
+      assert.ok(strings.includes(HOSTILE), 'Python reads the base URL back as it is');
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('Mistral Python, and both curl commands: one string, one shell word', async () => {
+    const mistral = pythonReads(pythonSnippet({ ...request, baseUrl: HOSTILE }));
+    assert.deepEqual(mistral.statements, ['Assign=client', 'Expr']);
+    assert.ok(mistral.strings.includes(HOSTILE));
+    assert.equal(shellWords(curlSnippet({ ...request, baseUrl: HOSTILE }))[2], `${HOSTILE}/v1/workflows/executions/order-42/reset`);
+    const b = new TemporalBackend(new TemporalClient({ baseUrl: HOSTILE, namespace: 'orders' }));
+    try {
+      const words = shellWords(b.resetAsCode(request, 'curl').text);
+      assert.deepEqual(words.slice(0, 3), ['-X', 'POST', `${HOSTILE}/api/v1/namespaces/orders/workflows/order-42/reset`]);
+    } finally {
+      await b.close();
     }
   });
 });

@@ -63,9 +63,12 @@ function pythonSnippet(endpoint: TemporalEndpoint, request: ResetCodeRequest): s
     'from temporalio.api.workflowservice.v1 import ResetWorkflowExecutionRequest',
     'from temporalio.client import Client',
     '',
+    // A string literal, never raw text in a comment: nothing in the setting can become code.
+    "# The cluster's HTTP API this was copied from; TEMPORAL_ADDRESS is its gRPC frontend (host:7233), not this.",
+    `HTTP_API = ${pyString(normalizeBase(endpoint.baseUrl))}`,
+    '',
     '',
     'async def main() -> None:',
-    `    # TEMPORAL_ADDRESS: the cluster's gRPC frontend (host:7233), not its HTTP API (${normalizeBase(endpoint.baseUrl)}).`,
     `    client = await Client.connect(os.environ["TEMPORAL_ADDRESS"], namespace=${pyString(endpoint.namespace)}${auth})`,
     '    await client.workflow_service.reset_workflow_execution(',
     '        ResetWorkflowExecutionRequest(',
