@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertLinks } from '../common/notificationText';
 import type { CheckedRun } from '../replay';
 import { runReplayCheck, type CheckTarget } from '../replayCheck/runCheck';
 import { showReplayReport } from '../replayCheck/report';
@@ -41,15 +42,15 @@ async function tell(services: Services, check: CheckedRun, execution: ExecutionN
   const ran = `Checked with ${check.interpreter.description}.`;
   if (result.outcome === 'failed') {
     const open = result.file !== undefined ? ['Open File'] : [];
-    choice = await services.ui.notify('warning', `The replay check could not run: ${result.message} ${result.whatToDo}`, ...open, 'Show Report');
+    choice = await services.ui.notify('warning', inertLinks(`The replay check could not run: ${result.message} ${result.whatToDo}`), ...open, 'Show Report');
     if (choice === 'Open File' && result.file !== undefined) {
       await openAt(result.file, result.line);
       return;
     }
   } else if (result.outcome === 'clean') {
-    choice = await services.ui.notify('info', `Your code replays ${check.executionId} cleanly (${result.replayedEvents} events): every reset point is safe. ${ran}`, ...reset, 'Show Report');
+    choice = await services.ui.notify('info', inertLinks(`Your code replays ${check.executionId} cleanly (${result.replayedEvents} events): every reset point is safe. ${ran}`), ...reset, 'Show Report');
   } else {
-    choice = await services.ui.notify('warning', `Your code diverges from ${check.executionId} at event ${result.eventId}: reset points from there on would fail again. ${oneLine(result.message)} ${ran}`, ...reset, 'Show Report');
+    choice = await services.ui.notify('warning', inertLinks(`Your code diverges from ${check.executionId} at event ${result.eventId}: reset points from there on would fail again. ${oneLine(result.message)} ${ran}`), ...reset, 'Show Report');
   }
   if (choice === 'Show Report') await showReplayReport(services, check);
   if (choice === 'Reset to Last Safe Point…' && execution) {

@@ -1,4 +1,5 @@
 import { UserFacingError } from '../common/errors';
+import { inertLinks } from '../common/notificationText';
 import type { Services } from './services';
 
 export async function clearApiKey(services: Services): Promise<void> {
@@ -12,8 +13,8 @@ export async function clearApiKey(services: Services): Promise<void> {
   const fallback = await services.keys.resolve(workspace.name);
   void services.ui.notify(
     'info',
-    fallback
+    inertLinks(fallback
       ? `Removed the stored key of “${workspace.name}”. The key from the ${fallback.source} is used now.`
-      : `Removed the stored key of “${workspace.name}”.`,
+      : `Removed the stored key of “${workspace.name}”.`),
   );
 }

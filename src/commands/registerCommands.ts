@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
+import { inertLinks } from '../common/notificationText';
 import { unwatchExecution, watchExecution } from '../live/watchCommands';
 import { addWorkspace } from './addWorkspace';
 import { allowKeyOrigin } from './allowKeyOrigin';
@@ -95,7 +96,7 @@ async function runCommand(services: Services, id: string, body: () => Promise<un
     }
     services.log.error('command', `${id} failed.`, error);
     const actions = error instanceof UserFacingError ? error.actions : [];
-    const message = services.log.redact(userMessage(error));
+    const message = inertLinks(services.log.redact(userMessage(error)));
     void services.ui.notify('error', message, ...actions.map((a) => a.title), 'Show Log').then(async (choice) => {
       if (choice === 'Show Log') services.log.show();
       const action = actions.find((a) => a.title === choice);

@@ -1,4 +1,5 @@
 import { UserCancelled } from '../common/errors';
+import { inertLinks } from '../common/notificationText';
 import { workspaceTitle } from '../config/workspaceList';
 import type { Services } from './services';
 
@@ -19,5 +20,5 @@ export async function setApiKey(services: Services): Promise<void> {
   await services.connection.rememberKeyOrigin(workspace.name, new URL(workspace.baseUrl).origin);
   services.log.info('auth', `Stored an API key for workspace “${workspace.name}” in secret storage.`);
   services.connection.invalidate('API key set');
-  void services.ui.notify('info', `API key saved for the workspace “${workspace.name}”.`);
+  void services.ui.notify('info', inertLinks(`API key saved for the workspace “${workspace.name}”.`));
 }

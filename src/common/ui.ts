@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { inertLinks } from './notificationText';
 
 export type NotifyLevel = 'info' | 'warning' | 'error';
 
@@ -19,7 +20,10 @@ export interface UserInput {
   confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
   /** A modal with a second way forward (e.g. “Check Replay First”): which button, or undefined for Cancel. */
   confirmOr(message: string, detail: string, confirmLabel: string, alternativeLabel: string): Promise<'confirm' | 'alternative' | undefined>;
-  /** A non-modal notification with optional action buttons; resolves with the clicked action. */
+  /**
+   * A non-modal notification with optional action buttons; resolves with the clicked action. A message
+   * holding server text goes through inertLinks first (a notification turns `[x](command:…)` into a link).
+   */
   notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined>;
 }
 
@@ -83,13 +87,15 @@ export class VsCodeUserInput implements UserInput {
   }
 
   async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
+    // Callers pass their messages through inertLinks already; a caller that forgets still makes no link.
+    const text = inertLinks(message);
     switch (level) {
       case 'info':
-        return vscode.window.showInformationMessage(message, ...actions);
+        return vscode.window.showInformationMessage(text, ...actions);
       case 'warning':
-        return vscode.window.showWarningMessage(message, ...actions);
+        return vscode.window.showWarningMessage(text, ...actions);
       case 'error':
-        return vscode.window.showErrorMessage(message, ...actions);
+        return vscode.window.showErrorMessage(text, ...actions);
     }
   }
 }

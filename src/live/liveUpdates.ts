@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Execution } from '../api';
 import type { Services } from '../commands/services';
+import { inertLinks } from '../common/notificationText';
 import { SECTION } from '../config/settings';
 import type { ExecutionNode } from '../tree/executionNode';
 import { Follower } from './follower';
@@ -73,7 +74,7 @@ export class LiveUpdates implements vscode.Disposable {
     const node = await s.tree.openExecution(executionId);
     await s.tree.reloadExecution(node);
     if (!isOpen(node.execution.status)) {
-      void s.ui.notify('info', `${name(node.execution)} has already ${endedVerb(node.execution.status)}.`);
+      void s.ui.notify('info', inertLinks(`${name(node.execution)} has already ${endedVerb(node.execution.status)}.`));
       return;
     }
     this.watched.add(executionId);
@@ -193,7 +194,7 @@ export class LiveUpdates implements vscode.Disposable {
     if (!this.watched.delete(id)) return;
     if (node) this.mark(node, false);
     const level = latest.status === 'COMPLETED' ? 'info' : 'warning';
-    void s.ui.notify(level, `${name(latest)} ${endedVerb(latest.status)}.`, 'Show').then(async (choice) => {
+    void s.ui.notify(level, inertLinks(`${name(latest)} ${endedVerb(latest.status)}.`), 'Show').then(async (choice) => {
       if (choice !== 'Show') return;
       const shown = await s.tree.openExecution(id);
       await s.treeView.reveal(shown, { select: true, focus: true });

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Services } from '../commands/services';
 import { UserCancelled, UserFacingError } from '../common/errors';
+import { inertLinks } from '../common/notificationText';
 import { checkReplay, checkSummary, redactResult, REPLAY_SCRIPT, type CheckedRun } from '../replay';
 import { interpreterFor } from './interpreter';
 
@@ -40,7 +41,7 @@ export async function runReplayCheck(deps: CheckDeps, target: CheckTarget): Prom
   assertCanCheck();
   if (!target.workflowName) throw new UserFacingError(`Execution ${target.executionId} names no workflow type, so there is no code to check.`);
   return vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Checking your workflow code against ${target.executionId}…`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: inertLinks(`Checking your workflow code against ${target.executionId}…`), cancellable: true },
     async (_progress, token) => {
       const abort = new AbortController();
       const subscription = token.onCancellationRequested(() => abort.abort(new UserCancelled()));

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { firstResetPoint, lastResetPoint } from '../api';
 import type { Services } from '../commands/services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
+import { inertLinks } from '../common/notificationText';
 import type { ExecutionNode } from '../tree/executionNode';
 import { bindToWorkspace, offerReasonCopy, WorkspaceChanged, type ResetBinding } from './binding';
 import { askReason } from './prompts';
@@ -83,7 +84,7 @@ export async function runBatchReset(
           out.push(result(node, 'not attempted', 'cancelled before its turn'));
           continue;
         }
-        progress.report({ message: `${i + 1} of ${nodes.length}: ${node.execution.workflowName}`, increment: 100 / nodes.length });
+        progress.report({ message: inertLinks(`${i + 1} of ${nodes.length}: ${node.execution.workflowName}`), increment: 100 / nodes.length });
         const one = await resetOne(services, binding, node, point.point, choices, batchId);
         if (one instanceof WorkspaceChanged) {
           stopped = one;

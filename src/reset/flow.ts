@@ -4,6 +4,7 @@ import type { ResetImpact, WorkflowBackend } from '../api';
 import type { Execution, WorkflowEvent } from '../api/types';
 import type { Services } from '../commands/services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
+import { inertLinks } from '../common/notificationText';
 import { replayNoteFor } from '../replayCheck/beforeReset';
 import type { EventNode } from '../tree/eventNode';
 import type { ExecutionNode } from '../tree/executionNode';
@@ -87,7 +88,7 @@ async function resetBound(services: Services, binding: ResetBinding, initial: Re
       continue;
     }
     const message = outcome.kind === 'notSent' ? `${userMessage(error)} The reset was not applied.` : userMessage(error);
-    const choice = await services.ui.notify('error', message, 'Retry');
+    const choice = await services.ui.notify('error', inertLinks(message), 'Retry');
     if (choice !== 'Retry') throw new UserCancelled();
     confirmNeeded = false; // The user confirmed these exact choices and asked to try again.
   }

@@ -5,6 +5,7 @@ import type { RequestEnd, WorkflowBackend } from '../api';
 import type { Execution } from '../api/types';
 import type { Services } from '../commands/services';
 import { UserFacingError, userMessage } from '../common/errors';
+import { inertLinks } from '../common/notificationText';
 import type { WorkspaceConfig } from '../config/workspaceList';
 import type { AuditOutcome } from './auditLog';
 import { WorkspaceChanged, type ResetBinding } from './binding';
@@ -37,7 +38,7 @@ export async function sendReset(services: Services, binding: ResetBinding, targe
   binding.ensureActive(`the reset of ${executionId}`);
   const held = await services.resets.hold(executionId, async () =>
     vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Resetting ${target.execution.workflowName} to event ${eventId}…` },
+      { location: vscode.ProgressLocation.Notification, title: inertLinks(`Resetting ${target.execution.workflowName} to event ${eventId}…`) },
       () =>
         withBusyRows(services, target, () =>
           postAndVerify(services, binding, target, eventId, choices).catch(
@@ -226,6 +227,6 @@ export async function announceSuccess(services: Services, binding: ResetBinding,
   };
   await reveal(false).catch((error: unknown) => services.log.warn('reset', `Could not reveal the new run: ${String(error)}`));
   void services.ui
-    .notify('info', `Reset “${target.execution.workflowName}” to event ${target.point.idText}. New run: ${latest.runId ?? 'unknown'}.`, 'Show')
+    .notify('info', inertLinks(`Reset “${target.execution.workflowName}” to event ${target.point.idText}. New run: ${latest.runId ?? 'unknown'}.`), 'Show')
     .then((choice) => (choice === 'Show' ? reveal(true) : undefined));
 }

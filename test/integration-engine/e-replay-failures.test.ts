@@ -13,6 +13,7 @@ import type { CheckFailure, CheckFailureKind, CheckedRun } from '../../src/repla
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { description } from '../integration/helpers/env';
 import { ScriptedUi } from '../integration/helpers/scriptedUi';
+import { notificationLinks } from '../helpers/notificationLinks';
 import { ENGINE, eventsOf, useEngineEnv, type EngineEnv } from './helpers';
 
 function workspaceRoot(): string {
@@ -41,8 +42,9 @@ describe('On the real engine: a replay check that cannot run says why and what t
     assert.equal(check.result.kind, kind, JSON.stringify(check.result));
     const shown = await env.ui.waitForNotification(/^The replay check could not run/);
     env.ui.notifications.length = 0;
-    assert.match(shown.message, message);
-    assert.ok(shown.message.includes(check.result.whatToDo), 'the message says what to do');
+    assert.deepEqual(notificationLinks(shown.message), [], 'what the code said makes no link');
+    assert.match(shown.message.replace(/\u200b/g, ''), message);
+    assert.ok(shown.message.replace(/\u200b/g, '').includes(check.result.whatToDo), 'the message says what to do');
     const { node, events } = await eventsOf(env, id);
     assert.equal(events.filter((e) => e.replayMark !== undefined).length, 0, 'no reset point is marked');
     assert.doesNotMatch(description(node), /replays|diverges/);
@@ -65,7 +67,7 @@ describe('On the real engine: a replay check that cannot run says why and what t
   it('code that prints or raises the API key: the message and the end of its output show *** instead', async () => {
     const file = path.join(workspaceRoot(), 'workflows', 'leaky.py');
     // Workspace code can read a key by itself (its own .env, say): what it prints must not travel.
-    fs.writeFileSync(file, `import sys\nprint("stderr: ${ENGINE.apiKey}", file=sys.stderr)\nraise RuntimeError("the key is ${ENGINE.apiKey}")\n`);
+    fs.writeFileSync(file, `import sys\nprint("stderr: ${ENGINE.apiKey}", file=sys.stderr)\nraise RuntimeError("the key is ${ENGINE.apiKey} [x](command:workbench.action.quit)")\n`);
     try {
       const raised = await failsWith('importError', /RuntimeError: the key is \*\*\*/);
       assert.ok(!JSON.stringify(raised).includes(ENGINE.apiKey), JSON.stringify(raised));

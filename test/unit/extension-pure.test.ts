@@ -1,9 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { analyzeReset, normalizeHistory } from '../../src/api';
+import { inertLinks } from '../../src/common/notificationText';
 import { baseUrlProblem, parseWorkspaces } from '../../src/config/workspaceList';
 import { confirmationDetail, confirmationMessage, validateReason, workspaceChangedMessage, workspaceLine } from '../../src/reset/summary';
 import { describeFilter, isFiltered, parseFilter } from '../../src/tree/filter';
 import { escapeMarkdownText, eventLabel, formatDuration, keyAttributes, moreLabel, oneLine, relativeTime } from '../../src/tree/labels';
+import { notificationLinks } from '../helpers/notificationLinks';
 
 describe('extension wording and settings (pure)', () => {
   it('validates reset reasons: required, trimmed, at most 1024 characters', () => {
@@ -79,6 +81,24 @@ describe('extension wording and settings (pure)', () => {
     assert.match(baseUrlProblem('ftp://x') ?? '', /https/);
     assert.match(baseUrlProblem('not a url') ?? '', /not a valid URL/);
     assert.match(baseUrlProblem('https://user:pw@api.mistral.ai') ?? '', /user name or password/);
+  });
+
+  it('server text in a notification makes no link, and reads the same', () => {
+    const hostile = [
+      '[x](command:workbench.action.quit)',
+      '[Open](https://evil.example/x "title")',
+      '[f](file:///etc/passwd)',
+      'a[b](command:x)c',
+      'order-[1](command:a)](command:b)',
+    ];
+    for (const text of hostile) {
+      assert.ok(notificationLinks(text).length > 0, `VS Code would make a link of ${text}`);
+      const message = inertLinks(`Execution ${text} has already completed.`);
+      assert.deepEqual(notificationLinks(message), [], message);
+      assert.equal(message.replace(/\u200b/g, ''), `Execution ${text} has already completed.`);
+      assert.equal(inertLinks(message), message, 'escaping twice changes nothing');
+    }
+    assert.equal(inertLinks('order-42 (COMPLETED) [draft]'), 'order-42 (COMPLETED) [draft]', 'text without `](` is untouched');
   });
 
   it('refuses a base URL with a control character, which URL parsing would silently drop', () => {
