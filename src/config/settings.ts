@@ -22,9 +22,11 @@ export class Settings {
     return parsed.length > 0 ? parsed : [DEFAULT_WORKSPACE];
   }
 
+  /** The workspace chosen in `activeWorkspace`; in an untrusted folder, by the user's own value only (as `workspaces`). */
   activeWorkspace(): WorkspaceConfig {
     const all = this.workspaces();
-    const wanted = vscode.workspace.getConfiguration(SECTION).get<string>('activeWorkspace', '');
+    const config = vscode.workspace.getConfiguration(SECTION);
+    const wanted = vscode.workspace.isTrusted ? config.get<string>('activeWorkspace', '') : (config.inspect<string>('activeWorkspace')?.globalValue ?? '');
     return all.find((w) => w.name === wanted) ?? all[0];
   }
 

@@ -39,6 +39,23 @@ describe('In an untrusted folder', () => {
     assert.ok(env.sandbox.requests.every((r) => r.authorized), 'the user’s key went to the user’s server');
   });
 
+  it('ignores the folder’s choice of active workspace and keeps the user’s', async () => {
+    // The folder names one of the user's own workspaces (a cloned repository guessing "production"):
+    // resets and the key would go where the folder chose.
+    const settings = JSON.parse(await fs.readFile(path.join(folder, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(settings['mistralWorkflows.activeWorkspace'], 'production', 'the folder sets it');
+    const config = vscode.workspace.getConfiguration('mistralWorkflows');
+    const mine = [{ name: WORKSPACE, baseUrl: env.sandbox.baseUrl, production: false }, { name: 'production', baseUrl: 'https://workflows.example.com', production: true }];
+    await config.update('workspaces', mine, vscode.ConfigurationTarget.Global);
+    try {
+      assert.equal(config.inspect<string>('activeWorkspace')?.globalValue, WORKSPACE);
+      assert.equal(env.services.settings.activeWorkspace().name, WORKSPACE);
+      assert.equal(env.services.connection.currentWorkspace().production, false);
+    } finally {
+      await config.update('workspaces', [mine[0]], vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('does not read the folder’s .env', async () => {
     await env.services.keys.clear(WORKSPACE);
     delete process.env.MISTRAL_API_KEY;
