@@ -6,14 +6,18 @@ import { Log } from '../common/log';
 import { UserFacingError } from '../common/errors';
 import { SECTION, Settings, WorkspaceConfig } from './settings';
 import { loadTemporalTls } from './temporalTls';
-import { baseUrlProblem } from './workspaceList';
+import { baseUrlProblem, envKeyOriginAllowed } from './workspaceList';
 
 export type ConnectionState =
   | { kind: 'ready'; workspace: WorkspaceConfig; client: WorkflowBackend; keySource: KeySource | undefined }
   | { kind: 'missingKey'; workspace: WorkspaceConfig }
   | { kind: 'badBaseUrl'; workspace: WorkspaceConfig; problem: string }
-  /** The workspace's base URL moved to another origin since its stored key was last used there. */
-  | { kind: 'originChanged'; workspace: WorkspaceConfig; from: string; to: string };
+  /**
+   * The key may not go to the workspace's origin until the user allows it: a stored key whose base URL
+   * moved since it was last used (`from`), or MISTRAL_API_KEY (environment, .env) for an origin that is
+   * neither Mistral's API nor this machine (no `from`).
+   */
+  | { kind: 'originChanged'; workspace: WorkspaceConfig; from: string | undefined; to: string; source: KeySource };
 
 const KEY_ORIGINS = 'mistralWorkflows.keyOrigins';
 
@@ -94,7 +98,9 @@ export class Connection implements vscode.Disposable {
     }
     if (state.kind === 'originChanged') {
       throw new UserFacingError(
-        `The base URL of the workspace “${state.workspace.name}” changed from ${state.from} to ${state.to}. Its stored API key is not sent there until you allow it.`,
+        state.from === undefined
+          ? `The workspace “${state.workspace.name}” points at ${state.to}. The API key from the ${state.source} is not sent there until you allow it.`
+          : `The base URL of the workspace “${state.workspace.name}” changed from ${state.from} to ${state.to}. Its stored API key is not sent there until you allow it.`,
         [{ title: 'Allow…', command: 'mistralWorkflows.allowKeyOrigin' }],
       );
     }
@@ -120,7 +126,7 @@ export class Connection implements vscode.Disposable {
     return this.memory.get<Record<string, string>>(KEY_ORIGINS, {})[workspaceName];
   }
 
-  /** Records that the stored key of `workspaceName` may be sent to `origin`. */
+  /** Records that the key of `workspaceName` (stored, or from the environment or .env) may be sent to `origin`. */
   async rememberKeyOrigin(workspaceName: string, origin: string): Promise<void> {
     const origins = { ...this.memory.get<Record<string, string>>(KEY_ORIGINS, {}), [workspaceName]: origin };
     await this.memory.update(KEY_ORIGINS, origins);
@@ -234,15 +240,24 @@ export class Connection implements vscode.Disposable {
     return { kind: 'ready', workspace, client: new TemporalBackend(client), keySource: resolved?.source };
   }
 
-  /** A stored key goes only to the origin it was given for: a moved base URL waits for the user. */
+  /**
+   * A stored key goes only to the origin it was given for: a moved base URL waits for the user.
+   * MISTRAL_API_KEY (environment, .env) goes to Mistral's API and this machine, and elsewhere only to
+   * an origin the user allowed for this workspace (envKeyOriginAllowed).
+   */
   private async keyOriginGuard(workspace: WorkspaceConfig, resolved: { source: KeySource }): Promise<ConnectionState | undefined> {
-    if (resolved.source !== 'secret storage') return undefined;
     const origin = new URL(workspace.baseUrl).origin;
     const known = this.keyOrigin(workspace.name);
+    if (resolved.source !== 'secret storage') {
+      if (known === origin || envKeyOriginAllowed(origin)) return undefined;
+      this.log.warn('connection', `Workspace “${workspace.name}” points at ${origin}; waiting for the user to allow the key from the ${resolved.source} there.`);
+      await this.setKeyState('originChanged');
+      return { kind: 'originChanged', workspace, from: undefined, to: origin, source: resolved.source };
+    }
     if (known !== undefined && known !== origin) {
       this.log.warn('connection', `Workspace “${workspace.name}”: base URL moved from ${known} to ${origin}; waiting for the user to allow the stored key there.`);
       await this.setKeyState('originChanged');
-      return { kind: 'originChanged', workspace, from: known, to: origin };
+      return { kind: 'originChanged', workspace, from: known, to: origin, source: resolved.source };
     }
     if (known === undefined) await this.rememberKeyOrigin(workspace.name, origin);
     return undefined;

@@ -83,6 +83,21 @@ export function clampNumber(value: unknown, min: number, max: number): number {
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 
+function isLoopback(hostname: string): boolean {
+  return LOOPBACK_HOSTS.has(hostname) || hostname.startsWith('127.');
+}
+
+/**
+ * Whether MISTRAL_API_KEY from the environment or a `.env` file may go to `origin` without the user
+ * allowing it: Mistral's own API (the default workspace's) and this machine (the sandbox, the demo).
+ * That key was given to no workspace in particular, so a workspace whose base URL points anywhere
+ * else (a settings file can say so) gets it only once the user allowed that origin.
+ */
+export function envKeyOriginAllowed(origin: string): boolean {
+  const url = new URL(origin);
+  return url.origin === new URL(DEFAULT_WORKSPACE.baseUrl).origin || isLoopback(url.hostname);
+}
+
 /**
  * Why a base URL must not receive an API key, or undefined when it may. Plain HTTP is allowed only to
  * loopback (the sandbox): anything else would send the key in clear text.
@@ -103,9 +118,7 @@ export function baseUrlProblem(baseUrl: string): string | undefined {
   }
   if (url.username || url.password) return 'The base URL must not contain a user name or password.';
   if (url.protocol === 'https:') return undefined;
-  if (url.protocol === 'http:' && (LOOPBACK_HOSTS.has(url.hostname) || url.hostname.startsWith('127.'))) {
-    return undefined;
-  }
+  if (url.protocol === 'http:' && isLoopback(url.hostname)) return undefined;
   if (url.protocol === 'http:') {
     return `The base URL ${url.origin} uses plain HTTP: the API key is only sent over HTTPS, or HTTP to this machine (127.0.0.1).`;
   }

@@ -183,7 +183,9 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     }
     if (state.kind === 'originChanged') {
       return [
-        errorNode('root/origin', undefined, `“${state.workspace.name}” now points at ${state.to}: click to allow its stored key there`, {
+        errorNode('root/origin', undefined, state.from === undefined
+          ? `“${state.workspace.name}” points at ${state.to}: click to allow the key from the ${state.source} there`
+          : `“${state.workspace.name}” now points at ${state.to}: click to allow its stored key there`, {
           command: 'mistralWorkflows.allowKeyOrigin',
           title: 'Allow',
         }),

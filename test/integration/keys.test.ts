@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { setUpEnv, tearDownEnv, TestEnv, WORKSPACE } from './helpers/env';
+import { isExecution, label, roots, setUpEnv, tearDownEnv, TestEnv, WORKSPACE } from './helpers/env';
 
 /** Key resolution: SecretStorage, then the folder's .env (trusted folders only), then the environment. */
 describe('API key resolution (trusted folder)', () => {
@@ -84,6 +84,50 @@ describe('API key resolution (trusted folder)', () => {
     const note = await env.ui.waitForNotification(/Removed the stored key/);
     assert.match(note.message, /environment variable/);
     delete process.env.MISTRAL_API_KEY;
+  });
+
+  it('a key from the environment or .env goes by itself to this machine, elsewhere only once allowed', async () => {
+    // `.invalid` never resolves: even after Allow, nothing can leave this machine.
+    const elsewhere = 'https://workflows.invalid';
+    const config = vscode.workspace.getConfiguration('mistralWorkflows');
+    await env.services.keys.clear(WORKSPACE);
+    process.env.MISTRAL_API_KEY = env.sandbox.apiKey;
+    try {
+      // The sandbox (loopback), as the demo runs it: no question.
+      env.services.connection.invalidate('test: the key from the environment');
+      const here = await env.services.connection.current();
+      assert.equal(here.kind === 'ready' && here.keySource, 'environment variable');
+      assert.ok((await roots(env)).some(isExecution), 'the tree lists');
+
+      for (const source of ['environment variable', '.env file'] as const) {
+        const name = source === '.env file' ? 'elsewhere-dotenv' : 'elsewhere-env';
+        if (source === '.env file') await fs.writeFile(dotenv, `MISTRAL_API_KEY=${env.sandbox.apiKey}\n`);
+        await config.update('workspaces', [{ name: WORKSPACE, baseUrl: env.sandbox.baseUrl }, { name, baseUrl: elsewhere }], vscode.ConfigurationTarget.Global);
+        await config.update('activeWorkspace', name, vscode.ConfigurationTarget.Global);
+        const state = await env.services.connection.current();
+        assert.deepEqual(state.kind === 'originChanged' && { from: state.from, to: state.to, source: state.source }, { from: undefined, to: elsewhere, source }, state.kind);
+        const rows = await roots(env);
+        assert.equal(rows.length, 1);
+        assert.equal(label(rows[0]), `“${name}” points at ${elsewhere}: click to allow the key from the ${source} there`);
+        await assert.rejects(env.services.connection.client(), /points at https:\/\/workflows\.invalid\. The API key from the .* is not sent there until you allow it/);
+
+        env.ui.script({ kind: 'confirm', answer: false });
+        await vscode.commands.executeCommand('mistralWorkflows.allowKeyOrigin');
+        assert.equal((await env.services.connection.current()).kind, 'originChanged', 'Cancel allows nothing');
+        env.ui.script({ kind: 'confirm', answer: true });
+        await vscode.commands.executeCommand('mistralWorkflows.allowKeyOrigin');
+        env.ui.assertDone();
+        assert.match(env.ui.asked.at(-1)?.message ?? '', new RegExp(`^Send the API key from the ${source} to https://workflows\\.invalid\\?$`));
+        const allowed = await env.services.connection.current();
+        assert.equal(allowed.kind === 'ready' && allowed.keySource, source, 'allowed: the key goes there');
+      }
+    } finally {
+      delete process.env.MISTRAL_API_KEY;
+      await fs.rm(dotenv, { force: true });
+      await config.update('workspaces', [{ name: WORKSPACE, baseUrl: env.sandbox.baseUrl, production: false }], vscode.ConfigurationTarget.Global);
+      await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
+      await env.services.keys.store(WORKSPACE, env.sandbox.apiKey);
+    }
   });
 
   it('switches workspaces with Select Workspace…', async () => {

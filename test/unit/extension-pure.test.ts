@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { analyzeReset, normalizeHistory } from '../../src/api';
 import { inertLinks } from '../../src/common/notificationText';
-import { baseUrlProblem, parseWorkspaces } from '../../src/config/workspaceList';
+import { baseUrlProblem, envKeyOriginAllowed, parseWorkspaces } from '../../src/config/workspaceList';
 import { confirmationDetail, confirmationMessage, validateReason, workspaceChangedMessage, workspaceLine } from '../../src/reset/summary';
 import { describeFilter, isFiltered, parseFilter } from '../../src/tree/filter';
 import { escapeMarkdownText, eventLabel, formatDuration, keyAttributes, moreLabel, oneLine, relativeTime } from '../../src/tree/labels';
@@ -99,6 +99,15 @@ describe('extension wording and settings (pure)', () => {
       assert.equal(inertLinks(message), message, 'escaping twice changes nothing');
     }
     assert.equal(inertLinks('order-42 (COMPLETED) [draft]'), 'order-42 (COMPLETED) [draft]', 'text without `](` is untouched');
+  });
+
+  it('MISTRAL_API_KEY from the environment or .env goes by itself only to Mistral’s API and this machine', () => {
+    for (const origin of ['https://api.mistral.ai', 'http://127.0.0.1:8787', 'http://localhost:8787', 'https://localhost', 'http://[::1]:8787', 'http://127.0.0.2:1']) {
+      assert.equal(envKeyOriginAllowed(origin), true, origin);
+    }
+    for (const origin of ['https://api.eu.mistral.ai', 'https://api.mistral.ai.evil.example', 'http://api.mistral.ai', 'https://workflows.example.com', 'https://localhost.evil.example']) {
+      assert.equal(envKeyOriginAllowed(origin), false, origin);
+    }
   });
 
   it('refuses a base URL with a control character, which URL parsing would silently drop', () => {
