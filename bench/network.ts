@@ -47,18 +47,18 @@ async function rounds(contenders: readonly Timed[], s: NetSettings): Promise<Map
   return samples;
 }
 
-async function bytesSent(baseUrl: string): Promise<number> {
-  const res = await request(`${baseUrl}/_sandbox/bytes-sent`);
+async function bytesSent(baseUrl: string, apiKey: string): Promise<number> {
+  const res = await request(`${baseUrl}/_sandbox/bytes-sent`, { headers: { authorization: `Bearer ${apiKey}` } });
   return ((await res.body.json()) as { bytes: number }).bytes;
 }
 
 /** What one call put on the wire (headers and body), from the server's socket counters. */
-async function wireBytes(baseUrl: string, call: () => Promise<void>): Promise<number> {
-  const before = await bytesSent(baseUrl);
-  const overhead = (await bytesSent(baseUrl)) - before; // one counter read itself
-  const start = await bytesSent(baseUrl);
+async function wireBytes(baseUrl: string, apiKey: string, call: () => Promise<void>): Promise<number> {
+  const before = await bytesSent(baseUrl, apiKey);
+  const overhead = (await bytesSent(baseUrl, apiKey)) - before; // one counter read itself
+  const start = await bytesSent(baseUrl, apiKey);
   await call();
-  return (await bytesSent(baseUrl)) - start - overhead;
+  return (await bytesSent(baseUrl, apiKey)) - start - overhead;
 }
 
 /** Until the history's status line and headers arrive; the body is then read and dropped. */
@@ -148,9 +148,9 @@ async function profileFigures(tag: string, baseUrl: string, apiKey: string, s: N
     report.ratio(`${tag} whole history before/ours`, old, ours);
 
     const bytes = {
-      ours: await wireBytes(baseUrl, async () => void (await clients.ours.getHistory(DEMO.big))),
-      raw: await wireBytes(baseUrl, async () => void (await clients.raw.getJson(HISTORY_PATH))),
-      sdk: await wireBytes(baseUrl, async () => void (await clients.sdk.workflows.executions.getWorkflowExecutionHistory({ executionId: DEMO.big, decodePayloads: true }))),
+      ours: await wireBytes(baseUrl, apiKey, async () => void (await clients.ours.getHistory(DEMO.big))),
+      raw: await wireBytes(baseUrl, apiKey, async () => void (await clients.raw.getJson(HISTORY_PATH))),
+      sdk: await wireBytes(baseUrl, apiKey, async () => void (await clients.sdk.workflows.executions.getWorkflowExecutionHistory({ executionId: DEMO.big, decodePayloads: true }))),
     };
     for (const [name, b] of Object.entries(bytes)) report.figure(`${tag} history bytes on the wire ${name}`, Math.round((b / MB) * 100) / 100, 'MB');
     report.ratio(`${tag} history bytes ours/best`, bytes.ours, Math.min(bytes.raw, bytes.sdk));

@@ -30,6 +30,11 @@ export interface SandboxOptions {
   port?: number;
   /** The address to listen on; default 127.0.0.1 (the bench also uses a veth address of its own namespace). */
   host?: string;
+  /**
+   * Host header names the admin routes (`/_sandbox/*`) answer besides loopback's (localhost, 127.0.0.1,
+   * [::1]), compared without the port: the bench's veth address.
+   */
+  adminHosts?: readonly string[];
   /** Default 'sandbox-key'. */
   apiKey?: string;
   /** Default 42. */
@@ -152,7 +157,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw err;
   }
 
-  const admin = (method: string, path: string, raw: string): Reply => {
+  const admin = (req: IncomingMessage, path: string, raw: string): Reply => {
+    const refused = adminRefusal(req.headers.host, req.headers.authorization, apiKey, options.adminHosts ?? []);
+    if (refused !== undefined) return refused;
+    const method = req.method ?? 'GET';
     const body = parseJson(raw);
     const what = `${method} ${path.slice(ADMIN_PREFIX.length)}`;
     switch (what) {
@@ -283,7 +291,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const raw = await readBody(req);
-      if (url.pathname.startsWith(ADMIN_PREFIX)) reply(req, res, admin(req.method ?? 'GET', url.pathname, raw));
+      if (url.pathname.startsWith(ADMIN_PREFIX)) reply(req, res, admin(req, url.pathname, raw));
       else await api(req, res, url, raw);
     })().catch((err: unknown) => {
       // A bug in the sandbox must show as a 500, like the platform would answer, and be visible.
@@ -346,6 +354,25 @@ function memoryBackend(options: SandboxOptions): WorkflowsBackend {
       executions: options.executions ?? DEFAULT_GENERIC_EXECUTIONS,
     }),
   );
+}
+
+/** Host header names the admin routes answer: this machine's, with any port. */
+const LOOPBACK_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/i;
+
+/**
+ * Why an admin request (`/_sandbox/*`: the fault switch, the request log, the key in `info`) is refused,
+ * else undefined. It must carry the sandbox's key, and name this machine in its Host header (or one of
+ * `adminHosts`): a web page whose own name was rebound to 127.0.0.1 sends that name, and gets nothing.
+ */
+function adminRefusal(host: string | undefined, authorization: string | undefined, apiKey: string, adminHosts: readonly string[]): Reply | undefined {
+  const name = host?.replace(/:\d+$/, '').toLowerCase();
+  if (host === undefined || !(LOOPBACK_HOST.test(host) || adminHosts.some((h) => h.toLowerCase() === name))) {
+    return jsonReply(403, { detail: `The sandbox's admin routes answer only requests to localhost, 127.0.0.1 or [::1] (Host: ${host ?? 'none'}).` });
+  }
+  if (authorization !== `Bearer ${apiKey}`) {
+    return { ...jsonReply(401, { detail: "The sandbox's admin routes need its key: Authorization: Bearer <key>." }), headers: { 'www-authenticate': 'Bearer' } };
+  }
+  return undefined;
 }
 
 function jsonReply(status: number, body: unknown): Reply {

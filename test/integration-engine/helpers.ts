@@ -74,7 +74,7 @@ export function useEngineEnv(): () => EngineEnv {
 export async function admin(method: string, what: string, body?: unknown): Promise<unknown> {
   const res = await fetch(`${ENGINE.api}/_sandbox/${what}`, {
     method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${ENGINE.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   assert.ok(res.ok, `${method} /_sandbox/${what}: ${res.status}`);

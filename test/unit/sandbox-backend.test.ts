@@ -145,7 +145,7 @@ describe('sandbox: routes over another backend', () => {
 
   it('refuses history shapes the backend does not write; no trace events without the capability', async () => {
     assert.throws(() => sb.setHistoryShape('seed'), /does not write the "seed" history shape/);
-    const admin = await call(sb, '/_sandbox/history-shape', { key: null, body: { shape: 'trace' } });
+    const admin = await call(sb, '/_sandbox/history-shape', { body: { shape: 'trace' } });
     assert.deepEqual([admin.status, JSON.parse(admin.text)], [400, { detail: 'shape must be one of temporal' }]);
     await assert.rejects(startSandbox({ historyShape: 'seed', backend: () => new FakeBackend() }), /does not write the "seed"/);
 

@@ -56,7 +56,7 @@ describe('sandbox: auth and routing', () => {
 
   it('does not record admin requests', async () => {
     const before = sb().requests.length;
-    const res = await call(sb(), '/_sandbox/requests', { key: null });
+    const res = await call(sb(), '/_sandbox/requests');
     assert.equal(res.status, 200);
     assert.equal((JSON.parse(res.text) as unknown[]).length, before);
     assert.equal(sb().requests.length, before);
@@ -462,17 +462,46 @@ describe('sandbox: fault switch', () => {
   });
 
   it('is driven over HTTP by the admin endpoints', async () => {
-    const add = await call(sb(), '/_sandbox/faults', { key: null, body: { status: 500, pathIncludes: '/runs' } });
+    const add = await call(sb(), '/_sandbox/faults', { body: { status: 500, pathIncludes: '/runs' } });
     assert.equal(add.status, 201);
     assert.equal((await call(sb(), `${W}/runs`)).status, 500);
-    assert.equal((await call(sb(), '/_sandbox/faults', { key: null, method: 'DELETE' })).status, 204);
+    assert.equal((await call(sb(), '/_sandbox/faults', { method: 'DELETE' })).status, 204);
     assert.equal((await call(sb(), `${W}/runs`)).status, 200);
-    assert.equal((await call(sb(), '/_sandbox/faults', { key: null, body: { drop: 'sideways' } })).status, 400);
-    assert.equal((await call(sb(), '/_sandbox/history-shape', { key: null, body: { shape: 'temporal' } })).status, 204);
+    assert.equal((await call(sb(), '/_sandbox/faults', { body: { drop: 'sideways' } })).status, 400);
+    assert.equal((await call(sb(), '/_sandbox/history-shape', { body: { shape: 'temporal' } })).status, 204);
     const h = await callJson<{ events: { eventId: string }[] }>(sb(), `${W}/executions/${DEMO.failed}/history`);
     assert.equal(typeof h.events[0].eventId, 'string');
-    const resets = await callJson<unknown[]>(sb(), '/_sandbox/resets', 200, { key: null });
+    const resets = await callJson<unknown[]>(sb(), '/_sandbox/resets', 200);
     assert.equal(resets.length, sb().resets.length);
+  });
+
+  it('answers the admin endpoints only with the key, and only to a loopback Host', async () => {
+    const before = sb().faults.rules.length;
+    for (const key of [null, 'not-the-key']) {
+      const res = await call(sb(), '/_sandbox/faults', { key, body: { status: 500 } });
+      assert.deepEqual([res.status, res.headers['www-authenticate'], JSON.parse(res.text)], [401, 'Bearer', { detail: "The sandbox's admin routes need its key: Authorization: Bearer <key>." }]);
+      assert.equal((await call(sb(), '/_sandbox/info', { key })).status, 401, 'nor its key to read');
+    }
+    // A web page whose name was rebound to 127.0.0.1 sends its own name, key or not.
+    for (const host of ['evil.example', 'evil.example:80', 'localhost.evil.example', '127.0.0.1.nip.io', '10.0.0.1']) {
+      const res = await call(sb(), '/_sandbox/faults', { host, body: { status: 500 } });
+      assert.equal(res.status, 403, host);
+      assert.match(JSON.parse(res.text).detail as string, /only requests to localhost, 127\.0\.0\.1 or \[::1\]/);
+    }
+    assert.equal(sb().faults.rules.length, before, 'no refused request added a fault');
+    for (const host of ['localhost', 'LOCALHOST:1', '127.0.0.1', `127.0.0.1:${sb().port}`, '[::1]', '[::1]:8787']) {
+      assert.equal((await call(sb(), '/_sandbox/faults', { host })).status, 200, host);
+    }
+  });
+
+  it('answers the admin endpoints to a Host it was told of (the bench’s veth address)', async () => {
+    const other = await startSandbox({ adminHosts: ['10.213.7.2'] });
+    try {
+      assert.equal((await call(other, '/_sandbox/faults', { host: '10.213.7.2:40123' })).status, 200);
+      assert.equal((await call(other, '/_sandbox/faults', { host: '10.213.7.3:40123' })).status, 403);
+    } finally {
+      await other.close();
+    }
   });
 });
 

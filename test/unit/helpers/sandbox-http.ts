@@ -19,6 +19,8 @@ export interface CallOptions {
   body?: unknown;
   /** Send this text as the body instead of JSON-encoding `body`. */
   rawBody?: string;
+  /** The Host header; default the base URL's. */
+  host?: string;
 }
 
 export function call(sandbox: Sandbox, path: string, options: CallOptions = {}): Promise<RawResponse> {
@@ -27,6 +29,7 @@ export function call(sandbox: Sandbox, path: string, options: CallOptions = {}):
   if (key !== null) headers.authorization = `Bearer ${key}`;
   const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
   if (payload !== undefined) headers['content-type'] = 'application/json';
+  if (options.host !== undefined) headers.host = options.host;
   return new Promise((resolve, reject) => {
     const req = request(
       `${sandbox.baseUrl}${path}`,
