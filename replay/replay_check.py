@@ -22,16 +22,22 @@ never run in a replay (the Replayer has no activities, and local activities reso
 markers); nothing is sent anywhere.
 
 stdout carries exactly one JSON object (everything else the SDKs print goes to stderr):
-  {"verdict": "clean", "replayedEvents": N}                                   exit 0
-  {"verdict": "diverges", "eventId": N, "cause": C, "message": "...", "replayedEvents": M}  exit 0
+  {"verdict": "clean", "replayedEvents": N, "replays": R}                     exit 0
+  {"verdict": "diverges", "eventId": N, "cause": C, "message": "...", "replayedEvents": M, "replays": R}  exit 0
     C is "nondeterminism" (the replayer's NondeterminismError: the code's commands differ from the
-    history's) or "workflowTaskFailed" (the code raised while it replayed; the message is its error)
+    history's) or "workflowTaskFailed" (the code raised while it replayed; the message is its error);
+    R is how many replays (of the whole history or of a prefix) the check took
   {"error": "sdk_missing" | "import_error" | "class_not_found" | "bad_history",
    "message": "...", "file"?: "...", "line"?: N}                               exit 2
 
-The divergence event is found by replaying prefixes of the history (see _locate): the first
-prefix the code fails on ends at that event. It is exact for what the replayer checks, i.e. the
-commands of each workflow task against the events they recorded.
+The divergence event is the end of the shortest prefix of the history the code fails on. One full
+replay finds most of them: the replayer's nondeterminism message names the event it failed on
+("No command scheduled for event HistoryEvent(id: 507, TimerStarted)"), and that event ends the
+shortest failing prefix (see _named_event). Otherwise (an activity type that does not match, or the
+code raised) prefixes are replayed, by bisection, only among the ends of the workflow task the
+replayer was in when it failed (the last activation's history length, see _Watch). All replays share
+one replay worker. `--locate search` ignores the message and the task and bisects over every end:
+the engine tests check that both agree.
 """
 
 from __future__ import annotations
@@ -74,12 +80,13 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="replay_check.py", description=__doc__.split("\n")[0])
     parser.add_argument("--history", required=True, help="history JSON file")
     parser.add_argument("--workflow", required=True, help="the workflow's registered name")
+    parser.add_argument("--locate", choices=("auto", "search"), default="auto", help="search: find a divergence by bisection alone")
     parser.add_argument("dirs", nargs="+", help="folders whose *.py files define the workflow")
     args = parser.parse_args(argv)
 
     out = _claim_stdout()
     try:
-        result = check(Path(args.history), args.workflow, [Path(d) for d in args.dirs])
+        result = check(Path(args.history), args.workflow, [Path(d) for d in args.dirs], search_only=args.locate == "search")
         code = 0
     except CheckError as e:
         result, code = e.as_json(), ERROR_EXIT
@@ -98,7 +105,7 @@ def _claim_stdout():
     return out
 
 
-def check(history_file: Path, name: str, dirs: list[Path]) -> dict:
+def check(history_file: Path, name: str, dirs: list[Path], search_only: bool = False) -> dict:
     raw = _read_history(history_file)
     try:
         import temporalio.client
@@ -118,17 +125,17 @@ def check(history_file: Path, name: str, dirs: list[Path]) -> dict:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     modules = _import_folders(dirs)
     cls = _find_class(name, modules, dirs)
-    replayer, context = _replayer_for(cls)
+    watch = _Watch()
+    replayer, context = _replayer_for(cls, watch)
     workflow_id = started.workflow_id or "replay-check"
     ends = _checkable_ends(events)
     if not ends:
-        return {"verdict": "clean", "replayedEvents": 0}
+        return {"verdict": "clean", "replayedEvents": 0, "replays": 0}
 
-    def replay(n: int):
-        history = temporalio.client.WorkflowHistory(workflow_id, events[:n])
-        return replayer.replay_workflow(history, raise_on_replay_failure=False)
+    def history(n: int):
+        return temporalio.client.WorkflowHistory(workflow_id, events[:n])
 
-    return asyncio.run(_verdict(replay, events, ends, context))
+    return asyncio.run(_verdict(_Session(replayer, history, watch), events, ends, context, search_only))
 
 
 # ---- the history ----------------------------------------------------------------------------------
@@ -304,16 +311,18 @@ def _find_class(name: str, loaded: set, dirs: list[Path]) -> type:
     return found[name]
 
 
-def _replayer_for(cls: type):
-    """A Replayer for `cls`, and the async context it replays in."""
+def _replayer_for(cls: type, watch: "_Watch"):
+    """A Replayer for `cls` whose workflow runners report to `watch`, and the async context it replays in."""
     import contextlib
 
-    from temporalio.worker import Replayer
+    from temporalio.worker import Replayer, UnsandboxedWorkflowRunner
+    from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner
 
+    unsandboxed = watch.runner(UnsandboxedWorkflowRunner())
     mistral = _mistral_registered(cls)
     if not mistral:
-        return Replayer(workflows=[cls]), contextlib.nullcontext()
-    return _mistral_replayer(cls)
+        return Replayer(workflows=[cls], workflow_runner=watch.runner(SandboxedWorkflowRunner()), unsandboxed_workflow_runner=unsandboxed), contextlib.nullcontext()
+    return _mistral_replayer(cls, watch, unsandboxed)
 
 
 def _mistral_registered(cls: type) -> bool:
@@ -326,7 +335,7 @@ def _mistral_registered(cls: type) -> bool:
     return cls in get_all_registered_workflows()
 
 
-def _mistral_replayer(cls: type):
+def _mistral_replayer(cls: type, watch: "_Watch", unsandboxed):
     """What mistralai-workflows' run_worker (core/worker.py: _run_worker, _create_temporal_workers)
     gives its Temporal worker, for a replay: the client's interceptors that are worker interceptors
     (temporalio's Worker takes those from its client), then the plugins'; its payload converter and
@@ -365,7 +374,8 @@ def _mistral_replayer(cls: type):
         workflows=workflows,
         interceptors=[i for i in client_interceptors if isinstance(i, Interceptor)] + list(plugin_interceptors),
         data_converter=DataConverter(payload_converter_class=sdk.MistralWorkflowsPayloadConverter, payload_codec=codec),
-        workflow_runner=SandboxedWorkflowRunner(restrictions=sdk.get_sandbox_restrictions()),
+        workflow_runner=watch.runner(SandboxedWorkflowRunner(restrictions=sdk.get_sandbox_restrictions())),
+        unsandboxed_workflow_runner=unsandboxed,
         workflow_failure_exception_types=[Exception] if worker.dangerously_force_fail_workflow_on_error else [],
     )
     return replayer, EventContext(_NoCalls(), None)
@@ -378,38 +388,173 @@ class _NoCalls:
 
 # ---- the verdict ----------------------------------------------------------------------------------
 
-async def _verdict(replay, events: list, ends: list, context) -> dict:
-    async with context:
-        full = (await replay(ends[-1])).replay_failure
+async def _verdict(session: "_Session", events: list, ends: list, context, search_only: bool) -> dict:
+    async with context, session:
+        full = await session.replay(ends[-1])
         if full is None:
-            return {"verdict": "clean", "replayedEvents": ends[-1]}
-        n = await _locate(replay, events, ends)
+            return {"verdict": "clean", "replayedEvents": ends[-1], "replays": session.replays}
+        lo, hi = (0, ends[-1]) if search_only else _task_window(events, ends, session.watch.history_length)
+        named = None if search_only else _named_event(full, events, ends)
+        n = named if named is not None and lo < named <= hi else await _search(session, ends, lo, hi)
     from temporalio.workflow import NondeterminismError
 
     cause = "nondeterminism" if isinstance(full, NondeterminismError) else "workflowTaskFailed"
-    return {"verdict": "diverges", "eventId": events[n - 1].event_id, "cause": cause, "message": _message(full), "replayedEvents": ends[-1]}
+    return {"verdict": "diverges", "eventId": events[n - 1].event_id, "cause": cause, "message": _message(full), "replayedEvents": ends[-1], "replays": session.replays}
 
 
-async def _locate(replay, events: list, ends: list) -> int:
-    """The shortest failing prefix (as a length) among `ends`, whose last one fails.
+async def _search(session: "_Session", ends: list, lo: int, hi: int) -> int:
+    """The shortest failing prefix, by replaying prefixes: among the ends in (lo, hi] (see _task_window),
+    once the longest end at or before lo is seen to replay cleanly; the other ends only if either bound
+    proves wrong, so that the answer is the same as a search over every end."""
+    below = [n for n in ends if n <= lo]
+    if below and await session.replay(below[-1]) is not None:
+        return await _locate(session, below[:-1], below[-1])
+    n = await _locate(session, [n for n in ends if lo < n <= hi], None)
+    return n if n is not None else await _locate(session, [n for n in ends if n > hi], ends[-1])
+
+
+async def _locate(session: "_Session", ends: list, upto: int | None) -> int | None:
+    """The shortest failing prefix among `ends` (prefix lengths, ascending), else `upto`.
 
     A replay stops at the first disagreement, so once a prefix fails every longer one does: a binary
-    search over the ends at WORKFLOW_TASK_COMPLETED events finds the task whose commands disagree,
-    then the events those commands recorded are tried in order."""
-    completed = [n for n in ends if _command_of(events[n - 1]) is None]
-    lo, hi = -1, len(completed)  # completed[lo] replays cleanly, completed[hi] (or the whole) fails
+    search finds the first that fails."""
+    lo, hi = -1, len(ends)  # ends[lo] replays cleanly, ends[hi] (or `upto`) fails
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        if (await replay(completed[mid])).replay_failure is None:
+        if await session.replay(ends[mid]) is None:
             lo = mid
         else:
             hi = mid
-    after = completed[lo] if lo >= 0 else 0
-    upto = completed[hi] if hi < len(completed) else ends[-1]
-    for n in ends:
-        if after < n < upto and (await replay(n)).replay_failure is not None:
-            return n
-    return upto
+    return ends[hi] if hi < len(ends) else upto
+
+
+# The core's HistoryEvent, as its messages write it: Display "HistoryEvent(id: 5, TimerStarted)" (the
+# machines' "... does not handle this event: {e}", "No command scheduled for event {event}") or Debug
+# "HistoryEvent { event_id: 5, ..." (the child workflow and Nexus machines, "this event had an initial
+# command ID but we could not find a matching command for it: {event:?}").
+_NAMED_EVENT = re.compile(r"HistoryEvent(?:\(id: | \{ event_id: )(\d+)\b")
+_NONDETERMINISM = "[TMPRL1100] Nondeterminism error: "
+
+
+def _named_event(failure: BaseException, events: list, ends: list) -> int | None:
+    """The shortest failing prefix, when the replayer's nondeterminism message names the event it failed
+    on: the first end at or after that event (a prefix that stops before it never meets it). None for a
+    message that names none, and for the code's own errors (their text is the code's, not the core's)."""
+    from temporalio.workflow import NondeterminismError
+
+    message = _message(failure)
+    if not isinstance(failure, NondeterminismError) or not message.startswith(_NONDETERMINISM):
+        return None
+    m = _NAMED_EVENT.search(message, len(_NONDETERMINISM))
+    if m is None:
+        return None
+    at = next((i for i, e in enumerate(events) if e.event_id == int(m.group(1))), None)
+    if at is None:
+        return None
+    return next((n for n in ends if n > at), None)
+
+
+def _task_window(events: list, ends: list, history_length: int | None) -> tuple[int, int]:
+    """(lo, hi): where the shortest failing prefix should be, longer than lo and at most hi. The replayer
+    failed in the workflow task of its last activation (history_length events in): in the code's
+    activation, or while it applied that task's WORKFLOW_TASK_COMPLETED, commands and the events up to
+    the next activation, which comes before the next WORKFLOW_TASK_COMPLETED after that one."""
+    if not history_length:
+        return 0, ends[-1]
+    lo = min(history_length, len(events))
+    completed = _event_type(COMPLETED)
+    later = [n for n in ends if n > lo and events[n - 1].event_type == completed][:2]
+    return lo, later[1] if len(later) == 2 else ends[-1]
+
+
+class _Watch:
+    """What the replay worker's code last saw: the history length of its last activation, recorded by
+    the workflow runners `runner()` wraps (their instances' activate)."""
+
+    def __init__(self) -> None:
+        self.history_length: int | None = None
+
+    def runner(self, inner):
+        from temporalio.worker import WorkflowRunner
+
+        watch = self
+
+        class WatchedRunner(WorkflowRunner):
+            def prepare_workflow(self, defn) -> None:
+                inner.prepare_workflow(defn)
+
+            def create_instance(self, det):
+                return watch.instance(inner.create_instance(det))
+
+            def set_worker_level_failure_exception_types(self, types) -> None:
+                inner.set_worker_level_failure_exception_types(types)
+
+        return WatchedRunner()
+
+    def instance(self, inner):
+        from temporalio.worker import WorkflowInstance
+
+        watch = self
+
+        class WatchedInstance(WorkflowInstance):
+            def activate(self, act):
+                if not any(job.HasField("remove_from_cache") for job in act.jobs):
+                    watch.history_length = act.history_length
+                return inner.activate(act)
+
+            def get_serialization_context(self, command_info):
+                return inner.get_serialization_context(command_info)
+
+            def get_external_store_context(self, command_info):
+                return inner.get_external_store_context(command_info)
+
+            def get_info(self):
+                return inner.get_info()
+
+            def get_thread_id(self):
+                return inner.get_thread_id()
+
+        return WatchedInstance()
+
+
+class _Session:
+    """Replays prefixes of the history on one replay worker (starting one costs about a tenth of a
+    second: the sandbox prepares the workflow anew), one at a time, each answered before the next."""
+
+    def __init__(self, replayer, history, watch: _Watch) -> None:
+        self.watch = watch
+        self.replays = 0
+        self._replayer = replayer
+        self._history = history
+        self._stack = None
+        self._queue = None
+        self._results = None
+
+    async def __aenter__(self) -> "_Session":
+        import contextlib
+
+        self._queue = asyncio.Queue()
+        queue = self._queue
+
+        async def histories():
+            while (history := await queue.get()) is not None:
+                yield history
+
+        self._stack = contextlib.AsyncExitStack()
+        self._results = await self._stack.enter_async_context(self._replayer.workflow_replay_iterator(histories()))
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._queue.put(None)
+        await self._results.aclose()
+        await self._stack.aclose()
+
+    async def replay(self, n: int) -> BaseException | None:
+        """The failure of a replay of the first n events, else None."""
+        self.watch.history_length = None
+        self.replays += 1
+        await self._queue.put(self._history(n))
+        return (await self._results.__anext__()).replay_failure
 
 
 _CORE_MESSAGE = re.compile(r'message: "((?:[^"\\]|\\.)*)"')

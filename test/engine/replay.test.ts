@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { attrText, isResetMarker, normalizeHistory, resetPointBefore, type WorkflowEvent } from '../../src/api';
 import { decodePayloads } from '../../src/api/temporal';
+import { runInGroup } from '../../src/common/processGroup';
 import { checkReplay, lastSafePoint, safetyOfResetPoints, type ReplayResult } from '../../src/replay';
 import { PROJECT_ROOT, startWorker, venvDir, type Worker } from '../../sandbox/engine';
 import { engine, eventually, uniqueId, WORKER_KEY } from './engine';
@@ -165,6 +166,82 @@ describe('will the fix replay? replay_check.py over real histories', () => {
     assert.equal(other.outcome === 'failed' && other.kind, 'badHistory');
     const truncated = await checkReplay({ python, script: SCRIPT, historyJson: '{"events": [', workflowName: WORKFLOW, dirs: [dir], timeoutMs: 60_000 });
     assert.equal(truncated.outcome === 'failed' && truncated.kind, 'badHistory');
+  });
+});
+
+describe('replay_check.py finds the divergent event without replaying prefix after prefix', () => {
+  const python = path.join(venvDir(), 'bin', 'python');
+  const source = fs.readFileSync(path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay-workflows', 'batches.py'), 'utf8');
+  const RANGE = 'range(BATCH)';
+  const TALLY = 'total += await tally(batch)';
+  const GATHER = '            await asyncio.gather(';
+  const BATCHES = 8;
+  let dir: string;
+  let worker: Worker | undefined;
+  let historyFile: string;
+  let events: WorkflowEvent[];
+
+  before(async function () {
+    this.timeout(120_000);
+    for (const s of [RANGE, TALLY, GATHER]) assert.ok(source.includes(s), `batches.py has ${JSON.stringify(s)}`);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-replay-batches-'));
+    fs.writeFileSync(path.join(dir, 'batches.py'), source);
+    worker = await startWorker({ dirs: [dir], serverUrl: engine().api.baseUrl, apiKey: WORKER_KEY, deploymentName: `${QUEUE}-batches` });
+    const { client } = engine();
+    const id = uniqueId('batches');
+    const { runId } = await client.start(id, { workflowType: 'engine_test_batches', taskQueue: `${QUEUE}-batches`, input: [{ batches: BATCHES }] });
+    await eventually(`${id} completed`, async () => ((await client.describe(id, runId)).execution.status === 'COMPLETED' ? true : undefined), 60_000);
+    const raw = await client.historyAll(id, runId);
+    events = normalizeHistory({ history: { events: raw } });
+    historyFile = path.join(dir, 'history.json');
+    fs.writeFileSync(historyFile, JSON.stringify({ history: { events: raw } }));
+  });
+
+  after(async () => {
+    await worker?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** The script's own JSON line for `code`, found as the check finds it, or by bisection over every end alone. */
+  const run = async (code: string, locate: 'auto' | 'search'): Promise<Record<string, unknown>> => {
+    const codeDir = fs.mkdtempSync(path.join(dir, `code-${locate}-`));
+    fs.writeFileSync(path.join(codeDir, 'batches.py'), code);
+    const argv = [python, SCRIPT, '--history', historyFile, '--workflow', 'engine_test_batches', ...(locate === 'search' ? ['--locate', 'search'] : []), codeDir];
+    const out = await runInGroup(argv, { cwd: codeDir, env: { ...process.env, OTEL_ENABLED: 'false', PYTHONDONTWRITEBYTECODE: '1' }, timeoutMs: 120_000 });
+    assert.equal(out.code, 0, `replay_check.py --locate ${locate}: ${out.stdout} ${out.stderrTail.slice(-800)}`);
+    return JSON.parse(out.stdout) as Record<string, unknown>;
+  };
+
+  const CHANGES: [name: string, code: string, eventNamed: boolean][] = [
+    ['one timer more in every batch', source.replace(RANGE, 'range(BATCH + 1)'), true],
+    ['one timer fewer from batch 4 on', source.replace(RANGE, 'range(BATCH if batch < 4 else BATCH - 1)'), true],
+    ['one timer more from batch 4 on', source.replace(RANGE, 'range(BATCH if batch < 4 else BATCH + 1)'), true],
+    ['an activity of another type in batch 0', source.replace(TALLY, 'total += await (count if batch == 0 else tally)(batch)'), false],
+    ['an activity of another type from batch 5 on', source.replace(TALLY, 'total += await (tally if batch < 5 else count)(batch)'), false],
+    ['no activity in batch 3', source.replace(TALLY, 'total += batch if batch == 3 else await tally(batch)'), true],
+    // The SDK fails the workflow on the code's error: its FailWorkflowExecution meets the batch's timers.
+    ['code that raises in batch 6', source.replace(GATHER, `            if batch == 6:\n                raise RuntimeError("boom in batch 6")\n${GATHER}`), true],
+  ];
+
+  for (const [name, code, eventNamed] of CHANGES) {
+    it(`${name}: the same event as a bisection over every prefix, in fewer replays`, async function () {
+      this.timeout(180_000);
+      const [found, searched] = await Promise.all([run(code, 'auto'), run(code, 'search')]);
+      const { replays, ...verdict } = found;
+      const { replays: searchReplays, ...searchVerdict } = searched;
+      assert.equal(verdict.verdict, 'diverges');
+      assert.deepEqual(verdict, searchVerdict, 'the same verdict, event and message');
+      const message = String(verdict.message);
+      assert.equal(/HistoryEvent\(id: \d+/.test(message), eventNamed, `the replayer's message: ${message}`);
+      assert.ok(Number(verdict.eventId) > 0 && Number(verdict.eventId) <= events.length);
+      if (eventNamed) assert.equal(replays, 1, 'the replayer named the event: one replay');
+      else assert.ok(Number(replays) <= 6, `${String(replays)} replays: the whole, then within the workflow task it failed in`);
+      assert.ok(Number(searchReplays) > Number(replays), `bisection over every prefix: ${String(searchReplays)} replays`);
+    });
+  }
+
+  it('the code as it ran replays cleanly in one replay', async () => {
+    assert.deepEqual(await run(source, 'auto'), { verdict: 'clean', replayedEvents: events.length, replays: 1 });
   });
 });
 
