@@ -27,12 +27,13 @@ import type { RunSettings } from './scenarios';
 const DATA_DIR = path.join(PROJECT_ROOT, 'bench', 'engine-data');
 const DB_FILE = path.join(DATA_DIR, 'temporal.db');
 const MARKER = path.join(DATA_DIR, 'big-history.json');
-const WORKFLOWS = path.join(PROJECT_ROOT, 'bench', 'engine-workflows');
+/** The big history's workflow code (bench/replay.ts replays changed copies of it). */
+export const WORKFLOWS = path.join(PROJECT_ROOT, 'bench', 'engine-workflows');
 const WORKFLOW_ID = 'bench-big-history';
 const TARGET_EVENTS = 51_000;
 const MIN_EVENTS = 50_000;
 
-interface Built {
+export interface Built {
   workflowId: string;
   runId: string;
   events: number;
@@ -50,10 +51,25 @@ function engineInstalled(): boolean {
   }
 }
 
+export interface BigHistory {
+  engine: DevServer;
+  sandbox: Sandbox;
+  temporal: TemporalClient;
+  built: Built;
+}
+
 export async function engineScenario(s: RunSettings, report: Report): Promise<void> {
+  await withBigHistory(report, ({ engine, sandbox, temporal, built }) => compare(engine, sandbox, temporal, built, s, report));
+}
+
+/**
+ * The dev server over bench/engine-data/ with the big history in it (built on first use), for `use`;
+ * false (with a note) when the engine is not installed.
+ */
+export async function withBigHistory(report: Report, use: (history: BigHistory) => Promise<void>): Promise<boolean> {
   if (!engineInstalled()) {
     report.note('real engine: skipped (.venv-engine/ is missing: bash scripts/setup-python.sh)');
-    return;
+    return false;
   }
   fs.mkdirSync(DATA_DIR, { recursive: true });
   const engine = await startTemporalDevServer({ dbFile: DB_FILE });
@@ -66,15 +82,20 @@ export async function engineScenario(s: RunSettings, report: Report): Promise<vo
       backend: ({ workers }) => new EngineBackend({ client: new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace, timeoutMs: 120_000 }), workers }),
     });
     const built = (await reusable(temporal)) ?? (await build(sandbox, temporal));
-    report.figure('real engine: events in the big history', built.events, 'events');
-    report.figure('real engine: time to create it (once, then reused from bench/engine-data/)', built.createSeconds, 's');
-    await compare(engine, sandbox, temporal, built, s, report);
+    if (!report.figures.some((f) => f.name === EVENTS_FIGURE)) {
+      report.figure(EVENTS_FIGURE, built.events, 'events');
+      report.figure('real engine: time to create it (once, then reused from bench/engine-data/)', built.createSeconds, 's');
+    }
+    await use({ engine, sandbox, temporal, built });
+    return true;
   } finally {
     await sandbox?.close();
     await temporal.close();
     await engine.stop();
   }
 }
+
+const EVENTS_FIGURE = 'real engine: events in the big history';
 
 /** The execution built by an earlier run, when the data file still holds it. */
 async function reusable(temporal: TemporalClient): Promise<Built | undefined> {

@@ -5,7 +5,8 @@
  *
  * Environment: BENCH_REPS (default 7) and BENCH_WARMUPS (default 2) per comparison; BENCH_NET_REPS
  * (default 5) and BENCH_NET_WARMUPS (default 1) on the links, where one uncompressed history takes 10 s.
- * `--only network` or `--only parsers` runs just that part (results.json is then left alone).
+ * BENCH_REPLAY_REPS (default 3) for the replay check on the real engine (bench/replay.ts), ~10 s a run.
+ * `--only network`, `--only parsers` or `--only replay` runs just that part (results.json is then left alone).
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -21,6 +22,7 @@ import { stepsScenario } from './steps';
 import { treeScenario } from './tree';
 import { networkScenario } from './network';
 import { parserScenario } from './parsers';
+import { replayScenario } from './replay';
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -35,7 +37,8 @@ async function main(): Promise<void> {
   const net: RunSettings = { reps: intFromEnv('BENCH_NET_REPS', 5, 1, 50), warmups: intFromEnv('BENCH_NET_WARMUPS', 1, 0, 10) };
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-  if (only !== undefined && only !== 'network' && only !== 'parsers') throw new Error('--only takes network or parsers');
+  const replayReps = intFromEnv('BENCH_REPLAY_REPS', 3, 1, 20);
+  if (only !== undefined && only !== 'network' && only !== 'parsers' && only !== 'replay') throw new Error('--only takes network, parsers or replay');
   const report = new Report();
   const machine = machineInfo();
   console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryGiB} GiB, ${machine.os}, node ${machine.node}`);
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
 
   // Seed shape: the default, and the one the platform's /history is documented to send.
   if (only !== undefined) {
-    await onlyPart(only, net, report);
+    await onlyPart(only, net, replayReps, report);
     return;
   }
   // 994 ordinary executions + the 6 special ones: a listing of 1,000 executions (1,003 rows: some reset).
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     await activationScenario(bundle, settings.reps, settings.warmups, report);
     await sizeScenario(bundle, report);
     await engineScenario(settings, report);
+    await replayScenario(replayReps, report);
   } finally {
     uninstallVscode();
     await bundle.dispose();
@@ -87,7 +91,11 @@ async function bigBody(baseUrl: string, apiKey: string): Promise<string> {
   return res.body.text();
 }
 
-async function onlyPart(only: 'network' | 'parsers', net: RunSettings, report: Report): Promise<void> {
+async function onlyPart(only: 'network' | 'parsers' | 'replay', net: RunSettings, replayReps: number, report: Report): Promise<void> {
+  if (only === 'replay') {
+    await replayScenario(replayReps, report);
+    return;
+  }
   if (only === 'parsers') {
     const sandbox = await startSandbox({ port: 0, historyShape: 'seed', executions: 995 });
     try {
