@@ -49,10 +49,11 @@ export class HistoryRows {
   async children(): Promise<TreeNode[]> {
     let value: DescribedEvents | ArrivedEvents;
     try {
-      // Events: the first page while the rest of a long history streams in. Steps and search results
-      // are of the whole history, so they wait for it.
+      // Events, and steps: the first page while the rest of a long history streams in (steps read it
+      // all, see StepRows.arrived). Search results are of the whole history, so they wait for it.
       // The loaded history itself (not a copy): the steps view keeps its grouping and paging per history.
-      value = this.stepsShown || this.find.active !== undefined ? await this.history.load() : await this.history.arrived();
+      if (this.find.active !== undefined) value = await this.history.load();
+      else value = this.stepsShown ? await this.steps.arrived(this.history) : await this.history.arrived();
     } catch (error) {
       return [
         errorNode(
@@ -69,7 +70,11 @@ export class HistoryRows {
         stepRow: (entry) => this.steps.row(entry),
       });
     }
-    if (value.events.length > 0 && this.stepsShown) return this.steps.children(value);
+    if (value.events.length > 0 && this.stepsShown) {
+      const partial = 'complete' in value && !value.complete;
+      if (partial) this.refreshWhenComplete();
+      return this.steps.children(value, partial);
+    }
     return this.eventChildren(value);
   }
 

@@ -93,11 +93,12 @@ export class RunHistory {
   }
 
   /**
-   * The events shown so far and the next page, as soon as they have arrived, or the source paused, or
-   * the history is complete; rejects like load() when the fetch fails before that, and with that failure
-   * until forget() (load() fetches again). It does not ask for the whole history.
+   * The events shown so far and the next page (or `wanted` events, if more), as soon as they have
+   * arrived, or the source paused, or the history is complete; rejects like load() when the fetch fails
+   * before that, and with that failure until forget() (load() fetches again). It does not ask for the
+   * whole history.
    */
-  async arrived(): Promise<ArrivedEvents> {
+  async arrived(wanted = 0): Promise<ArrivedEvents> {
     for (;;) {
       if (this.loaded) return { ...this.loaded, complete: true, paused: false };
       // The rows show a failure (with Retry, which forgets it) rather than fetch again on the refresh
@@ -106,7 +107,7 @@ export class RunHistory {
       const generation = this.generation;
       const whole = this.start();
       const stream = this.stream;
-      const count = Math.max(this.shownCount, this.pageSize());
+      const count = Math.max(wanted, this.shownCount, this.pageSize());
       // A paused source reads on when “Load more” asks (showMore), not whenever the rows are redrawn.
       if (stream !== undefined && !stream.paused) stream.want(count);
       if ((this.early?.events.length ?? 0) < count && !stream?.paused) {

@@ -5,7 +5,7 @@ import type { EventNode, RunRef } from './eventNode';
 import { BUSY_ICON, stepIcon } from './icons';
 import { tooltip } from './markdown';
 import { TreeNode } from './node';
-import { isFailedStatus, stepDescription, stepTooltipRows } from './stepText';
+import { ARRIVING, isFailedStatus, stepDescription, stepTooltipRows } from './stepText';
 
 /**
  * One step of a run in the steps view (an activity with its retries, a timer, a signal...). Its children
@@ -19,10 +19,22 @@ export class StepNode extends TreeNode {
     /** The run's node (ExecutionNode or RunNode). */
     readonly owner: TreeNode,
     readonly run: RunRef,
-    readonly step: HistoryStep,
+    private current: HistoryStep,
     private readonly eventRows: (step: StepNode) => EventNode[],
+    /** Open in a history whose rest is still arriving: it may be finished in events not read yet. */
+    private arriving = false,
   ) {
     super(id, owner);
+  }
+
+  get step(): HistoryStep {
+    return this.current;
+  }
+
+  /** Shows `step`, the same step in a newer grouping (more of the history has arrived). */
+  show(step: HistoryStep, arriving: boolean): void {
+    this.current = step;
+    this.arriving = arriving;
   }
 
   /** `step +activity +failed +latest`: matched by regex in the menus' `when` clauses. */
@@ -36,9 +48,9 @@ export class StepNode extends TreeNode {
     const label = stepLabel(this.step);
     const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
-    const description = stepDescription(this.step);
+    const description = this.arriving ? `${stepDescription(this.step)} · ${ARRIVING}` : stepDescription(this.step);
     item.description = this.busy ?? description;
-    item.iconPath = this.busy ? BUSY_ICON : stepIcon(this.step.status);
+    item.iconPath = this.busy || this.arriving ? BUSY_ICON : stepIcon(this.step.status);
     item.contextValue = this.contextValue;
     item.accessibilityInformation = { label: `Step ${label} ${description}`.trim() };
     return item;
@@ -46,6 +58,7 @@ export class StepNode extends TreeNode {
 
   override resolveTooltip(): vscode.MarkdownString {
     const rows = stepTooltipRows(this.step);
+    if (this.arriving) rows.push(['History', 'still arriving: this step may have more events']);
     if (this.run.latest) rows.push(['Reset', 'right-click → Reset to Before This Step…']);
     return tooltip(stepLabel(this.step), rows);
   }

@@ -12,6 +12,9 @@ export function isFailedStatus(status: StepStatus): boolean {
   return FAILED_STATUSES.has(status);
 }
 
+/** After the description of a step still open while the rest of the history arrives: its end may be in it. */
+export const ARRIVING = 'more of the history arriving…';
+
 /** `failed · 1.2 s · attempt 5 · KeyError: 'shipping_address'`: what a step row shows after its name. */
 export function stepDescription(step: HistoryStep): string {
   const parts: string[] = [STATUS_WORDS[step.status]];

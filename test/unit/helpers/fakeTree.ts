@@ -12,6 +12,8 @@ export interface TreeModules {
   ExecutionNode: typeof import('../../../src/tree/executionNode').ExecutionNode;
   EventNode: typeof import('../../../src/tree/eventNode').EventNode;
   LoadMoreNode: typeof import('../../../src/tree/node').LoadMoreNode;
+  HistoryRows: typeof import('../../../src/tree/historyChildren').HistoryRows;
+  StepNode: typeof import('../../../src/tree/stepNode').StepNode;
 }
 
 /** In a `describe`: the fake `vscode` for its tests, and the tree's modules loaded over it. */
@@ -25,6 +27,8 @@ export function useFakeTree(): () => TreeModules {
       ExecutionNode: (load('../../../src/tree/executionNode') as TreeModules).ExecutionNode,
       EventNode: (load('../../../src/tree/eventNode') as TreeModules).EventNode,
       LoadMoreNode: (load('../../../src/tree/node') as TreeModules).LoadMoreNode,
+      HistoryRows: (load('../../../src/tree/historyChildren') as TreeModules).HistoryRows,
+      StepNode: (load('../../../src/tree/stepNode') as TreeModules).StepNode,
     };
   });
   after(() => uninstall?.());
