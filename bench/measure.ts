@@ -32,6 +32,11 @@ export interface Machine {
 export interface Contender {
   name: string;
   run: () => Promise<void>;
+  /**
+   * Off the clock, after each run: what the run started and left going (a history still arriving
+   * after its first page), finished before the next contender's clock starts.
+   */
+  after?: () => Promise<void>;
 }
 
 export function median(values: readonly number[]): number {
@@ -88,6 +93,7 @@ export async function interleave(contenders: readonly Contender[], reps: number,
     for (let k = 0; k < contenders.length; k++) {
       const contender = contenders[(round + k) % contenders.length];
       const ms = await timeOnce(contender.run);
+      await contender.after?.();
       if (round >= warmups) samples.get(contender.name)?.push(ms);
     }
   }
