@@ -3,8 +3,9 @@
  * extension runs (src/replay checkReplay → replay/replay_check.py), side by side with one full replay of
  * the same history (bench/replay_once.py: the same set-up, one replay, no search), each in a process of
  * its own as a user's check is. The workflow code: big_history.py as it ran (clean), and with its batch
- * size changed by one from the start (early), from the middle of the history on (middle) and near its end
- * (late). Target (issue #20): every check ≤ 1.5x one full replay.
+ * size one more from the start (early), from the middle of the history on (middle) and near its end
+ * (late), and one fewer from the start (issue #20's case). Target (issue #20): every check ≤ 1.5x one
+ * full replay.
  *
  * BENCH_REPLAY_REPS (default 3) rounds, interleaved; each run is stopped after 5 minutes (a failure of
  * the bench, not a figure).
@@ -29,13 +30,17 @@ interface Variant {
   name: string;
   /** Where the code changes its batch size, as a share of the history; undefined: it does not. */
   from: number | undefined;
+  /** By how much: one more timer (the replayer meets the extra one in a later task) or one fewer. */
+  by: 1 | -1;
 }
 
 const VARIANTS: Variant[] = [
-  { name: 'clean', from: undefined },
-  { name: 'early', from: 0 },
-  { name: 'middle', from: 0.5 },
-  { name: 'late', from: 0.9 },
+  { name: 'clean', from: undefined, by: 1 },
+  // Issue #20's case: one timer fewer from the start, the 500th timer of the first task has no command.
+  { name: 'early, one fewer', from: 0, by: -1 },
+  { name: 'early', from: 0, by: 1 },
+  { name: 'middle', from: 0.5, by: 1 },
+  { name: 'late', from: 0.9, by: 1 },
 ];
 
 export async function replayScenario(reps: number, report: Report): Promise<void> {
@@ -80,15 +85,15 @@ async function compareChecks({ temporal, built }: BigHistory, reps: number, repo
   }
 }
 
-/** big_history.py, its batch size one more from `from` (a share of the history) on. */
+/** big_history.py, its batch size changed `by` from `from` (a share of the history) on. */
 function writeVariant(root: string, v: Variant, source: string, events: number): string {
-  const dir = path.join(root, v.name);
+  const dir = path.join(root, v.name.replace(/\W+/g, '-'));
   fs.mkdirSync(dir);
   let code = source;
-  if (v.from === 0) code = source.replace(BATCH, 'BATCH = 501');
+  if (v.from === 0) code = source.replace(BATCH, `BATCH = ${500 + v.by}`);
   else if (v.from !== undefined) {
     const at = Math.round(events * v.from);
-    code = source.replace(RANGE, `range(BATCH if temporal_workflow.info().get_current_history_length() < ${at} else BATCH + 1)`);
+    code = source.replace(RANGE, `range(BATCH if temporal_workflow.info().get_current_history_length() < ${at} else BATCH ${v.by > 0 ? '+' : '-'} 1)`);
   }
   fs.writeFileSync(path.join(dir, 'big_history.py'), code);
   return dir;
@@ -101,8 +106,8 @@ function expectVerdict(v: Variant, result: ReplayResult, events: number): void {
     return;
   }
   if (result.outcome !== 'diverges' || result.cause !== 'nondeterminism') throw wrong('expected a nondeterminism');
-  // The changed code starts its first longer batch at or after `from` (a batch is about 1,000 events); the
-  // replayer meets the extra timer in that batch or the next.
+  // The changed code starts its first changed batch at or after `from` (a batch is about 1,000 events); the
+  // replayer meets the missing or extra timer in that batch or the next.
   const at = Math.round(events * v.from);
   if (result.eventId < at || result.eventId > at + 3_000) throw wrong(`expected the divergence in the batch after event ${at}`);
 }
