@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Sandbox } from '../../../sandbox/server';
+import type { FaultRule, Sandbox } from '../../../sandbox/server';
 import type { AuditOutcome } from '../../../src/reset/auditLog';
 import type { EventNode } from '../../../src/tree/eventNode';
 import { children, isEvent, WORKSPACE } from '../helpers/env';
@@ -153,57 +153,54 @@ export function resetSafetySuite(factory: WorldFactory): void {
       await closeWorld(world);
     });
 
+    /**
+     * Reset to Here with one fault on the reset POST, clicking Retry on notifications matching `retryWhen`;
+     * then what the server applied and what was audited since.
+     */
+    const resetUnder = async (fault: Omit<FaultRule, 'method' | 'pathIncludes' | 'times'>, retryWhen: RegExp) => {
+      const point = await resetPoint(world);
+      const id = point.run.executionId;
+      const before = (await world.appliedResets(id)).length;
+      const audited = (await world.services.audit.entries()).length;
+      world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, times: 1, ...fault });
+      world.ui.notificationAnswers.push({ match: retryWhen, action: 'Retry' });
+      world.ui.script(reasonStep, noExclusions, { kind: 'confirm', answer: true });
+      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      world.ui.assertDone();
+      return {
+        appliedReasons: async (): Promise<string[]> => (await world.appliedResets(id)).slice(before).map((a) => a.reason),
+        audited: (): Promise<AuditOutcome[]> => auditedSince(world, audited),
+      };
+    };
+
     for (const status of [500, 503]) {
       it(`a reset answered ${status} after the server applied it is read back as applied, and not offered again`, async () => {
-        const point = await resetPoint(world);
-        const id = point.run.executionId;
-        const before = (await world.appliedResets(id)).length;
-        const audited = (await world.services.audit.entries()).length;
-        world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, statusAfter: status, times: 1 });
-        world.ui.notificationAnswers.push({ match: /./, action: 'Retry' }); // a user who clicks Retry whenever it is offered
-        world.ui.script(reasonStep, noExclusions, { kind: 'confirm', answer: true });
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
-        world.ui.assertDone();
+        // A user who clicks Retry whenever it is offered.
+        const outcome = await resetUnder({ statusAfter: status }, /./);
         assert.equal(world.sentResets().length, 1, 'sent once');
-        assert.deepEqual((await world.appliedResets(id)).slice(before).map((a) => a.reason), [REASON], 'applied once');
+        assert.deepEqual(await outcome.appliedReasons(), [REASON], 'applied once');
         await world.ui.waitForNotification(/New run/);
-        assert.deepEqual(await auditedSince(world, audited), ['applied']);
+        assert.deepEqual(await outcome.audited(), ['applied']);
       });
     }
 
     it('a 500 that did nothing is read back as not applied; Retry reads back again and sends once; nothing is audited “failed”', async () => {
-      const point = await resetPoint(world);
-      const id = point.run.executionId;
-      const before = (await world.appliedResets(id)).length;
-      const audited = (await world.services.audit.entries()).length;
-      world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, status: 500, times: 1 });
-      world.ui.notificationAnswers.push({ match: /The reset was not applied\.$/, action: 'Retry' });
-      world.ui.script(reasonStep, noExclusions, { kind: 'confirm', answer: true });
-      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
-      world.ui.assertDone();
+      const outcome = await resetUnder({ status: 500 }, /The reset was not applied\.$/);
       const sent = world.sentResets();
       assert.equal(sent.length, 2, 'the first POST, then the one the user asked for');
       assert.deepEqual(sent[1].body, sent[0].body);
-      assert.deepEqual((await world.appliedResets(id)).slice(before).map((a) => a.reason), [REASON]);
-      assert.deepEqual(await auditedSince(world, audited), ['not applied', 'applied']);
+      assert.deepEqual(await outcome.appliedReasons(), [REASON]);
+      assert.deepEqual(await outcome.audited(), ['not applied', 'applied']);
     });
 
     it('an answer later than the read-back’s watch: nothing is concluded until the POST ends, and nothing is sent again', async () => {
       await settings().update('requestTimeoutSeconds', 2, vscode.ConfigurationTarget.Global);
-      const point = await resetPoint(world);
-      const id = point.run.executionId;
-      const before = (await world.appliedResets(id)).length;
-      const audited = (await world.services.audit.entries()).length;
       // Past the 2 s timeout and the 2 s watch after it, within the three timeouts a write is let run.
-      world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, latencyMs: 5000, times: 1 });
-      world.ui.notificationAnswers.push({ match: /./, action: 'Retry' });
-      world.ui.script(reasonStep, noExclusions, { kind: 'confirm', answer: true });
-      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
-      world.ui.assertDone();
+      const outcome = await resetUnder({ latencyMs: 5000 }, /./);
       assert.equal(world.sentResets().length, 1, 'sent once');
-      assert.deepEqual((await world.appliedResets(id)).slice(before).map((a) => a.reason), [REASON], 'applied once');
+      assert.deepEqual(await outcome.appliedReasons(), [REASON], 'applied once');
       await world.ui.waitForNotification(/New run/);
-      assert.deepEqual(await auditedSince(world, audited), ['applied']);
+      assert.deepEqual(await outcome.audited(), ['applied']);
     });
   });
 }
