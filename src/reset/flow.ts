@@ -10,7 +10,7 @@ import type { EventNode } from '../tree/eventNode';
 import type { ExecutionNode } from '../tree/executionNode';
 import { bindToWorkspace, offerReasonCopy, WorkspaceChanged, type ResetBinding } from './binding';
 import { askOptions, askReason, confirmReset, impactOf, resetPointItems } from './prompts';
-import { announceSuccess, findOurReset, sendReset, SendOutcome } from './send';
+import { announceFound, findOurReset, sendReset, SendOutcome } from './send';
 import { ResetChoices } from './summary';
 
 export interface ResetTarget {
@@ -72,12 +72,13 @@ async function resetBound(services: Services, binding: ResetBinding, initial: Re
       if ((await services.ui.notify('error', unread, 'Retry')) !== 'Retry') throw new UserCancelled();
       continue;
     }
-    const outcome: SendOutcome = meanwhile ?? (await sendReset(services, binding, target, choices));
-    lastOutcome = outcome;
-    if (outcome.kind === 'done') {
-      await announceSuccess(services, binding, target, outcome.latest);
+    if (meanwhile?.kind === 'done') {
+      await announceFound(services, binding, target, meanwhile.latest);
       return;
     }
+    const outcome: SendOutcome = meanwhile ?? (await sendReset(services, binding, target, choices)); // announced if done
+    lastOutcome = outcome;
+    if (outcome.kind === 'done') return;
     const error = outcome.error;
     if (error instanceof WorkflowsApiError && error.problem === 'invalidResetPoint') {
       binding.ensureActive(`the reset of ${target.execution.executionId}`);

@@ -30,14 +30,18 @@ const READ_BACK_INTERVAL_MS = 400;
 const MIN_READ_BACK_MS = 2_000;
 const MAX_READ_BACK_MS = 10_000;
 
-/** One POST to the bound workspace, with progress and a spinner on the rows; never retried here. */
+/**
+ * One POST to the bound workspace, with progress and a spinner on the rows; never retried here. An
+ * applied reset is announced while the execution is still held, so that live updates do not rebuild
+ * its rows while the new run is being revealed (a reveal of a row the tree just replaced fails).
+ */
 export async function sendReset(services: Services, binding: ResetBinding, target: ResetTarget, choices: ResetChoices): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
   const eventId = target.point.eventId;
   if (eventId === undefined) throw new UserFacingError(`Event ${target.point.idText} cannot be a reset point.`);
   binding.ensureActive(`the reset of ${executionId}`);
-  const held = await services.resets.hold(executionId, async () =>
-    vscode.window.withProgress(
+  const held = await services.resets.hold(executionId, async () => {
+    const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: inertLinks(`Resetting ${target.execution.workflowName} to event ${eventId}…`) },
       () =>
         withBusyRows(services, target, () =>
@@ -45,8 +49,13 @@ export async function sendReset(services: Services, binding: ResetBinding, targe
             (error: unknown): Unknown | Stopped => (error instanceof WorkspaceChanged ? { kind: 'stopped', error } : { kind: 'unknown', error }),
           ),
         ),
-    ),
-  );
+    );
+    if (outcome.kind === 'done') {
+      await audit(services, binding.workspace, target, choices, 'applied', { newRunId: outcome.latest.runId });
+      await announceSuccess(services, binding, target, outcome.latest);
+    }
+    return outcome;
+  });
   if (!held.ran) {
     throw new UserFacingError(`A reset of ${executionId} is already in progress. Wait for it to finish.`);
   }
@@ -56,9 +65,15 @@ export async function sendReset(services: Services, binding: ResetBinding, targe
     throw held.value.error;
   }
   const outcome = held.value;
-  if (outcome.kind === 'done') await audit(services, binding.workspace, target, choices, 'applied', { newRunId: outcome.latest.runId });
-  else await audit(services, binding.workspace, target, choices, outcome.kind === 'notSent' ? 'not applied' : 'failed', { error: userMessage(outcome.error) });
+  if (outcome.kind !== 'done') {
+    await audit(services, binding.workspace, target, choices, outcome.kind === 'notSent' ? 'not applied' : 'failed', { error: userMessage(outcome.error) });
+  }
   return outcome;
+}
+
+/** A reset found applied by a read-back before sending again: announced under the same hold as a sent one. */
+export async function announceFound(services: Services, binding: ResetBinding, target: ResetTarget, latest: Execution): Promise<void> {
+  await services.resets.hold(target.execution.executionId, () => announceSuccess(services, binding, target, latest));
 }
 
 /** Appends the attempt to the audit trail (Show Reset History), under the workspace it was sent to. */
@@ -207,7 +222,7 @@ async function withBusyRows<T>(services: Services, target: ResetTarget, action: 
  * Refreshes the execution, reveals the new run's reset marker and says so, with a “Show” action. After a
  * switch the tree shows another workspace: it is neither read nor changed, and the message names where.
  */
-export async function announceSuccess(services: Services, binding: ResetBinding, target: ResetTarget, latest: Execution): Promise<void> {
+async function announceSuccess(services: Services, binding: ResetBinding, target: ResetTarget, latest: Execution): Promise<void> {
   const executionId = target.execution.executionId;
   services.log.info('reset', `Reset ${executionId} to event ${target.point.idText} in “${binding.workspace.name}”: new run ${latest.runId ?? 'unknown'}.`);
   if (!binding.isActive()) {
