@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiKeys } from './auth/apiKeys';
-import type { Services } from './commands/services';
+import type { Services } from './services';
 import { userMessage } from './common/errors';
 import { Log } from './common/log';
 import { VsCodeUserInput } from './common/ui';
@@ -23,7 +23,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const checks = new CheckedRuns();
   const tree = new ExecutionsProvider(connection, settings, userMessage, checks);
   const auditFile = vscode.Uri.joinPath(context.globalStorageUri, 'reset-history.jsonl').fsPath;
-  return {
+  const services = {
     context,
     log,
     settings,
@@ -37,6 +37,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     audit: new ResetAudit(auditFile, (e) => log.error('audit', 'Could not write the reset history.', e)),
     checks,
     ui: new VsCodeUserInput(),
-    liveUpdates: new LiveUpdates(),
   };
+  // The same object: live updates read `ui` from it when needed, so a test's replacement is seen.
+  return Object.assign(services, { liveUpdates: new LiveUpdates(services) });
 }

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { restoreFilter } from './commands/filterExecutions';
 import { restoreHistoryMode } from './commands/historyMode';
 import { registerCommands } from './commands/registerCommands';
-import type { Services } from './commands/services';
+import type { Services } from './services';
 import { createWorkspaceStatusBar } from './config/statusBar';
 import { createServices } from './createServices';
 import { registerWorkflowCodeLens } from './source/workflowCodeLens';
@@ -15,6 +15,8 @@ export interface ExtensionApi {
   services: Services;
 }
 
+// an entry point: VS Code calls it
+// ts-unused-exports:disable-next-line
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const services = createServices(context);
   const { log, keys, connection, tree, treeView, eventDocuments, definitions, liveUpdates } = services;
@@ -24,11 +26,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     registerWorkflowCodeLens(services),
     createWorkspaceStatusBar(connection),
     connection.onDidChange(() => tree.refreshAll()),
-    liveUpdates.start(services),
+    liveUpdates,
   );
   restoreFilter(services);
   restoreHistoryMode(services);
   return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;
 }
 
+// an entry point: VS Code calls it
+// ts-unused-exports:disable-next-line
 export function deactivate(): void {}

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { UserCancelled } from '../common/errors';
 import { baseUrlProblem, workspaceTitle, type WorkspaceConfig } from '../config/workspaceList';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 interface KindItem extends vscode.QuickPickItem {
   service: WorkspaceConfig['kind'];

@@ -1,6 +1,6 @@
 import { UserCancelled, UserFacingError } from '../common/errors';
 import { DEFAULT_WORKSPACE } from '../config/workspaceList';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /**
  * The workspace's base URL moved to another origin (a settings edit, a merged settings file), or points

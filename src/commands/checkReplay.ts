@@ -6,7 +6,7 @@ import { showReplayReport } from '../replayCheck/report';
 import { ExecutionNode } from '../tree/executionNode';
 import { RunNode } from '../tree/runNodes';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /**
  * Check Workflow Code Against History: on an execution (its latest run), an earlier run, or from the

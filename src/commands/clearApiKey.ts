@@ -1,6 +1,6 @@
 import { UserFacingError } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 export async function clearApiKey(services: Services): Promise<void> {
   const workspace = services.connection.currentWorkspace();

@@ -4,7 +4,7 @@ import { UserFacingError } from '../common/errors';
 import { ExecutionNode } from '../tree/executionNode';
 import { shortId } from '../tree/labels';
 import { RunNode } from '../tree/runNodes';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /**
  * The diff editor on a run and the run before it (on an execution: its latest run and the one the

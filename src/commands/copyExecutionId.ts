@@ -3,7 +3,7 @@ import { EventNode } from '../tree/eventNode';
 import { ExecutionNode } from '../tree/executionNode';
 import { RunNode } from '../tree/runNodes';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 export async function copyExecutionId(services: Services, node?: unknown): Promise<string> {
   const target = node ?? services.treeView.selection[0];

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ResetCodeFormat } from '../api/resetCode';
 import { UserFacingError } from '../common/errors';
 import { EventNode } from '../tree/eventNode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 function resetPointOf(services: Pick<Services, 'treeView'>, node: unknown): EventNode {
   const target = node instanceof EventNode ? node : services.treeView.selection[0];

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { KNOWN_STATUSES } from '../api/types';
 import { UserCancelled } from '../common/errors';
 import { describeFilter, ExecutionFilter, isFiltered, parseFilter } from '../tree/filter';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 export const FILTER_STATE_KEY = 'mistralWorkflows.filter';
 

@@ -7,7 +7,7 @@ import type { HistoryRows } from '../tree/historyChildren';
 import { TreeNode } from '../tree/node';
 import { RunNode } from '../tree/runNodes';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 type FindServices = Pick<Services, 'ui' | 'tree' | 'treeView' | 'log'>;
 

@@ -7,7 +7,7 @@ import type { DefinitionKind } from '../source/pythonDefinitions';
 import { EventNode } from '../tree/eventNode';
 import { ExecutionNode } from '../tree/executionNode';
 import { RunNode } from '../tree/runNodes';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 const KIND_WORDS: Readonly<Record<DefinitionKind, string>> = {
   workflow: 'workflow',

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { HistoryMode } from '../tree/services';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 export const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
 /** The context key the view title's toggle reads (`mistralWorkflows.historyMode == steps`). */

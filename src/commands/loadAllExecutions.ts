@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** A bound, so that “Load all” on a busy workspace cannot fill memory or hammer the API. */
 export const LOAD_ALL_CAP = 5_000;

@@ -1,5 +1,5 @@
 import { LoadMoreNode } from '../tree/node';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** The “Load more” rows (executions or events). */
 export async function loadMore(_services: Services, node?: unknown): Promise<void> {

@@ -1,6 +1,6 @@
 import { ExecutionNode } from '../tree/executionNode';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** Palette: opens an execution by id and reveals it in the tree, expanded. */
 export async function openExecution(services: Services, arg?: unknown): Promise<ExecutionNode> {

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { UserCancelled } from '../common/errors';
 import { executionDescription } from '../tree/labels';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 interface ExecutionItem extends vscode.QuickPickItem {
   executionId: string;

@@ -1,5 +1,5 @@
 import { ExecutionNode } from '../tree/executionNode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** Refreshes one execution (from its context menu) or the whole view. */
 export async function refresh(services: Services, node?: unknown): Promise<void> {

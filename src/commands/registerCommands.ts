@@ -24,7 +24,7 @@ import { resetAllShown, resetSelected } from './resetSelected';
 import { resetToHere } from './resetToHere';
 import { resetToLastSafePoint } from './resetToLastSafePoint';
 import { retryNode } from './retryNode';
-import type { Services } from './services';
+import type { Services } from '../services';
 import { selectWorkspace } from './selectWorkspace';
 import { setApiKey } from './setApiKey';
 import { showCallStack } from './showCallStack';

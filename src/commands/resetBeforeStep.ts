@@ -5,7 +5,7 @@ import { runResetFlow } from '../reset/flow';
 import { EventNode } from '../tree/eventNode';
 import { ExecutionNode } from '../tree/executionNode';
 import { StepNode } from '../tree/stepNode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 const SELECT_FIRST = 'Select a step, or an activity, timer, signal, update, child-workflow or Nexus event, of an execution’s latest run.';
 

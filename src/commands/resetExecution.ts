@@ -7,7 +7,7 @@ import { runResetFlow } from '../reset/flow';
 import { ExecutionNode } from '../tree/executionNode';
 import { formatTime } from '../tree/labels';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 interface PointItem extends vscode.QuickPickItem {
   event?: WorkflowEvent;

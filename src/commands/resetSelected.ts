@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { runBatchReset, BatchResult } from '../reset/batch';
 import { ExecutionNode } from '../tree/executionNode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 function isCancellation(value: unknown): value is vscode.CancellationToken {
   return typeof value === 'object' && value !== null && 'isCancellationRequested' in value;

@@ -2,7 +2,7 @@ import { UserFacingError } from '../common/errors';
 import { runResetFlow } from '../reset/flow';
 import { EventNode } from '../tree/eventNode';
 import { ExecutionNode } from '../tree/executionNode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** Context menu / inline action on a WORKFLOW_TASK_COMPLETED event of the latest run. */
 export async function resetToHere(services: Services, node?: unknown): Promise<void> {

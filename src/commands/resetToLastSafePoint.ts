@@ -4,7 +4,7 @@ import { runResetFlow } from '../reset/flow';
 import { runReplayCheck } from '../replayCheck/runCheck';
 import { ExecutionNode } from '../tree/executionNode';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /**
  * Reset to Last Safe Point…: the usual reset flow on the latest WORKFLOW_TASK_COMPLETED that the

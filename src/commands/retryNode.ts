@@ -1,6 +1,6 @@
 import { EarlierRunsNode, RunNode } from '../tree/runNodes';
 import { ExecutionNode } from '../tree/executionNode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** The “Retry” action of an error row under a node: forget what failed and ask again. */
 export async function retryNode(services: Services, node?: unknown): Promise<void> {

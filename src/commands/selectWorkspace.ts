@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { UserCancelled } from '../common/errors';
 import { addWorkspace } from './addWorkspace';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 interface WorkspaceItem extends vscode.QuickPickItem {
   /** Undefined: the “Add Workspace…” item. */

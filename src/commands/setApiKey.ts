@@ -1,7 +1,7 @@
 import { UserCancelled } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
 import { workspaceTitle } from '../config/workspaceList';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** Stores the active workspace's key in SecretStorage (never in settings). */
 export async function setApiKey(services: Services): Promise<void> {

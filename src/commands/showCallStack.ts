@@ -1,7 +1,7 @@
 import { ExecutionNode } from '../tree/executionNode';
 import { PendingNode } from '../tree/pendingNode';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** The engine's built-in query: every coroutine of the workflow and the line it is waiting at. */
 export const STACK_TRACE_QUERY = '__stack_trace';

@@ -1,6 +1,6 @@
 import { UserFacingError } from '../common/errors';
 import { EventNode } from '../tree/eventNode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** Opens the event as a read-only JSON document. */
 export async function showEventDetails(services: Services, node?: unknown): Promise<void> {

@@ -1,4 +1,4 @@
-import type { Services } from './services';
+import type { Services } from '../services';
 
 export async function showLog(services: Services): Promise<void> {
   services.log.show();

@@ -2,7 +2,7 @@ import { UserFacingError } from '../common/errors';
 import { showReplayReport } from '../replayCheck/report';
 import { ExecutionNode } from '../tree/executionNode';
 import { RunNode } from '../tree/runNodes';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** The report of the latest replay check of an execution or run: verdict, what ran, the divergence. */
 export async function showReplayReportCommand(services: Services, arg?: unknown): Promise<void> {

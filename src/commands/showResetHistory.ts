@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** Opens the audit trail: one JSON line per reset the extension sent. */
 export async function showResetHistory(services: Services): Promise<void> {

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { UserFacingError } from '../common/errors';
 import { applyFilter } from './filterExecutions';
-import type { Services } from './services';
+import type { Services } from '../services';
 
 /** The CodeLens's action: the Executions view, filtered to one workflow (any status). */
 export async function showWorkflowExecutions(services: Services, workflow?: unknown): Promise<void> {

@@ -1,9 +1,15 @@
 import * as vscode from 'vscode';
 import type { Execution } from '../api';
-import type { Services } from '../commands/services';
+import type { Log } from '../common/log';
+import type { UserInput } from '../common/ui';
+import type { Connection } from '../config/connection';
+import type { Settings } from '../config/settings';
+import type { ResetRegistry } from '../reset/registry';
 import { inertLinks } from '../common/notificationText';
 import { SECTION } from '../config/settings';
 import type { ExecutionNode } from '../tree/executionNode';
+import type { ExecutionsProvider } from '../tree/executionsProvider';
+import type { TreeNode } from '../tree/node';
 import { Follower } from './follower';
 import { endedVerb, isOpen } from './status';
 
@@ -17,12 +23,21 @@ const BUSY_RETRY_MS = 1_000;
 const RECONCILE_EVERY_MS = 5_000;
 const RECONCILE_DEBOUNCE_MS = 200;
 
-type LiveServices = Pick<Services, 'tree' | 'treeView' | 'connection' | 'settings' | 'log' | 'resets' | 'ui'>;
+/** What live updates use; `ui` is read when needed, so a test's replacement of it is seen. */
+interface LiveServices {
+  readonly tree: ExecutionsProvider;
+  readonly treeView: vscode.TreeView<TreeNode>;
+  readonly connection: Connection;
+  readonly settings: Settings;
+  readonly log: Log;
+  readonly resets: ResetRegistry;
+  readonly ui: UserInput;
+}
 
 /**
  * Live runs: keeps running executions fresh while they are shown (the view is visible) or watched,
  * following each one's event stream and polling where streams do not work. Watched executions notify
- * once when they end. Created in the Services literal; `start` wires it up once the services exist.
+ * once when they end. Built by createServices with the services it uses; it starts at once.
  */
 export class LiveUpdates implements vscode.Disposable {
   private services: LiveServices | undefined;
@@ -38,7 +53,7 @@ export class LiveUpdates implements vscode.Disposable {
   /** The workspace watches belong to: a switch to another one ends them. */
   private workspaceKey = '';
 
-  start(services: LiveServices): this {
+  constructor(services: LiveServices) {
     this.services = services;
     this.workspaceKey = workspaceKey(services);
     this.subscriptions.push(
@@ -52,7 +67,6 @@ export class LiveUpdates implements vscode.Disposable {
     );
     this.tick = setInterval(() => this.reconcile(), RECONCILE_EVERY_MS);
     this.scheduleReconcile();
-    return this;
   }
 
   isWatched(executionId: string): boolean {
@@ -100,7 +114,7 @@ export class LiveUpdates implements vscode.Disposable {
   }
 
   private required(): LiveServices {
-    if (!this.services) throw new Error('Live updates are not started.');
+    if (!this.services) throw new Error('Live updates are disposed.');
     return this.services;
   }
 

@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import { UserCancelled } from '../common/errors';
 import { pickExecutionId } from '../commands/pickExecution';
-import type { Services } from '../commands/services';
+import type { Services } from '../services';
 import { ExecutionNode } from '../tree/executionNode';
 
 /** Tree: the execution clicked. Palette: an execution id, picked or typed. */

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { WorkflowEvent } from '../api';
 import type { Execution } from '../api/types';
-import type { Services } from '../commands/services';
+import type { Services } from '../services';
 import { UserCancelled, userMessage } from '../common/errors';
 import { verdictForPoint } from '../replay';
 import { runReplayCheck, type CheckDeps } from './runCheck';

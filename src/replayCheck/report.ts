@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { groupSteps, stepLabel } from '../api';
-import type { Services } from '../commands/services';
+import type { Services } from '../services';
 import { replayReport, type CheckedRun } from '../replay';
 
 export async function showReplayReport(deps: Pick<Services, 'eventDocuments' | 'definitions'>, check: CheckedRun): Promise<vscode.TextEditor> {

@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Services } from '../commands/services';
+import type { Services } from '../services';
 import { UserCancelled, UserFacingError } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
 import { checkReplay, checkSummary, redactResult, REPLAY_SCRIPT, type CheckedRun } from '../replay';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { firstResetPoint, lastResetPoint } from '../api';
-import type { Services } from '../commands/services';
+import type { Services } from '../services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
 import type { ExecutionNode } from '../tree/executionNode';

@@ -1,28 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { isResetPoint, WorkflowsApiError } from '../api';
 import type { ResetImpact, WorkflowBackend } from '../api';
-import type { Execution, WorkflowEvent } from '../api/types';
-import type { Services } from '../commands/services';
+import type { Services } from '../services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
 import { replayNoteFor } from '../replayCheck/beforeReset';
-import type { EventNode } from '../tree/eventNode';
-import type { ExecutionNode } from '../tree/executionNode';
 import { bindToWorkspace, offerReasonCopy, WorkspaceChanged, type ResetBinding } from './binding';
 import { askOptions, askReason, confirmReset, impactOf, resetPointItems } from './prompts';
 import { announceFound, findOurReset, sendReset, SendOutcome } from './send';
 import { ResetChoices } from './summary';
-
-export interface ResetTarget {
-  execution: Execution;
-  /** The latest run's history, as loaded. */
-  events: WorkflowEvent[];
-  point: WorkflowEvent;
-  node?: ExecutionNode;
-  pointNode?: EventNode;
-  /** Why this point was chosen, when the user did not pick it directly (Reset to before this step). */
-  why?: string;
-}
+import type { ResetTarget } from './target';
 
 /**
  * Reason → options → confirmation (→ typed id in production) → one POST, all bound to the workspace

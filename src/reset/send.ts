@@ -3,13 +3,13 @@ import * as vscode from 'vscode';
 import { attr, isResetMarker, WorkflowsApiError } from '../api';
 import type { RequestEnd, WorkflowBackend } from '../api';
 import type { Execution } from '../api/types';
-import type { Services } from '../commands/services';
+import type { Services } from '../services';
 import { UserFacingError, userMessage } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
 import type { WorkspaceConfig } from '../config/workspaceList';
 import type { AuditOutcome } from './auditLog';
 import { WorkspaceChanged, type ResetBinding } from './binding';
-import type { ResetTarget } from './flow';
+import type { ResetTarget } from './target';
 import type { ResetChoices } from './summary';
 
 export type SendOutcome =

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Services } from '../commands/services';
+import type { Services } from '../services';
 import { userMessage } from '../common/errors';
 import { oneLine } from '../tree/labels';
 import { countExecutions, countsTitle } from './executionCounts';

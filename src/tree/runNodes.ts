@@ -3,7 +3,6 @@ import { attr, resetLinks } from '../api';
 import { checkSummary } from '../replay';
 import type { ResetLink } from '../api';
 import type { Execution } from '../api/types';
-import type { ExecutionNode } from './executionNode';
 import { HistoryRows } from './historyChildren';
 import { statusIcon } from './icons';
 import { formatTime, oneLine, relativeTime, shortId, statusText } from './labels';
@@ -12,13 +11,23 @@ import { actionFor, errorNode, MessageNode, TreeNode } from './node';
 import { RunHistory } from './runHistory';
 import { TreeServices } from './services';
 
+/**
+ * What the “Earlier runs” row uses of its execution's row: an ExecutionNode, which imports this file
+ * (so it is described here rather than imported).
+ */
+interface EarlierRunsOwner extends TreeNode {
+  readonly executionId: string;
+  readonly execution: Execution;
+  readonly rows: Pick<HistoryRows, 'history'>;
+}
+
 /** “Earlier runs (N)”: the runs that resets ended, newest first. Listed only when expanded. */
 export class EarlierRunsNode extends TreeNode {
   expectedCount = 0;
   private runs: RunNode[] | undefined;
 
   constructor(
-    readonly execution: ExecutionNode,
+    readonly execution: EarlierRunsOwner,
     private readonly services: TreeServices,
   ) {
     super(`${execution.id}/earlier`, execution);

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import * as vscode from 'vscode';
 import { attrText } from '../../src/api';
-import type { Services } from '../../src/commands/services';
+import type { Services } from '../../src/services';
 import type { TreeNode } from '../../src/tree/node';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { description, eventually, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isResetMarker, normalizeHistory, type WorkflowEvent } from '../../src/api';
 import { TemporalClient } from '../../src/api/temporal';
-import type { Services } from '../../src/commands/services';
+import type { Services } from '../../src/services';
 import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import type { EventNode } from '../../src/tree/eventNode';
 import type { ExecutionNode } from '../../src/tree/executionNode';

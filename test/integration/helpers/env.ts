@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../../src/extension';
-import type { Services } from '../../../src/commands/services';
+import type { Services } from '../../../src/services';
 import type { EventNode } from '../../../src/tree/eventNode';
 import type { ExecutionNode } from '../../../src/tree/executionNode';
 import type { LoadMoreNode, TreeNode } from '../../../src/tree/node';

@@ -1,19 +1,19 @@
 import type * as vscode from 'vscode';
-import type { ApiKeys } from '../auth/apiKeys';
-import type { Log } from '../common/log';
-import type { LiveUpdates } from '../live/liveUpdates';
-import type { UserInput } from '../common/ui';
-import type { Connection } from '../config/connection';
-import type { Settings } from '../config/settings';
-import type { ResetAudit } from '../reset/auditLog';
-import type { CheckedRuns } from '../replay';
-import type { ResetRegistry } from '../reset/registry';
-import type { DefinitionIndex } from '../source/definitionIndex';
-import type { EventDocuments } from '../tree/eventDocuments';
-import type { ExecutionsProvider } from '../tree/executionsProvider';
-import type { TreeNode } from '../tree/node';
+import type { ApiKeys } from './auth/apiKeys';
+import type { Log } from './common/log';
+import type { LiveUpdates } from './live/liveUpdates';
+import type { UserInput } from './common/ui';
+import type { Connection } from './config/connection';
+import type { Settings } from './config/settings';
+import type { ResetAudit } from './reset/auditLog';
+import type { CheckedRuns } from './replay';
+import type { ResetRegistry } from './reset/registry';
+import type { DefinitionIndex } from './source/definitionIndex';
+import type { EventDocuments } from './tree/eventDocuments';
+import type { ExecutionsProvider } from './tree/executionsProvider';
+import type { TreeNode } from './tree/node';
 
-/** Everything a command handler may use. Built once in `activate()`. */
+/** Every service of the extension, built once by createServices (the composition root) in `activate()`. */
 export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly log: Log;
