@@ -19,7 +19,7 @@ interface ExtensionModule {
   activate(context: unknown): unknown;
 }
 
-export interface Bundle {
+interface Bundle {
   file: string;
   bytes: number;
   dispose(): Promise<void>;

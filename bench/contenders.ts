@@ -7,7 +7,7 @@ import { Pool, request } from 'undici';
 import { WorkflowsClient } from '../src/api';
 
 type SdkModule = typeof import('@mistralai/mistralai', { with: { 'resolution-mode': 'import' } });
-export type SdkClient = InstanceType<SdkModule['Mistral']>;
+type SdkClient = InstanceType<SdkModule['Mistral']>;
 
 export interface Clients {
   ours: WorkflowsClient;
@@ -17,7 +17,7 @@ export interface Clients {
 }
 
 /** The floor: the same keep-alive pool settings as our transport, no retries, no model, no checks. */
-export class RawClient {
+class RawClient {
   private readonly pool: Pool;
   /** Size of the last body read, for the report. */
   lastBodyBytes = 0;

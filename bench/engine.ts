@@ -33,7 +33,7 @@ const WORKFLOW_ID = 'bench-big-history';
 const TARGET_EVENTS = 51_000;
 const MIN_EVENTS = 50_000;
 
-export interface Built {
+interface Built {
   workflowId: string;
   runId: string;
   events: number;

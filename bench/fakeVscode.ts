@@ -219,7 +219,7 @@ export function createFakeVscode(stats: FakeVscodeStats): Record<string, unknown
 }
 
 /** What activate() reads from its ExtensionContext: subscriptions, secrets, workspace state. */
-export interface FakeContext {
+interface FakeContext {
   subscriptions: Disposable[];
   secrets: { get(key: string): Promise<string | undefined>; store(): Promise<void>; delete(): Promise<void>; onDidChange: Event<unknown> };
   workspaceState: { get(key: string): unknown; update(): Promise<void>; keys(): readonly string[] };

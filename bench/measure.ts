@@ -6,7 +6,7 @@ import { cpus, totalmem, release, platform } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** One printed line: `name: value unit`. A string value is a verdict (e.g. "fails (...)"). */
-export interface Figure {
+interface Figure {
   name: string;
   value: number | string;
   unit: string;
@@ -14,12 +14,12 @@ export interface Figure {
   samples?: number[];
 }
 
-export interface Ratio {
+interface Ratio {
   name: string;
   value: number;
 }
 
-export interface Machine {
+interface Machine {
   cpuModel: string;
   cores: number;
   totalMemoryGiB: number;
@@ -29,7 +29,7 @@ export interface Machine {
 }
 
 /** A contender of a side-by-side comparison: one run of it, awaited. */
-export interface Contender {
+interface Contender {
   name: string;
   run: () => Promise<void>;
   /**

@@ -20,7 +20,7 @@ export const PROFILES: readonly LinkProfile[] = [
   { name: '10 Mbit/s, 100 ms RTT', rateMbit: 10, rttMs: 100 },
 ];
 
-export interface Link {
+interface Link {
   namespace: string;
   /** The server's address, inside the namespace. */
   serverAddress: string;

@@ -14,7 +14,7 @@ import { median, MB, Report, timeOnce } from './measure';
 import { openLink, PROFILES, type LinkProfile } from './netns';
 import { startServerProcess } from './serverProcess';
 
-export interface NetSettings {
+interface NetSettings {
   reps: number;
   warmups: number;
 }

@@ -15,7 +15,7 @@ const BIG = encodeURIComponent(DEMO.big);
 const HISTORY_PATH = `/v1/workflows/executions/${BIG}/history?decode_payloads=true`;
 const TRACE_PATH = `/v1/workflows/executions/${BIG}/trace/events?include_internal_events=true&merge_same_id_events=false`;
 
-export interface HistoryMedians {
+interface HistoryMedians {
   ours: number;
   raw: number;
   sdk: number;

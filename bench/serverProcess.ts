@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-export interface ServerProcess {
+interface ServerProcess {
   baseUrl: string;
   apiKey: string;
   stop(): Promise<void>;

@@ -88,14 +88,14 @@ export interface ResetRequest {
   excludeUpdates: boolean;
 }
 
-export type NotFound = { kind: 'not_found' };
+type NotFound = { kind: 'not_found' };
 /** The latest run is closed: the API answers 409 WF_1102 with this status. */
-export type NotRunning = { kind: 'not_running'; status: RunStatus };
-export type Done<T = undefined> = { kind: 'done'; value: T };
+type NotRunning = { kind: 'not_running'; status: RunStatus };
+type Done<T = undefined> = { kind: 'done'; value: T };
 export type Outcome<T = undefined> = Done<T> | NotFound | NotRunning;
 
 /** `event_id` is not a WORKFLOW_TASK_COMPLETED of the latest run: 422 WF_1001 with these ids. */
-export type InvalidResetPoint = { kind: 'invalid_event'; validResetEvents: number[] };
+type InvalidResetPoint = { kind: 'invalid_event'; validResetEvents: number[] };
 export type ResetOutcome = Outcome<{ oldRunId: string; newRunId: string }> | InvalidResetPoint;
 
 /** One event of `GET /executions/{id}/stream` (StreamEventSsePayload); the SSE event is `data.event_type`. */

@@ -4,7 +4,7 @@
  */
 import type { Random } from './random';
 
-export interface ActivityDef {
+interface ActivityDef {
   name: string;
   input: (rng: Random, key: string) => unknown;
   result: (rng: Random, key: string) => unknown;

@@ -16,7 +16,7 @@ const USAGE = `Usage: node out/sandbox/cli.js [--port N] [--api-key K] [--seed N
        [--history-shape ${HISTORY_SHAPES.join('|')}] [--completion-delay-ms N] [--executions N]
    or: node out/sandbox/cli.js --engine temporal [--workflows DIR] [--no-seed] [--port N] [--api-key K]`;
 
-export interface CliOptions extends SandboxOptions {
+interface CliOptions extends SandboxOptions {
   /** `--engine`: the in-memory store, or a real Temporal engine. */
   mode: 'memory' | 'temporal';
   /** With the temporal engine: the workflow files the worker runs and watches. */

@@ -34,7 +34,7 @@ export function negotiate(header: string | string[] | undefined, offered: readon
   return best;
 }
 
-export function compress(coding: Coding, body: Buffer): Buffer {
+function compress(coding: Coding, body: Buffer): Buffer {
   return coding === 'br'
     ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: body.length } })
     : gzipSync(body, { level: GZIP_LEVEL });

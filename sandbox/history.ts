@@ -16,7 +16,7 @@ export interface WorkerContext {
   gapScale?: number;
 }
 
-export interface FailureSpec {
+interface FailureSpec {
   message: string;
   stackTrace: string;
   type: string;

@@ -14,7 +14,7 @@ import {
   type SandboxEvent,
 } from './model';
 
-export interface ResetParams {
+interface ResetParams {
   eventId: number;
   reason: string | null;
   excludeSignals: boolean;
@@ -113,7 +113,7 @@ export function resumeResetRun(run: Run, ctx: WorkerContext, nowMs: number): His
 }
 
 /** Planned activities the run has not completed yet (those after the reset point run again). */
-export function remainingActivities(execution: Execution, run: Run): PlannedActivity[] {
+function remainingActivities(execution: Execution, run: Run): PlannedActivity[] {
   const byId = new Map(events(run).map((e) => [e.eventId, e]));
   const done = new Set(
     events(run)

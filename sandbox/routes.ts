@@ -21,7 +21,7 @@ export interface ResetRecord {
   time: number;
 }
 
-export interface RouteContext extends WorkerRouteContext {
+interface RouteContext extends WorkerRouteContext {
   backend: WorkflowsBackend;
   /** One of the backend's `historyShapes`. */
   historyShape: () => HistoryShape;

@@ -10,7 +10,7 @@ export const BIG_EVENT_COUNT = 51_200;
 /** Events are spaced by this much (plus a smaller jitter), so the end time is known without building. */
 const STEP_MS = 29;
 
-export interface BigRunSpec {
+interface BigRunSpec {
   seed: number;
   startMs: number;
   runId: string;

@@ -18,10 +18,9 @@ import { forwardToTemporal, isLongPoll, TEMPORAL_PREFIX, temporalStatusReply, te
 import { WorkerRegistry, type EngineAddress } from './workers';
 
 export type { WorkflowsBackend } from './backend';
-export type { FaultRule, FaultSwitch } from './faults';
+export type { FaultRule } from './faults';
 export type { HistoryShape } from './backend';
-export type { ResetRecord } from './routes';
-export type { EngineAddress, RegisteredExecution, RegisteredWorkflow, WorkerRegistry } from './workers';
+
 export { DEMO, DEMO_RESET_REASONS } from './seed';
 export { BIG_EVENT_COUNT } from './seed-big';
 

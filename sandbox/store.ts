@@ -9,7 +9,7 @@ import { Random } from './random';
 import { applyReset, completeResetRun } from './reset';
 import { seedExecutions } from './seed';
 
-export interface StoreOptions {
+interface StoreOptions {
   seed: number;
   now: number;
   completionDelayMs: number;

@@ -26,7 +26,7 @@ export interface FeedEvent {
 }
 
 /** One event of one run, with what the payload names: the execution and its workflow. */
-export interface FeedItem {
+interface FeedItem {
   seq: number;
   executionId: string;
   workflowName: string;
@@ -36,7 +36,7 @@ export interface FeedItem {
   byId: (eventId: number) => FeedEvent | undefined;
 }
 
-export interface Sequenced {
+interface Sequenced {
   seq: number;
   run: Run;
   event: FeedEvent;

@@ -9,9 +9,9 @@
 import type { ServerResponse } from 'node:http';
 import type { StreamPayload, WorkflowsBackend } from './backend';
 
-export const HEARTBEAT_MS = 15_000;
+const HEARTBEAT_MS = 15_000;
 
-export interface StreamOptions {
+interface StreamOptions {
   /** From the `Last-Event-ID` header or the `last_event_id` query (the header wins, as browsers send it). */
   lastEventId?: string;
   /** The fault switch's `drop: 'after'`: destroy the socket this long after the stream started. */

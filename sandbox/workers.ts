@@ -12,7 +12,7 @@ export interface EngineAddress {
   namespace: string;
 }
 
-export interface RegisteredWorkflow {
+interface RegisteredWorkflow {
   name: string;
   /** The platform's id for the workflow: a UUID, the same every time a worker registers this name. */
   workflowId: string;
@@ -30,7 +30,7 @@ export interface RegisteredWorkflow {
   definition: Record<string, unknown>;
 }
 
-export interface RegisteredExecution {
+interface RegisteredExecution {
   /** The API's execution id: the Temporal workflow id. */
   executionId: string;
   runId: string;

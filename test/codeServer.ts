@@ -45,10 +45,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** True while any process of the group is alive (signal 0 only checks). */
-export function groupAlive(pgid: number): boolean {
+function groupAlive(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
     return true;
@@ -184,7 +184,7 @@ export interface CodeServer {
   exited: Promise<number | null>;
 }
 
-export interface StartOptions {
+interface StartOptions {
   layout: TempLayout;
   port: number;
   /** Default 127.0.0.1. */

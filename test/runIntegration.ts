@@ -51,9 +51,9 @@ import {
 } from './codeServer';
 
 // Re-exported: test/runDesktop.ts imports them from here.
-export { CODE_SERVER_VERSION, PROJECT_ROOT, QUIET_SETTINGS } from './codeServer';
+export { PROJECT_ROOT, QUIET_SETTINGS } from './codeServer';
 
-export interface IntegrationOptions {
+interface IntegrationOptions {
   /** Merged over QUIET_SETTINGS into the user settings.json. */
   settings?: Record<string, unknown>;
   /** Written to <workspace>/.vscode/settings.json (e.g. restricted settings for the trust suite). */
@@ -145,7 +145,7 @@ export function optionsFromEnvAndArgs(env: NodeJS.ProcessEnv, argv: readonly str
 export class SetupError extends Error {}
 
 /** Fails early, with the fix, when something the run needs is missing. */
-export function checkPrerequisites(chromiumPath: string, extensionTestsPath: string): void {
+function checkPrerequisites(chromiumPath: string, extensionTestsPath: string): void {
   const problems: string[] = [];
   if (!fs.existsSync(CODE_SERVER_ENTRY)) {
     problems.push(`code-server ${CODE_SERVER_VERSION} is not installed in ${path.relative(PROJECT_ROOT, CODE_SERVER_DIR)}: run npm run setup (scripts/setup.sh)`);
@@ -192,7 +192,7 @@ function formatLogArgs(args: unknown): string {
  * tokens, sockets, service worker) comes through the same log before it: hold that back unless the run
  * fails before the suite starts, or --verbose.
  */
-export const SUITE_START_MARKER = '[integration] mocha starting';
+const SUITE_START_MARKER = '[integration] mocha starting';
 
 /** Workbench messages that repeat during every run and say nothing about the tests (shown with --verbose). */
 const WORKBENCH_NOISE: readonly RegExp[] = [/^Ignoring fetching additional builtin extensions from gallery as it is disabled\.$/];

@@ -35,7 +35,7 @@ import { pageOf } from '../listing';
 import { feedPayload, type FeedEvent } from '../stream-events';
 import type { WorkerRegistry } from '../workers';
 
-export interface EngineBackendOptions {
+interface EngineBackendOptions {
   client: TemporalClient;
   workers: WorkerRegistry;
   /** How often a followed execution's history is read again (ms). Default 500. */

@@ -3,9 +3,7 @@
  * group of its own on 127.0.0.1 (needs `.venv-engine/`: bash scripts/setup-python.sh).
  */
 export { startTemporalDevServer } from './temporal';
-export type { DevServer, DevServerOptions } from './temporal';
+export type { DevServer } from './temporal';
 export { startWorker } from './worker';
-export type { Worker, WorkerOptions } from './worker';
+export type { Worker } from './worker';
 export { EngineSetupError, PROJECT_ROOT, venvDir } from './paths';
-export { freePort } from './process';
-export type { ExitStatus } from './process';

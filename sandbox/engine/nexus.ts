@@ -10,7 +10,7 @@ import { PROJECT_ROOT, venvBinary } from './paths';
 import type { DevServer } from './temporal';
 import { inheritedEnv, startPythonWorker, type Worker } from './worker';
 
-export const NEXUS_TOUR_SCRIPT = path.join(PROJECT_ROOT, 'test', 'fixtures', 'nexus-workflows', 'nexus_tour.py');
+const NEXUS_TOUR_SCRIPT = path.join(PROJECT_ROOT, 'test', 'fixtures', 'nexus-workflows', 'nexus_tour.py');
 /** The endpoint nexus_tour.py's workflows call (its ENDPOINT). */
 export const NEXUS_TOUR_ENDPOINT = 'nexus-tour-carriers';
 /** nexus_tour.py prints this once both its workers poll. */
@@ -26,7 +26,7 @@ export async function createNexusEndpoint(server: Pick<DevServer, 'grpcAddress' 
   ], { env: inheritedEnv(), timeout: 30_000 });
 }
 
-export interface NexusTourWorkerOptions {
+interface NexusTourWorkerOptions {
   /** The engine's gRPC frontend, `host:port`. */
   address: string;
   namespace: string;

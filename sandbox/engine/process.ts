@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { killGroup, trackGroup } from '../../src/common/processGroup';
 
-export interface GroupProcessOptions {
+interface GroupProcessOptions {
   cwd?: string;
   env: NodeJS.ProcessEnv;
   /** Output lines kept for tail(). Default 200. */
@@ -128,7 +128,7 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export function sleep(ms: number): Promise<void> {
+function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 

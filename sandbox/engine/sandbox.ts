@@ -50,7 +50,7 @@ export const SHIPPING_DEMO = {
   waiting: 'shipment-S-3002',
 } as const;
 
-export interface EngineSandboxOptions {
+interface EngineSandboxOptions {
   /** The folder of workflow files the worker runs and watches. Default: a fresh copy of engine/demo-workflows. */
   workflowsDir?: string;
   port?: number;

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { EngineSetupError, PROJECT_ROOT, venvDir } from './paths';
 
 /** scripts/setup.sh's purposes: `demo` (code-server), `demo-engine` (code-server and the engine), `engine` (the engine). */
-export type SetupPurpose = 'demo' | 'demo-engine' | 'engine';
+type SetupPurpose = 'demo' | 'demo-engine' | 'engine';
 
 /** Runs the set-up with its output on ours; an EngineSetupError when it stops (its own message says why). */
 export function runSetup(purpose: SetupPurpose, say: (line: string) => void): void {

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { freePort, spawnGroup, waitUntilReady, type ExitStatus, type GroupProcess } from './process';
 import { venvBinary } from './paths';
 
-export interface DevServerOptions {
+interface DevServerOptions {
   /** A SQLite file to use and keep (reuse it in a later start); default: in memory. */
   dbFile?: string;
   /** A SQLite file in a temporary directory, removed by stop(). Ignored when `dbFile` is given. */

@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { spawnGroup, waitUntilReady, type GroupProcess } from './process';
 import { TEMPORAL_WORKER_SCRIPT, venvBinary, WORKER_SCRIPT } from './paths';
 
-export interface WorkerOptions {
+interface WorkerOptions {
   /** Directories whose `*.py` files define the workflows (imported anew on every start). */
   dirs: string[];
   /** The Mistral-style API the SDK calls, e.g. `http://127.0.0.1:8787`. */
@@ -39,7 +39,7 @@ export interface Worker {
   stop(graceMs?: number): Promise<void>;
 }
 
-export interface TemporalWorkerOptions {
+interface TemporalWorkerOptions {
   /** Directories whose `*.py` files define the workflows and activities (imported anew on every start). */
   dirs: string[];
   /** The engine's gRPC frontend, `host:port`. */

@@ -26,7 +26,7 @@ export const DEFAULT_MAX_BODY_BYTES = 128 * MiB;
 export const MAX_ERROR_BODY_BYTES = MiB;
 
 /** `134217728` → `128 MiB`; other sizes in KiB or bytes, as they are. */
-export function formatBytes(bytes: number): string {
+function formatBytes(bytes: number): string {
   if (bytes >= MiB && bytes % MiB === 0) return `${bytes / MiB} MiB`;
   if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
   return `${bytes} bytes`;
@@ -50,7 +50,7 @@ export class BodyDecodeError extends Error {
 }
 
 /** The body decoded to more than the cap: reading stopped there. A BodyDecodeError, so kind 'parse'. */
-export class BodyTooLargeError extends BodyDecodeError {
+class BodyTooLargeError extends BodyDecodeError {
   constructor(readonly maxBytes: number, compressed: boolean, serviceName: string) {
     super(
       `${serviceName} sent an answer larger than ${formatBytes(maxBytes)}${compressed ? ' once decompressed' : ''}, the most the ` +
@@ -81,7 +81,7 @@ function decompressor(contentEncoding: string | string[] | undefined): Decompres
 }
 
 /** How much of a body to read: `maxBytes` decoded at most; `serviceName` for the message. */
-export interface BodyLimit {
+interface BodyLimit {
   maxBytes: number;
   serviceName: string;
 }

@@ -33,9 +33,8 @@ export interface WorkflowsClientOptions {
   maxBodyBytes?: number;
 }
 
-export type { GetHistoryOptions } from './backend';
 
-export const DEFAULT_USER_AGENT = 'mistral-workflows-vscode';
+const DEFAULT_USER_AGENT = 'mistral-workflows-vscode';
 /** listRuns pages through search results; bounded so a server that never stops paging cannot hang us. */
 const MAX_RUN_PAGES = 20;
 const RUN_PAGE_SIZE = 100;

@@ -127,7 +127,7 @@ export function eventDescriber(): (next: readonly WorkflowEvent[]) => EventDescr
 }
 
 /** Where an event keeps a Failure: most events in `failure`, ACTIVITY_TASK_STARTED the previous attempt's. */
-export type FailureField = 'failure' | 'last_failure' | 'outcome.failure';
+type FailureField = 'failure' | 'last_failure' | 'outcome.failure';
 
 const FAILURE_PATHS: Record<FailureField, readonly [message: string, type: string]> = {
   failure: ['failure.message', 'failure.application_failure_info.type'],

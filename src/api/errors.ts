@@ -7,7 +7,7 @@
 
 import type { TlsFailure } from './tls';
 
-export type WorkflowsApiErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'aborted' | 'redirect';
+type WorkflowsApiErrorKind = 'http' | 'network' | 'timeout' | 'parse' | 'aborted' | 'redirect';
 
 /**
  * What a service said went wrong, in neutral terms (gRPC's canonical names, which Temporal uses):
@@ -39,7 +39,7 @@ export interface ValidationIssue {
  */
 export type RequestEnd = 'succeeded' | 'ended' | 'abandoned';
 
-export interface WorkflowsApiErrorInit {
+interface WorkflowsApiErrorInit {
   kind: WorkflowsApiErrorKind;
   message: string;
   method: string;

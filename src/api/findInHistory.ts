@@ -12,7 +12,7 @@ import { WorkflowEvent } from './types';
 import { valueMatches, valuePattern, ValuePattern } from './valueSearch';
 
 export { parseQuery } from './historyQuery';
-export type { HistoryQuery, ParsedQuery } from './historyQuery';
+export type { HistoryQuery } from './historyQuery';
 
 export const DEFAULT_SLICE_SIZE = 2000;
 
@@ -34,7 +34,7 @@ export interface EventMatches {
 }
 
 /** What describeEvents gave (or just its details, as the tree keeps them), index for index. */
-export type Described = readonly (EventDescription | string | undefined)[];
+type Described = readonly (EventDescription | string | undefined)[];
 
 export async function findEvents(
   events: readonly WorkflowEvent[],
@@ -79,7 +79,7 @@ function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-export interface StepMatches {
+interface StepMatches {
   /** Steps and reset points with at least one matching event, in list order. */
   entries: StepListEntry[];
   /** How many of those entries are steps. */

@@ -7,11 +7,6 @@
 import { enumNamer } from './enums';
 import { WorkflowEvent } from './types';
 
-// The accessor and the descriptions live in their own modules; re-exported so callers import one place.
-export { attr, attrText, readPath } from './attributes';
-export { describeEvent, describeEvents, eventKind, isResetMarker } from './describe';
-export type { EventDescription, EventKind } from './describe';
-
 /** Thrown when a history body is not an event list at all (a string, a number, `{ events: 42 }`...). */
 export class HistoryFormatError extends Error {
   constructor(message: string) {

@@ -7,7 +7,7 @@ export type HistoryQuery =
   | { kind: 'text'; text: string; pattern: RegExp }
   | { kind: 'regex'; source: string; flags: string; pattern: RegExp };
 
-export type ParsedQuery = { ok: true; query: HistoryQuery } | { ok: false; error: string };
+type ParsedQuery = { ok: true; query: HistoryQuery } | { ok: false; error: string };
 
 const REGEX_FORM = /^\/(.*)\/([A-Za-z]*)$/s;
 const SPECIAL = /[.*+?^${}()|[\]\\/]/g;

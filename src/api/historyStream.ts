@@ -12,7 +12,7 @@ import { HistoryPrefixScanner } from './historyScan';
 import type { WorkflowEvent } from './types';
 
 /** Called with every event found so far (in order), each time more were found. */
-export type EarlyEventsListener = (events: readonly WorkflowEvent[]) => void;
+type EarlyEventsListener = (events: readonly WorkflowEvent[]) => void;
 
 /**
  * What a caller of `getHistory` passes to see events early, and to say how much it wants: `want(count)`
@@ -133,7 +133,7 @@ export class HistoryStream {
   }
 }
 
-export class HistoryBodySink implements TextSink<WorkflowEvent[]> {
+class HistoryBodySink implements TextSink<WorkflowEvent[]> {
   private readonly chunks: string[] = [];
   private readonly scanner = new HistoryPrefixScanner();
   /** How many chunks the scanner has been fed. */

@@ -25,9 +25,9 @@ import { tlsFailureOf, tlsMessage, type TlsFailure, type TlsSettings } from './t
 import { probeTls } from './tlsProbe';
 
 /** Turns a non-2xx answer into the error to throw; `redact` removes the API key from any text. */
-export type HttpErrorMapper = (failure: HttpFailure, redact: (text: string) => string) => WorkflowsApiError;
+type HttpErrorMapper = (failure: HttpFailure, redact: (text: string) => string) => WorkflowsApiError;
 
-export interface HttpSettings {
+interface HttpSettings {
   baseUrl: string;
   /** Sent as `Authorization: Bearer <key>`; empty: no Authorization header at all. */
   apiKey: string;

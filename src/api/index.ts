@@ -31,40 +31,40 @@
  * - `streamExecution` follows an execution's events (SSE) and reconnects with Last-Event-ID after a drop
  *   or a 5xx/429, a bounded number of times in a row; other HTTP errors throw at once; abort ends it quietly.
  */
-export { WorkflowsClient, DEFAULT_USER_AGENT } from './client';
-export type { WorkflowsClientOptions, GetHistoryOptions } from './client';
+export { WorkflowsClient } from './client';
+export type { WorkflowsClientOptions } from './client';
 export type { BackendCapabilities, WorkflowBackend } from './backend';
 export { WorkflowsApiError, isWorkflowsApiError } from './errors';
-export type { ApiProblem, RequestEnd, WorkflowsApiErrorKind, WorkflowsApiErrorInit, ValidationIssue } from './errors';
-export type { TlsFailure, TlsSettings } from './tls';
+export type { RequestEnd } from './errors';
+export type { TlsSettings } from './tls';
 export { KEY_REJECTED_MESSAGE, KEY_FORBIDDEN_MESSAGE } from './httpErrors';
-export { normalizeHistory, normalizeEvent, HistoryFormatError } from './history';
+export { normalizeHistory, HistoryFormatError } from './history';
 export { HistoryStream } from './historyStream';
-export type { EarlyEventsListener } from './historyStream';
-export { attr, attrText, readPath } from './attributes';
-export { enumNamer, upperSnake } from './enums';
-export { describeEvent, describeEvents, eventDescriber, eventKind, failureText, isResetMarker, shortText } from './describe';
-export type { EventDescription, EventKind, FailureField } from './describe';
+
+export { attr, attrText } from './attributes';
+export { enumNamer } from './enums';
+export { describeEvent, describeEvents, eventDescriber, eventKind, isResetMarker, shortText } from './describe';
+export type { EventKind } from './describe';
 export { isResetPoint, isResetTarget, resetPoints, firstResetPoint, lastResetPoint, analyzeReset, nextStepAfter } from './resetPoints';
-export type { ResetImpact, ResetPointOptions } from './resetPoints';
-export { resetPointBefore, STEP_KINDS } from './stepReset';
+export type { ResetImpact } from './resetPoints';
+export { resetPointBefore } from './stepReset';
 export type { StepResetPoint } from './stepReset';
 export { historyAsText, resetLinks } from './runLineage';
 export { groupSteps, stepsPage, beforeStepResetPoint } from './steps';
-export type { EventOwner, StepGrouping, StepsPage } from './steps';
+export type { StepGrouping } from './steps';
 export { isStep } from './step';
-export type { HistoryStep, ResetPointEntry, StepListEntry, WorkflowTaskGroup, WorkflowTaskOutcome } from './step';
+export type { HistoryStep, StepListEntry } from './step';
 export { isOpenStatus } from './stepRules';
-export type { StepKind, StepStatus } from './stepRules';
-export { stepLabel, resetPointLabel, STATUS_WORDS } from './stepLabels';
+
+export { stepLabel, resetPointLabel } from './stepLabels';
 export { parseQuery, findEvents, stepsMatching, matchSummary, DEFAULT_SLICE_SIZE } from './findInHistory';
-export type { HistoryQuery, ParsedQuery, FindOptions, EventMatches, StepMatches, Described } from './findInHistory';
+export type { HistoryQuery, FindOptions, EventMatches } from './findInHistory';
 export { pendingWork } from './pending';
-export type { PendingWork, PendingActivity, PendingTimer, PendingChild, PendingUpdate, PendingSignal, PendingNexusOperation } from './pending';
+export type { PendingWork } from './pending';
 export type { ResetLink } from './runLineage';
-export { parseExecution, parseExecutionPage, newestFirst } from './parse';
+
 export { isTerminalMessage } from './stream';
-export type { StreamExecutionOptions, StreamMessage, StreamPayload } from './stream';
+export type { StreamExecutionOptions, StreamMessage } from './stream';
 export { SseParser } from './sse';
 export type { SseMessage } from './sse';
-export * from './types';
+export type { Execution, ExecutionStatus, WorkflowEvent } from './types';

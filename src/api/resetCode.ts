@@ -24,13 +24,13 @@ export interface ResetCode {
   keyVariable: string;
 }
 
-export interface ResetSnippetInput extends ResetCodeRequest {
+interface ResetSnippetInput extends ResetCodeRequest {
   baseUrl: string;
 }
 
 const DEFAULT_BASE_URL = 'https://api.mistral.ai';
 export const REASON_PLACEHOLDER = 'Describe why you reset (recorded for auditing)';
-export const MISTRAL_KEY_VARIABLE = 'MISTRAL_API_KEY';
+const MISTRAL_KEY_VARIABLE = 'MISTRAL_API_KEY';
 
 /** Mistral's Workflows API: the `mistralai` SDK, or curl against `/v1/workflows`. */
 export function mistralResetCode(baseUrl: string, request: ResetCodeRequest, format: ResetCodeFormat): ResetCode {

@@ -23,7 +23,7 @@ export interface ResetImpact {
   nextStep?: string;
 }
 
-export interface ResetPointOptions {
+interface ResetPointOptions {
   /** Whether the events are the latest run's: only then are there reset points. */
   latestRun: boolean;
 }

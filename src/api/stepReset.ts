@@ -7,7 +7,7 @@ import { eventKind, EventKind } from './describe';
 import { isResetPoint } from './resetPoints';
 import { WorkflowEvent } from './types';
 
-export const STEP_KINDS: readonly EventKind[] = ['activity', 'timer', 'signal', 'update', 'child', 'nexus'];
+const STEP_KINDS: readonly EventKind[] = ['activity', 'timer', 'signal', 'update', 'child', 'nexus'];
 
 export interface StepResetPoint {
   point: WorkflowEvent;

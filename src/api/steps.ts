@@ -16,7 +16,7 @@ import { isOpenStatus, REASON_PATHS, STEP_RULES, StepKind, StepRule, StepStatus 
 import { WorkflowEvent } from './types';
 
 /** Which entry, or which folded workflow task, an event belongs to. */
-export type EventOwner =
+type EventOwner =
   | { kind: 'step'; entryIndex: number; step: HistoryStep }
   | { kind: 'resetPoint'; entryIndex: number; entry: ResetPointEntry }
   | { kind: 'workflowTask'; groupIndex: number; group: WorkflowTaskGroup };
@@ -249,7 +249,7 @@ function customTaskStatus(type: string): StepStatus {
   return 'running';
 }
 
-export interface StepsPage {
+interface StepsPage {
   entries: StepListEntry[];
   /** Where the next page starts; undefined on the last page. */
   next: number | undefined;

@@ -44,12 +44,12 @@ export interface StreamMessage {
 }
 
 /** The message's data as far as the extension reads it (`StreamEventSsePayload` / `StreamEventSseErrorData`). */
-export type StreamPayload =
+type StreamPayload =
   | { kind: 'event'; eventType: string | undefined; executionId: string | undefined; runId: string | undefined }
   | { kind: 'error'; error: string; reason: string }
   | { kind: 'other' };
 
-export interface StreamTransport {
+interface StreamTransport {
   origin: string;
   prefix: string;
   apiKey: string;

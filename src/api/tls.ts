@@ -69,7 +69,7 @@ export function tlsFailureOf(code: string | undefined, message?: string): TlsFai
   return undefined;
 }
 
-export interface TlsMessageContext {
+interface TlsMessageContext {
   origin: string;
   /** The code or alert as Node reported it, to quote. */
   code: string;

@@ -10,7 +10,7 @@ import * as net from 'node:net';
 import * as tls from 'node:tls';
 import type { TlsSettings } from './tls';
 
-export type TlsProbeResult =
+type TlsProbeResult =
   /** The handshake failed or the server sent an alert: Node's code and message. */
   | { kind: 'error'; code: string; message: string }
   /** The server hung up after the handshake without answering a request. */

@@ -3,7 +3,7 @@ import { parse as parseDotenv } from 'dotenv';
 
 export type KeySource = 'secret storage' | '.env file' | 'environment variable';
 
-export interface ResolvedKey {
+interface ResolvedKey {
   key: string;
   source: KeySource;
   /** The .env file the key came from, for the log. */
@@ -13,7 +13,7 @@ export interface ResolvedKey {
 const ENV_NAME = 'MISTRAL_API_KEY';
 
 /** Which workspace's key may have changed: a stored key names its workspace; .env, trust and the like may touch any. */
-export interface KeyChange {
+interface KeyChange {
   workspace?: string;
 }
 

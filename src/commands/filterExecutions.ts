@@ -4,7 +4,7 @@ import { UserCancelled } from '../common/errors';
 import { describeFilter, ExecutionFilter, isFiltered, parseFilter } from '../tree/filter';
 import type { Services } from '../services';
 
-export const FILTER_STATE_KEY = 'mistralWorkflows.filter';
+const FILTER_STATE_KEY = 'mistralWorkflows.filter';
 
 /**
  * Status (multi-select), then workflow name, then search text, then (backends with a query language:
@@ -51,7 +51,7 @@ export async function applyFilter(services: Services, filter: ExecutionFilter): 
   services.tree.setFilter(filter);
 }
 
-export function showFilter(view: vscode.TreeView<unknown>, filter: ExecutionFilter): void {
+function showFilter(view: vscode.TreeView<unknown>, filter: ExecutionFilter): void {
   // The title too: VS Code does not draw a view's description when it is alone in its container.
   view.title = isFiltered(filter) ? `Executions (${describeFilter(filter)})` : 'Executions';
   view.description = isFiltered(filter) ? `Filter: ${describeFilter(filter)}` : undefined;

@@ -12,7 +12,7 @@ import type { Services } from '../services';
 type FindServices = Pick<Services, 'ui' | 'tree' | 'treeView' | 'log'>;
 
 /** The run whose rows a search applies to: an execution (its latest run) or an earlier run, or what holds its summary row. */
-export function searchTarget(node: unknown): ExecutionNode | RunNode | undefined {
+function searchTarget(node: unknown): ExecutionNode | RunNode | undefined {
   let at: unknown = node;
   while (at instanceof TreeNode) {
     if (at instanceof ExecutionNode || at instanceof RunNode) return at;

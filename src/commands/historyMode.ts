@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { HistoryMode } from '../tree/services';
 import type { Services } from '../services';
 
-export const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
+const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
 /** The context key the view title's toggle reads (`mistralWorkflows.historyMode == steps`). */
 const CONTEXT_KEY = 'mistralWorkflows.historyMode';
 
@@ -16,7 +16,7 @@ export async function showEvents(services: Services): Promise<void> {
   await applyHistoryMode(services, 'events');
 }
 
-export async function applyHistoryMode(services: Pick<Services, 'context' | 'tree'>, mode: HistoryMode): Promise<void> {
+async function applyHistoryMode(services: Pick<Services, 'context' | 'tree'>, mode: HistoryMode): Promise<void> {
   await services.context.workspaceState.update(HISTORY_MODE_KEY, mode);
   await vscode.commands.executeCommand('setContext', CONTEXT_KEY, mode);
   services.tree.setHistoryMode(mode);

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 
 /** A bound, so that “Load all” on a busy workspace cannot fill memory or hammer the API. */
-export const LOAD_ALL_CAP = 5_000;
+const LOAD_ALL_CAP = 5_000;
 
 /** Loads every remaining page of executions, up to LOAD_ALL_CAP, with progress and Cancel. */
 export async function loadAllExecutions(services: Services): Promise<number> {

@@ -4,7 +4,7 @@ import { pickExecutionId } from './pickExecution';
 import type { Services } from '../services';
 
 /** The engine's built-in query: every coroutine of the workflow and the line it is waiting at. */
-export const STACK_TRACE_QUERY = '__stack_trace';
+const STACK_TRACE_QUERY = '__stack_trace';
 
 /**
  * Show Call Stack on a running execution (or its Pending row): runs `__stack_trace` through the API's
@@ -24,7 +24,7 @@ export async function showCallStack(services: Pick<Services, 'tree' | 'ui' | 'co
 }
 
 /** Temporal's SDKs answer with one string; anything else is shown as JSON rather than lost. */
-export function stackText(result: unknown): string {
+function stackText(result: unknown): string {
   if (typeof result === 'string') return result.trim() === '' ? '(the workflow reported an empty call stack)' : result;
   if (Array.isArray(result) && result.every((r) => typeof r === 'string')) return result.join('\n');
   return JSON.stringify(result, null, 2) ?? String(result);

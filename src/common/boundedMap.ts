@@ -3,7 +3,7 @@
  * in total by `weigh` (e.g. a text's length, a history's events). The entries just set are always
  * kept, however heavy: they are what the user asked for a moment ago. No `vscode` import (pure).
  */
-export interface BoundedMapLimits<V> {
+interface BoundedMapLimits<V> {
   maxEntries: number;
   maxWeight?: number;
   weigh?: (value: V) => number;

@@ -18,7 +18,7 @@ export class UserFacingError extends Error {
   }
 }
 
-export interface ErrorAction {
+interface ErrorAction {
   title: string;
   command: string;
   args?: unknown[];

@@ -50,7 +50,7 @@ export class Log implements vscode.Disposable {
 }
 
 /** The full story of an error, causes included, for the log (not for the user). */
-export function describeError(error: unknown): string {
+function describeError(error: unknown): string {
   const parts: string[] = [];
   let current: unknown = error;
   for (let depth = 0; current !== undefined && depth < 5; depth++) {

@@ -50,7 +50,7 @@ export function trackGroup(pgid: number): () => void {
   return () => live.delete(pgid);
 }
 
-export interface RunOptions {
+interface RunOptions {
   cwd?: string;
   env: NodeJS.ProcessEnv;
   /** The whole group is killed (SIGKILL) after this long. */
@@ -63,7 +63,7 @@ export interface RunOptions {
   stderrTailBytes?: number;
 }
 
-export interface RunResult {
+interface RunResult {
   /** Also the group id; undefined when the process could not be started. */
   pid?: number;
   /** The error from spawn (ENOENT, EACCES...) when it could not be started. */

@@ -8,7 +8,7 @@ import { SECTION, Settings, WorkspaceConfig } from './settings';
 import { loadTemporalTls } from './temporalTls';
 import { baseUrlProblem, envKeyOriginAllowed } from './workspaceList';
 
-export type ConnectionState =
+type ConnectionState =
   | { kind: 'ready'; workspace: WorkspaceConfig; client: WorkflowBackend; keySource: KeySource | undefined }
   | { kind: 'missingKey'; workspace: WorkspaceConfig }
   | { kind: 'badBaseUrl'; workspace: WorkspaceConfig; problem: string }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { clampInt, clampNumber, compressionOption, DEFAULT_WORKSPACE, parseWorkspaces, WorkspaceConfig } from './workspaceList';
 
-export { DEFAULT_WORKSPACE };
 export type { WorkspaceConfig };
 
 export const SECTION = 'mistralWorkflows';

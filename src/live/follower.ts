@@ -89,7 +89,7 @@ function isUnsupported(status: number | undefined, code: string | undefined): bo
 }
 
 /** True after `ms`; false (at once) when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(false);
     const onAbort = (): void => {

@@ -9,12 +9,12 @@ export type { CheckReplayOptions } from './check';
 export { CheckedRuns, MAX_CHECKS, MAX_CHECKED_EVENTS, checkSummary, replayMarkOf, verdictForPoint, verdictOf } from './checked';
 export type { CheckedRun, ReplayMark, ReplayMarkKind } from './checked';
 export { replayReport } from './report';
-export type { ReportContext } from './report';
-export type { CheckFailure, CheckFailureKind, CleanVerdict, DivergenceCause, DivergesVerdict, ReplayResult, ReplayVerdict } from './result';
+
+export type { CheckFailure, CheckFailureKind, ReplayResult } from './result';
 export { lastSafePoint, safetyOfResetPoints } from './safety';
-export type { PointSafety, ResetPointSafety, SafePoint } from './safety';
+
 export { pickInterpreter, pythonExtensionSelection, venvPython } from './interpreter';
-export type { InterpreterChoices, InterpreterSource, PickedInterpreter } from './interpreter';
+export type { PickedInterpreter } from './interpreter';
 
 /** The helper script's path inside the extension (it ships in the VSIX). */
 export const REPLAY_SCRIPT = 'replay/replay_check.py';

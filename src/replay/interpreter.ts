@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { isObject } from '../api/json';
 
-export type InterpreterSource = 'pythonExtension' | 'folderVenv' | 'path';
+type InterpreterSource = 'pythonExtension' | 'folderVenv' | 'path';
 
 export interface PickedInterpreter {
   command: string;
@@ -15,7 +15,7 @@ export interface PickedInterpreter {
   description: string;
 }
 
-export interface InterpreterChoices {
+interface InterpreterChoices {
   /** The Python extension's selected interpreter, when it is installed and has one. */
   pythonExtensionPath?: string;
   /** The folder's `.venv` interpreter, when it exists (see venvPython). */

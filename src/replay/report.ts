@@ -6,7 +6,7 @@
 import type { CheckedRun } from './checked';
 import { lastSafePoint, safetyOfResetPoints } from './safety';
 
-export interface ReportContext {
+interface ReportContext {
   /** The step the divergent event belongs to, e.g. `activity create_shipment`. */
   divergentStep?: string;
   /** Where the workflow is defined, e.g. `workflows/orders.py:13`. */

@@ -5,13 +5,13 @@
  */
 import { integer, isObject, text } from '../api/json';
 
-export interface CleanVerdict {
+interface CleanVerdict {
   outcome: 'clean';
   /** How many events of the history the code was replayed over. */
   replayedEvents: number;
 }
 
-export interface DivergesVerdict {
+interface DivergesVerdict {
   outcome: 'diverges';
   /** The first event the current code disagrees with. */
   eventId: number;
@@ -25,7 +25,7 @@ export interface DivergesVerdict {
   replayedEvents: number;
 }
 
-export type DivergenceCause = 'nondeterminism' | 'workflowTaskFailed';
+type DivergenceCause = 'nondeterminism' | 'workflowTaskFailed';
 
 export type ReplayVerdict = CleanVerdict | DivergesVerdict;
 
@@ -53,14 +53,14 @@ const SCRIPT_ERRORS: Record<string, CheckFailureKind> = {
   bad_history: 'badHistory',
 };
 
-export interface ScriptRun {
+interface ScriptRun {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderrTail: string;
 }
 
-export interface FailureContext {
+interface FailureContext {
   python: string;
   workflowName: string;
   timeoutMs: number;

@@ -8,14 +8,14 @@
 import { eventKind, isResetPoint, resetPointBefore, type EventKind, type WorkflowEvent } from '../api';
 import type { ReplayVerdict } from './result';
 
-export type PointSafety = 'safe' | 'failsAgain';
+type PointSafety = 'safe' | 'failsAgain';
 
-export interface ResetPointSafety {
+interface ResetPointSafety {
   point: WorkflowEvent;
   safety: PointSafety;
 }
 
-export interface SafePoint {
+interface SafePoint {
   point: WorkflowEvent;
   /** Why this one, in a sentence for the user. */
   why: string;

@@ -18,7 +18,7 @@ export interface ReplayNote {
   offerCheck: boolean;
 }
 
-export type NoteDeps = CheckDeps & Pick<Services, 'tree'>;
+type NoteDeps = CheckDeps & Pick<Services, 'tree'>;
 
 /** `auto`: may run the check by itself (per the setting); `now`: the user asked for it. */
 export async function replayNoteFor(deps: NoteDeps, execution: Execution, point: WorkflowEvent, run: 'auto' | 'now'): Promise<ReplayNote | undefined> {

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { pickInterpreter, pythonExtensionSelection, venvPython, type PickedInterpreter } from '../replay';
 
-export const PYTHON_EXTENSION_ID = 'ms-python.python';
+const PYTHON_EXTENSION_ID = 'ms-python.python';
 
 export async function interpreterFor(folder: vscode.WorkspaceFolder | undefined): Promise<PickedInterpreter> {
   const venv = folder ? venvPython(folder.uri.fsPath) : undefined;
@@ -23,7 +23,7 @@ export async function interpreterFor(folder: vscode.WorkspaceFolder | undefined)
  * has changed shape over the years (`environments.getActiveEnvironmentPath` now,
  * `settings.getExecutionDetails` before), and a failure to read it just means "not selected".
  */
-export async function pythonExtensionInterpreter(resource: vscode.Uri | undefined): Promise<string | undefined> {
+async function pythonExtensionInterpreter(resource: vscode.Uri | undefined): Promise<string | undefined> {
   const extension = vscode.extensions.getExtension<unknown>(PYTHON_EXTENSION_ID);
   if (!extension) return undefined;
   try {

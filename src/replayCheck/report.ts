@@ -16,14 +16,14 @@ export async function showReplayReport(deps: Pick<Services, 'eventDocuments' | '
 }
 
 /** `workflows/orders.py:13`, where the workspace defines the workflow (Go to Source's search). */
-export async function workflowSource(deps: Pick<Services, 'definitions'>, workflowName: string): Promise<string | undefined> {
+async function workflowSource(deps: Pick<Services, 'definitions'>, workflowName: string): Promise<string | undefined> {
   const { definitions } = await deps.definitions.find('workflow', workflowName);
   const first = definitions[0];
   return first === undefined ? undefined : `${vscode.workspace.asRelativePath(first.uri)}:${first.line + 1}`;
 }
 
 /** The step (`activity create_shipment`) the divergent event belongs to, or the workflow task. */
-export function divergentStepOf(check: CheckedRun): string | undefined {
+function divergentStepOf(check: CheckedRun): string | undefined {
   if (check.result.outcome !== 'diverges') return undefined;
   const eventId = check.result.eventId;
   const index = check.events.findIndex((e) => e.eventId === eventId);

@@ -23,9 +23,9 @@ export interface CheckTarget {
 
 export type CheckDeps = Pick<Services, 'connection' | 'log' | 'context' | 'settings' | 'checks' | 'definitions'>;
 
-export const TRUST_ACTION = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
+const TRUST_ACTION = { title: 'Manage Workspace Trust', command: 'workbench.trust.manage' };
 
-export function assertCanCheck(): void {
+function assertCanCheck(): void {
   if (!vscode.workspace.isTrusted) {
     throw new UserFacingError(
       'The replay check runs your workflow code on this machine, so it runs only in a trusted folder. Trust this folder, then check again.',

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 export type AuditOutcome = 'applied' | 'failed' | 'not applied' | 'unknown';
 
 /** One line of the audit trail: every reset the extension sends, whatever came of it. */
-export interface ResetAuditEntry {
+interface ResetAuditEntry {
   time: string;
   workspace: string;
   baseUrl: string;

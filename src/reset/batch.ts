@@ -9,7 +9,7 @@ import { askReason } from './prompts';
 import { audit, postAndVerify } from './send';
 import { workspaceLine, type ResetChoices, type ResetWorkspace } from './summary';
 
-export type BatchPoint = 'first' | 'last';
+type BatchPoint = 'first' | 'last';
 
 export interface BatchResult {
   executionId: string;

@@ -90,9 +90,9 @@ export async function confirmReset(
 }
 
 /** The confirmation's second button when the replay check has not run for this run. */
-export const CHECK_FIRST = 'Check Replay First';
+const CHECK_FIRST = 'Check Replay First';
 
-export interface ResetPointItem extends vscode.QuickPickItem {
+interface ResetPointItem extends vscode.QuickPickItem {
   event: WorkflowEvent;
 }
 

@@ -6,7 +6,7 @@ import type { WorkflowEvent } from '../api/types';
 import type { WorkspaceConfig } from '../config/workspaceList';
 import { formatTime, oneLine } from '../tree/labels';
 
-export const MAX_REASON_LENGTH = 1024;
+const MAX_REASON_LENGTH = 1024;
 
 export interface ResetChoices {
   reason: string;

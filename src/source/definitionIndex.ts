@@ -6,16 +6,16 @@ export interface LocatedDefinition extends PythonDefinition {
   uri: vscode.Uri;
 }
 
-export interface SearchResult {
+interface SearchResult {
   definitions: LocatedDefinition[];
   /** How many Python files were looked at (for the “none found” message). */
   files: number;
 }
 
 /** Virtual environments, dependencies and caches: never the user's workflows, and often huge. */
-export const EXCLUDED = '**/{.venv,venv,.tox,.nox,node_modules,.git,__pycache__,site-packages,.mypy_cache,.pytest_cache}/**';
+const EXCLUDED = '**/{.venv,venv,.tox,.nox,node_modules,.git,__pycache__,site-packages,.mypy_cache,.pytest_cache}/**';
 /** Bounds a search in a monorepo; the log says when it was reached. */
-export const MAX_FILES = 5000;
+const MAX_FILES = 5000;
 /** Bigger files are generated code, not hand-written workflows: not worth reading. */
 const MAX_FILE_BYTES = 2_000_000;
 /** Files read at once. */

@@ -8,14 +8,14 @@
  */
 import type { Execution, ExecutionPage, ListExecutionsQuery } from '../api/types';
 
-export interface ExecutionCounts {
+interface ExecutionCounts {
   running: number;
   failed: number;
   /** More rows than the pages read: the counts are lower bounds. */
   capped: boolean;
 }
 
-export interface ExecutionLister {
+interface ExecutionLister {
   listExecutions(query: ListExecutionsQuery, signal?: AbortSignal): Promise<ExecutionPage>;
 }
 

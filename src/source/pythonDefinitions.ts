@@ -29,7 +29,7 @@ export type DefinitionKind = 'workflow' | 'activity' | 'signal' | 'query' | 'upd
  * Where the registered name came from: the decorator's argument, a module constant, the class or
  * function name (no name given), or nowhere (a name expression that cannot be read statically).
  */
-export type NameSource = 'argument' | 'constant' | 'identifier' | 'unresolved';
+type NameSource = 'argument' | 'constant' | 'identifier' | 'unresolved';
 
 export interface PythonDefinition {
   kind: DefinitionKind;

@@ -5,7 +5,7 @@
  * Pure: no `vscode` import.
  */
 
-export interface StringLiteral {
+interface StringLiteral {
   /** Offsets in the source: from the prefix (`r`, `f`, ...) to after the closing quote. */
   start: number;
   end: number;

@@ -5,7 +5,7 @@ import { oneLine } from '../tree/labels';
 import { countExecutions, countsTitle } from './executionCounts';
 
 /** How long counts are reused: CodeLenses are resolved again on every scroll and edit. */
-export const COUNTS_TTL_MS = 30_000;
+const COUNTS_TTL_MS = 30_000;
 const SHOW_COMMAND = 'mistralWorkflows.showWorkflowExecutions';
 
 class WorkflowLens extends vscode.CodeLens {
@@ -27,7 +27,7 @@ interface CachedTitle {
  * Executions view to that workflow. Counts are fetched lazily (resolveCodeLens), once per workflow per
  * 30 s, and the provider never throws: a missing key or a failed request shows “unavailable (why)”.
  */
-export class WorkflowCodeLensProvider implements vscode.CodeLensProvider<WorkflowLens>, vscode.Disposable {
+class WorkflowCodeLensProvider implements vscode.CodeLensProvider<WorkflowLens>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly titles = new Map<string, CachedTitle>();

@@ -2,10 +2,16 @@ import * as vscode from 'vscode';
 import type { WorkflowEvent } from '../api/types';
 import { BoundedMap } from '../common/boundedMap';
 
+// read by test/unit/bounded-stores.test.ts, which loads this file under a fake vscode
+// ts-unused-exports:disable-next-line
 export const EVENT_SCHEME = 'mistral-workflows-event';
 /** Documents kept: a long session of clicking through events, reports and diffs must not keep them all. */
+// read by test/unit/bounded-stores.test.ts, which loads this file under a fake vscode
+// ts-unused-exports:disable-next-line
 export const MAX_DOCUMENTS = 100;
 /** Characters kept across them: a diff of two long histories is tens of millions. */
+// read by test/unit/bounded-stores.test.ts, which loads this file under a fake vscode
+// ts-unused-exports:disable-next-line
 export const MAX_DOCUMENT_CHARS = 64 * 1024 * 1024;
 
 /**
@@ -66,7 +72,7 @@ export class EventDocuments implements vscode.TextDocumentContentProvider, vscod
 }
 
 /** What a document whose text was let go shows: what it was, and how to open it again. */
-export function closedText(path: string): string {
+function closedText(path: string): string {
   if (path.startsWith('/replay/')) return 'This replay report is closed. Run Show Replay Report (or check the code again) to open it anew.\n';
   if (path.endsWith('.history')) return '// This comparison is closed. Run Compare with Previous Run again to open it anew.\n';
   if (path.endsWith('/call-stack.txt')) return '// This call stack is closed. Run Show Call Stack again to open it anew.\n';

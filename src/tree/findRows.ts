@@ -15,7 +15,7 @@ export interface FoundEvents {
   from: DescribedEvents;
 }
 
-export interface FindRowSources {
+interface FindRowSources {
   eventRow(index: number): EventNode;
   stepRow(entry: StepGrouping['entries'][number]): StepNode | EventNode;
 }

@@ -6,7 +6,7 @@ import type { ArrivedEvents, DescribedEvents, RunHistory } from './runHistory';
 import { StepNode } from './stepNode';
 
 /** Makes the EventNode of `events[index]` (HistoryRows owns the event data). */
-export type EventRowFactory = (id: string, parent: TreeNode, index: number, options?: EventRowOptions) => EventNode;
+type EventRowFactory = (id: string, parent: TreeNode, index: number, options?: EventRowOptions) => EventNode;
 
 /**
  * The steps view of one run: its steps and the reset points between them, a page at a time. The

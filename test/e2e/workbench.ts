@@ -41,15 +41,15 @@ import {
   type TempLayout,
 } from '../codeServer';
 
-export const VSIX = path.join(PROJECT_ROOT, 'mistral-workflows.vsix');
+const VSIX = path.join(PROJECT_ROOT, 'mistral-workflows.vsix');
 export const SCREENSHOTS_DIR = path.join(PROJECT_ROOT, '.vscode-test', 'screenshots');
-export const FAILURES_DIR = path.join(SCREENSHOTS_DIR, 'failures');
+const FAILURES_DIR = path.join(SCREENSHOTS_DIR, 'failures');
 /** The name of the Mistral workspace the settings define. */
-export const WORKSPACE = 'sandbox';
+const WORKSPACE = 'sandbox';
 /** Python definitions named after the sandbox's demo data (order-fulfillment and its activities), for Go to Source. */
 export const PYTHON_FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'workspace');
 /** A fixed size, so screenshots look the same on every machine and the sidebar has room. */
-export const VIEWPORT = { width: 1280, height: 800 } as const;
+const VIEWPORT = { width: 1280, height: 800 } as const;
 /** VS Code's context menu drops a mouse-up that comes within its first 100 ms (see the file comment). */
 const CONTEXT_MENU_SETTLE_MS = 300;
 /** Long enough for a cold extension host on a 2-core machine; every wait below fails with what it saw. */
@@ -483,7 +483,7 @@ export class Workbench {
   }
 }
 
-export function escapeRegExp(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -16,7 +16,7 @@ export const PARCEL = 'engine_test_parcel';
 export const TASK_QUEUE = 'engine-suite';
 export const WORKER_KEY = 'engine-suite-key-0123456789';
 
-export interface ParcelInput {
+interface ParcelInput {
   parcel_id: string;
   items: number;
   approvals_needed: number;
@@ -24,7 +24,7 @@ export interface ParcelInput {
   hold_seconds: number;
 }
 
-export interface Engine {
+interface Engine {
   server: DevServer;
   /** The Workflows API over the engine; the worker's SDK talks to it too. */
   api: Sandbox;
@@ -63,6 +63,8 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 }
 
 /** Mocha root hooks: one engine for the whole suite. */
+// an entry point: mocha loads it (.mocharc.engine.json "require")
+// ts-unused-exports:disable-next-line
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(120_000);

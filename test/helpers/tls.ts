@@ -18,7 +18,7 @@ import type { TlsOptions } from 'node:tls';
 
 const run = promisify(execFile);
 
-export interface CertFiles {
+interface CertFiles {
   cert: string;
   key: string;
 }
@@ -35,7 +35,7 @@ export interface TestPki {
 }
 
 /** The names the server's certificate is valid for. */
-export const SERVER_NAMES = { ip: '127.0.0.1', dns: 'localhost' } as const;
+const SERVER_NAMES = { ip: '127.0.0.1', dns: 'localhost' } as const;
 
 export async function makeTestPki(): Promise<TestPki> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mwf-tls-'));

@@ -8,7 +8,7 @@ import { WorkflowsClient, WorkflowsClientOptions } from '../../src/api';
 
 export const TEST_KEY = 'sk-test-SECRET-0123456789abcdef';
 
-export interface Recorded {
+interface Recorded {
   method: string;
   /** Raw request target, e.g. `/v1/workflows/runs?status=A&status=B`. */
   url: string;

@@ -156,7 +156,7 @@ export class TemporalBackend implements WorkflowBackend {
 }
 
 /** A Temporal run as the extension's Execution. */
-export function executionOf(run: TemporalExecution): Execution {
+function executionOf(run: TemporalExecution): Execution {
   const start = run.startTime?.getTime();
   const end = run.closeTime?.getTime();
   return {

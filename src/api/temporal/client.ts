@@ -41,7 +41,7 @@ export interface TemporalClientOptions {
   maxBodyBytes?: number;
 }
 
-export interface ListWorkflowsOptions {
+interface ListWorkflowsOptions {
   /** A visibility query, e.g. `WorkflowType='order' AND ExecutionStatus='Running'`. */
   query?: string;
   pageSize?: number;
@@ -56,14 +56,14 @@ export interface HistoryOptions {
   waitNewEvent?: boolean;
 }
 
-export interface HistoryAllOptions {
+interface HistoryAllOptions {
   maximumPageSize?: number;
   /** Stop (with an error) after this many pages. Default 2000. */
   maxPages?: number;
   signal?: AbortSignal;
 }
 
-export interface HistoryPagesOptions extends Omit<HistoryAllOptions, 'maximumPageSize'> {
+interface HistoryPagesOptions extends Omit<HistoryAllOptions, 'maximumPageSize'> {
   /**
    * The page size to ask for, or a function asked before each page (undefined: the server's largest),
    * for a reader that wants small pages at first and everything left later. The server takes a
@@ -72,7 +72,7 @@ export interface HistoryPagesOptions extends Omit<HistoryAllOptions, 'maximumPag
   maximumPageSize?: number | (() => number | undefined);
 }
 
-export interface TemporalResetOptions {
+interface TemporalResetOptions {
   /** The run to reset; default the current run. */
   runId?: string;
   /** A WORKFLOW_TASK_COMPLETED (Temporal also takes _STARTED, _FAILED, _TIMED_OUT) event id of that run. */
@@ -84,7 +84,7 @@ export interface TemporalResetOptions {
   excludeUpdates: boolean;
 }
 
-export interface StartWorkflowOptions {
+interface StartWorkflowOptions {
   workflowType: string;
   taskQueue: string;
   /** One payload per element; Mistral workflows take one object of named parameters. */
@@ -94,30 +94,30 @@ export interface StartWorkflowOptions {
   executionTimeout?: string;
 }
 
-export interface SignalOptions {
+interface SignalOptions {
   runId?: string;
   input?: unknown[];
   requestId?: string;
 }
 
-export interface UpdateOptions {
+interface UpdateOptions {
   runId?: string;
   args?: unknown[];
   /** Default a random UUID. */
   updateId?: string;
 }
 
-export interface QueryOptions {
+interface QueryOptions {
   runId?: string;
   args?: unknown[];
 }
 
-export interface CloseOptions {
+interface CloseOptions {
   runId?: string;
   reason?: string;
 }
 
-export const DEFAULT_TEMPORAL_IDENTITY = 'mistral-workflows-vscode';
+const DEFAULT_TEMPORAL_IDENTITY = 'mistral-workflows-vscode';
 const DEFAULT_MAX_PAGES = 2000;
 const UPDATE_COMPLETED = 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED';
 

@@ -14,7 +14,7 @@ import { sleep, type StreamExecutionOptions, type StreamMessage } from '../strea
 import type { TemporalClient } from './client';
 
 /** An answer sooner than this did not wait: Temporal holds a long poll for ~20 s when nothing happens. */
-export const IMMEDIATE_ANSWER_MS = 1_000;
+const IMMEDIATE_ANSWER_MS = 1_000;
 /** Immediate empty answers in a row before the follow stops. */
 export const MAX_IMMEDIATE_EMPTY = 5;
 const BACKOFF_BASE_MS = 1_000;

@@ -27,7 +27,7 @@ function time(v: unknown): Date | undefined {
 }
 
 /** One `WorkflowExecutionInfo` (a list row, or describe's `workflowExecutionInfo`). */
-export function parseExecutionInfo(raw: unknown): TemporalExecution | undefined {
+function parseExecutionInfo(raw: unknown): TemporalExecution | undefined {
   if (!isObject(raw)) return undefined;
   const id = ref(raw.execution);
   if (id === undefined) return undefined;

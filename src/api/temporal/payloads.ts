@@ -13,7 +13,7 @@ function base64Text(v: unknown): string | undefined {
 }
 
 /** The encoding named by a long-form payload (`json/plain`, `json/wf_v1`, `binary/null`...), else undefined. */
-export function payloadEncoding(payload: unknown): string | undefined {
+function payloadEncoding(payload: unknown): string | undefined {
   if (!isObject(payload) || !isObject(payload.metadata)) return undefined;
   return base64Text(payload.metadata.encoding);
 }

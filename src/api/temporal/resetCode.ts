@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import { normalizeBase, pyString, REASON_PLACEHOLDER, shellQuote, type ResetCode, type ResetCodeFormat, type ResetCodeRequest } from '../resetCode';
 import { resetRequestBody } from './client';
 
-export const TEMPORAL_KEY_VARIABLE = 'TEMPORAL_API_KEY';
+const TEMPORAL_KEY_VARIABLE = 'TEMPORAL_API_KEY';
 
-export interface TemporalEndpoint {
+interface TemporalEndpoint {
   baseUrl: string;
   namespace: string;
   withApiKey: boolean;

@@ -6,7 +6,7 @@
 
 /** Temporal's WORKFLOW_EXECUTION_STATUS_* without the prefix: RUNNING, COMPLETED, FAILED, CANCELED,
  * TERMINATED, CONTINUED_AS_NEW, TIMED_OUT (and whatever newer servers add, kept as sent). */
-export type TemporalStatus = string;
+type TemporalStatus = string;
 
 export interface WorkflowRef {
   workflowId: string;

@@ -3,7 +3,7 @@ import type { TreeNode } from '../../../src/tree/node';
 import { EXTENSION_ID } from './env';
 import { evaluateWhen } from './whenClause';
 
-export interface MenuEntry {
+interface MenuEntry {
   command: string;
   when?: string;
   group?: string;

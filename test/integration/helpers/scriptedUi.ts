@@ -15,7 +15,7 @@ export type Step = WhileOpen & (
   | { kind: 'confirm'; answer: boolean | 'alternative' }
 );
 
-export interface Notification {
+interface Notification {
   level: NotifyLevel;
   message: string;
   actions: string[];

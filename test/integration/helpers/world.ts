@@ -13,7 +13,7 @@
 import type { FaultRule, RecordedRequest, Sandbox } from '../../../sandbox/server';
 import type { TestEnv, WorkspaceEntry } from './env';
 
-export type WorldKind = 'mistral' | 'temporal';
+type WorldKind = 'mistral' | 'temporal';
 
 export interface WorldOptions {
   production?: boolean;

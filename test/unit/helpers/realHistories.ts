@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { normalizeHistory, WorkflowEvent } from '../../../src/api';
 
-export const REAL_DIR = path.resolve(__dirname, '../../../..', 'test/fixtures/real-histories');
+const REAL_DIR = path.resolve(__dirname, '../../../..', 'test/fixtures/real-histories');
 export const REAL_FILES = fs.readdirSync(REAL_DIR).filter((f) => f.endsWith('.json')).sort();
 
 export type Json = Record<string, unknown>;

@@ -6,13 +6,13 @@ import { request } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Sandbox } from '../../../sandbox/server';
 
-export interface RawResponse {
+interface RawResponse {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
 }
 
-export interface CallOptions {
+interface CallOptions {
   method?: string;
   /** undefined = the sandbox's key; null = no Authorization header. */
   key?: string | null;
