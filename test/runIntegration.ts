@@ -14,6 +14,7 @@
  *   MISTRAL_WF_TEST_WORKSPACE_SETTINGS  JSON object written to <workspace>/.vscode/settings.json
  *   MISTRAL_WF_TEST_TRUST               on|off (default off = --disable-workspace-trust)
  *   MISTRAL_WF_TEST_GREP                only tests whose full title contains this text (read by the suite)
+ *   MISTRAL_WF_TEST_ORDER               reverse: the suite's files in reverse order (no file may depend on another)
  *   MISTRAL_WF_TEST_WORKSPACE           folder copied and opened instead of test/fixtures/workspace
  *   MISTRAL_WF_TEST_SUITE               extensionTestsPath instead of out/test/integration/index
  *   MISTRAL_WF_TEST_TIMEOUT             overall timeout in seconds (default 900)

@@ -7,6 +7,7 @@
  * Environment (it reaches the extension host from the runner):
  *   MISTRAL_WF_TEST_GREP         run only tests whose full title contains this text
  *   MISTRAL_WF_TEST_GREP_INVERT  on: run the tests that do NOT match instead
+ *   MISTRAL_WF_TEST_ORDER        reverse: the files in reverse order, to show that none depends on another
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -47,6 +48,7 @@ export function runSuitesIn(dir: string): Promise<void> {
   }
 
   const files = findTestFiles(dir);
+  if (process.env.MISTRAL_WF_TEST_ORDER === 'reverse') files.reverse();
   for (const file of files) mocha.addFile(file);
 
   // The runner shows the workbench's log from this line on (SUITE_START_MARKER in runIntegration.ts).

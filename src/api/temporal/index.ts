@@ -5,7 +5,6 @@
 export { TemporalClient } from './client';
 export type { TemporalClientOptions, HistoryOptions } from './client';
 export { decodePayload, decodePayloads } from './payloads';
-export { enumName } from './parse';
 export { resetPointIds } from './resetPoints';
 export type { TemporalExecution, HistoryPage } from './types';
 export { TemporalBackend, TEMPORAL_CAPABILITIES } from './backend';
