@@ -1,6 +1,6 @@
 /**
  * Where the engine's Python side lives: `.venv-engine/` (built by scripts/setup-python.sh; ENGINE_VENV
- * overrides it, as for engine/probe/run_probe.py), `engine/worker.py` and `engine/temporal_worker.py`.
+ * overrides it, as for docs/research/engine-probe/run_probe.py), `engine/worker.py` and `engine/temporal_worker.py`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
