@@ -13,6 +13,7 @@ import { ResetRegistry } from './reset/registry';
 import { DefinitionIndex } from './source/definitionIndex';
 import { EventDocuments } from './tree/eventDocuments';
 import { ExecutionsProvider } from './tree/executionsProvider';
+import { VIEW_IDS } from './commands/ids';
 
 /** Builds every service once; the caller registers them for disposal. */
 export function createServices(context: vscode.ExtensionContext): Services {
@@ -30,7 +31,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
     keys,
     connection,
     tree,
-    treeView: vscode.window.createTreeView('mistralWorkflows.executions', { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }),
+    treeView: vscode.window.createTreeView(VIEW_IDS.executions, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true }),
     eventDocuments: new EventDocuments(),
     resets: new ResetRegistry(),
     definitions: new DefinitionIndex(log),

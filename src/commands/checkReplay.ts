@@ -7,6 +7,7 @@ import { ExecutionNode } from '../tree/executionNode';
 import { RunNode } from '../tree/runNodes';
 import { pickExecutionId } from './pickExecution';
 import type { Services } from '../services';
+import { COMMAND_IDS } from './ids';
 
 /**
  * Check Workflow Code Against History: on an execution (its latest run), an earlier run, or from the
@@ -54,7 +55,7 @@ async function tell(services: Services, check: CheckedRun, execution: ExecutionN
   }
   if (choice === 'Show Report') await showReplayReport(services, check);
   if (choice === 'Reset to Last Safe Point…' && execution) {
-    await vscode.commands.executeCommand('mistralWorkflows.resetToLastSafePoint', execution);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToLastSafePoint, execution);
   }
 }
 

@@ -3,6 +3,7 @@ import { KNOWN_STATUSES } from '../api/types';
 import { UserCancelled } from '../common/errors';
 import { describeFilter, ExecutionFilter, isFiltered, parseFilter } from '../tree/filter';
 import type { Services } from '../services';
+import { CONTEXT_KEYS } from './ids';
 
 const FILTER_STATE_KEY = 'mistralWorkflows.filter';
 
@@ -55,7 +56,7 @@ function showFilter(view: vscode.TreeView<unknown>, filter: ExecutionFilter): vo
   // The title too: VS Code does not draw a view's description when it is alone in its container.
   view.title = isFiltered(filter) ? `Executions (${describeFilter(filter)})` : 'Executions';
   view.description = isFiltered(filter) ? `Filter: ${describeFilter(filter)}` : undefined;
-  void vscode.commands.executeCommand('setContext', 'mistralWorkflows.filtered', isFiltered(filter));
+  void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.filtered, isFiltered(filter));
 }
 
 /** At activation: the filter this folder had last time. */

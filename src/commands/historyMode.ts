@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { HistoryMode } from '../tree/services';
 import type { Services } from '../services';
+import { CONTEXT_KEYS } from './ids';
 
-const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
-/** The context key the view title's toggle reads (`mistralWorkflows.historyMode == steps`). */
-const CONTEXT_KEY = 'mistralWorkflows.historyMode';
+/** Where the folder's choice is kept (workspaceState); the view title's toggle reads CONTEXT_KEYS.historyMode. */
+export const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
 
 /** View title: show every run's history as steps, and remember that for this folder. */
 export async function showSteps(services: Services): Promise<void> {
@@ -18,7 +18,7 @@ export async function showEvents(services: Services): Promise<void> {
 
 async function applyHistoryMode(services: Pick<Services, 'context' | 'tree'>, mode: HistoryMode): Promise<void> {
   await services.context.workspaceState.update(HISTORY_MODE_KEY, mode);
-  await vscode.commands.executeCommand('setContext', CONTEXT_KEY, mode);
+  await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.historyMode, mode);
   services.tree.setHistoryMode(mode);
 }
 
@@ -26,5 +26,5 @@ async function applyHistoryMode(services: Pick<Services, 'context' | 'tree'>, mo
 export function restoreHistoryMode(services: Pick<Services, 'context' | 'tree'>): void {
   const mode: HistoryMode = services.context.workspaceState.get(HISTORY_MODE_KEY) === 'steps' ? 'steps' : 'events';
   services.tree.setHistoryMode(mode);
-  void vscode.commands.executeCommand('setContext', CONTEXT_KEY, mode);
+  void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.historyMode, mode);
 }

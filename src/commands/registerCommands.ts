@@ -13,6 +13,7 @@ import { copyResetAsCurl, copyResetAsPython } from './copyResetAsCode';
 import { filterExecutions } from './filterExecutions';
 import { clearFind, findInHistory } from './findInHistory';
 import { goToSource } from './goToSource';
+import { COMMAND_IDS, type CommandId } from './ids';
 import { showEvents, showSteps } from './historyMode';
 import { loadAllExecutions } from './loadAllExecutions';
 import { loadMore } from './loadMore';
@@ -36,57 +37,62 @@ import { showResetHistory } from './showResetHistory';
 
 type Handler = (services: Services, ...args: unknown[]) => Promise<unknown>;
 
-/** Every command the extension contributes (a test checks this against package.json). */
-export const COMMANDS: Readonly<Record<string, Handler>> = {
-  'mistralWorkflows.resetToHere': resetToHere,
-  'mistralWorkflows.resetExecution': resetExecution,
-  'mistralWorkflows.openExecution': openExecution,
-  'mistralWorkflows.refresh': refresh,
-  'mistralWorkflows.filterExecutions': filterExecutions,
-  'mistralWorkflows.clearFilter': clearFilter,
-  'mistralWorkflows.setApiKey': setApiKey,
-  'mistralWorkflows.clearApiKey': clearApiKey,
-  'mistralWorkflows.selectWorkspace': selectWorkspace,
-  'mistralWorkflows.addWorkspace': addWorkspace,
-  'mistralWorkflows.copyExecutionId': copyExecutionId,
-  'mistralWorkflows.showEventDetails': showEventDetails,
-  'mistralWorkflows.showLog': showLog,
-  'mistralWorkflows.loadMore': loadMore,
-  'mistralWorkflows.loadAllExecutions': loadAllExecutions,
-  'mistralWorkflows.retryNode': retryNode,
-  'mistralWorkflows.allowKeyOrigin': allowKeyOrigin,
-  'mistralWorkflows.watchExecution': watchExecution,
-  'mistralWorkflows.unwatchExecution': unwatchExecution,
-  'mistralWorkflows.goToSource': goToSource,
-  'mistralWorkflows.showWorkflowExecutions': showWorkflowExecutions,
-  'mistralWorkflows.resetBeforeStep': resetBeforeStep,
-  'mistralWorkflows.copyResetAsPython': copyResetAsPython,
-  'mistralWorkflows.copyResetAsCurl': copyResetAsCurl,
-  'mistralWorkflows.showResetHistory': showResetHistory,
-  'mistralWorkflows.compareWithPreviousRun': compareWithPreviousRun,
-  'mistralWorkflows.resetSelected': resetSelected,
-  'mistralWorkflows.resetAllShown': resetAllShown,
-  'mistralWorkflows.checkReplay': checkReplayCommand,
-  'mistralWorkflows.resetToLastSafePoint': resetToLastSafePoint,
-  'mistralWorkflows.showReplayReport': showReplayReportCommand,
-  'mistralWorkflows.showSteps': showSteps,
-  'mistralWorkflows.showEvents': showEvents,
-  'mistralWorkflows.findInHistory': findInHistory,
-  'mistralWorkflows.clearFind': clearFind,
-  'mistralWorkflows.showCallStack': showCallStack,
+/**
+ * The handler of every command the extension contributes. Keyed by CommandId, so the compiler
+ * rejects an unknown id and a command without a handler; a test checks the ids against package.json.
+ */
+export const COMMANDS: Readonly<Record<CommandId, Handler>> = {
+  [COMMAND_IDS.resetToHere]: resetToHere,
+  [COMMAND_IDS.resetExecution]: resetExecution,
+  [COMMAND_IDS.openExecution]: openExecution,
+  [COMMAND_IDS.refresh]: refresh,
+  [COMMAND_IDS.filterExecutions]: filterExecutions,
+  [COMMAND_IDS.clearFilter]: clearFilter,
+  [COMMAND_IDS.setApiKey]: setApiKey,
+  [COMMAND_IDS.clearApiKey]: clearApiKey,
+  [COMMAND_IDS.selectWorkspace]: selectWorkspace,
+  [COMMAND_IDS.addWorkspace]: addWorkspace,
+  [COMMAND_IDS.copyExecutionId]: copyExecutionId,
+  [COMMAND_IDS.showEventDetails]: showEventDetails,
+  [COMMAND_IDS.showLog]: showLog,
+  [COMMAND_IDS.loadMore]: loadMore,
+  [COMMAND_IDS.loadAllExecutions]: loadAllExecutions,
+  [COMMAND_IDS.retryNode]: retryNode,
+  [COMMAND_IDS.allowKeyOrigin]: allowKeyOrigin,
+  [COMMAND_IDS.watchExecution]: watchExecution,
+  [COMMAND_IDS.unwatchExecution]: unwatchExecution,
+  [COMMAND_IDS.goToSource]: goToSource,
+  [COMMAND_IDS.showWorkflowExecutions]: showWorkflowExecutions,
+  [COMMAND_IDS.resetBeforeStep]: resetBeforeStep,
+  [COMMAND_IDS.copyResetAsPython]: copyResetAsPython,
+  [COMMAND_IDS.copyResetAsCurl]: copyResetAsCurl,
+  [COMMAND_IDS.showResetHistory]: showResetHistory,
+  [COMMAND_IDS.compareWithPreviousRun]: compareWithPreviousRun,
+  [COMMAND_IDS.resetSelected]: resetSelected,
+  [COMMAND_IDS.resetAllShown]: resetAllShown,
+  [COMMAND_IDS.checkReplay]: checkReplayCommand,
+  [COMMAND_IDS.resetToLastSafePoint]: resetToLastSafePoint,
+  [COMMAND_IDS.showReplayReport]: showReplayReportCommand,
+  [COMMAND_IDS.showSteps]: showSteps,
+  [COMMAND_IDS.showEvents]: showEvents,
+  [COMMAND_IDS.findInHistory]: findInHistory,
+  [COMMAND_IDS.clearFind]: clearFind,
+  [COMMAND_IDS.showCallStack]: showCallStack,
 };
 
+/** Registers the whole typed set of ids, each with its handler from COMMANDS. */
 export function registerCommands(services: Services): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([id, handler]) =>
-    vscode.commands.registerCommand(id, (...args: unknown[]) => runCommand(services, id, () => handler(services, ...args))),
-  );
+  return Object.values(COMMAND_IDS).map((id) => {
+    const handler = COMMANDS[id];
+    return vscode.commands.registerCommand(id, (...args: unknown[]) => runCommand(services, id, () => handler(services, ...args)));
+  });
 }
 
 /**
  * The one error wrapper: a cancel is silent; anything else is logged in full and shown once, with
  * the error's own actions and “Show Log”. The notification is not awaited, so the command ends.
  */
-async function runCommand(services: Services, id: string, body: () => Promise<unknown>): Promise<unknown> {
+async function runCommand(services: Services, id: CommandId, body: () => Promise<unknown>): Promise<unknown> {
   try {
     return await body();
   } catch (error) {

@@ -5,6 +5,7 @@ import { runReplayCheck } from '../replayCheck/runCheck';
 import { ExecutionNode } from '../tree/executionNode';
 import { pickExecutionId } from './pickExecution';
 import type { Services } from '../services';
+import { COMMAND_IDS } from './ids';
 
 /**
  * Reset to Last Safe Point…: the usual reset flow on the latest WORKFLOW_TASK_COMPLETED that the
@@ -25,7 +26,7 @@ export async function resetToLastSafePoint(services: Services, arg?: unknown): P
   if (check.result.outcome === 'failed' || !verdict) {
     const failure = check.result.outcome === 'failed' ? `${check.result.message} ${check.result.whatToDo}` : '';
     throw new UserFacingError(`The replay check could not run, so no point is known to be safe. ${failure}`.trim(), [
-      { title: 'Check Again', command: 'mistralWorkflows.checkReplay', args: [node] },
+      { title: 'Check Again', command: COMMAND_IDS.checkReplay, args: [node] },
     ]);
   }
   const history = await node.rows.history.load();

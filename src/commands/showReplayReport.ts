@@ -3,6 +3,7 @@ import { showReplayReport } from '../replayCheck/report';
 import { ExecutionNode } from '../tree/executionNode';
 import { RunNode } from '../tree/runNodes';
 import type { Services } from '../services';
+import { COMMAND_IDS } from './ids';
 
 /** The report of the latest replay check of an execution or run: verdict, what ran, the divergence. */
 export async function showReplayReportCommand(services: Services, arg?: unknown): Promise<void> {
@@ -14,7 +15,7 @@ export async function showReplayReportCommand(services: Services, arg?: unknown)
   const check = services.checks.get(executionId, runId);
   if (!check) {
     throw new UserFacingError(`This run of ${executionId} has not been checked yet (or its check was let go: only the most recent checks are kept).`, [
-      { title: 'Check Workflow Code Against History', command: 'mistralWorkflows.checkReplay', args: [node] },
+      { title: 'Check Workflow Code Against History', command: COMMAND_IDS.checkReplay, args: [node] },
     ]);
   }
   await showReplayReport(services, check);

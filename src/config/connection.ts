@@ -7,6 +7,7 @@ import { UserFacingError } from '../common/errors';
 import { SECTION, Settings, WorkspaceConfig } from './settings';
 import { loadTemporalTls } from './temporalTls';
 import { baseUrlProblem, envKeyOriginAllowed } from './workspaceList';
+import { COMMAND_IDS, CONTEXT_KEYS } from '../commands/ids';
 
 type ConnectionState =
   | { kind: 'ready'; workspace: WorkspaceConfig; client: WorkflowBackend; keySource: KeySource | undefined }
@@ -93,7 +94,7 @@ export class Connection implements vscode.Disposable {
     if (state.kind === 'ready') return { workspace: state.workspace, client: state.client };
     if (state.kind === 'missingKey') {
       throw new UserFacingError(`No API key is set for the workspace “${state.workspace.name}”.`, [
-        { title: 'Set API Key', command: 'mistralWorkflows.setApiKey' },
+        { title: 'Set API Key', command: COMMAND_IDS.setApiKey },
       ]);
     }
     if (state.kind === 'originChanged') {
@@ -101,7 +102,7 @@ export class Connection implements vscode.Disposable {
         state.from === undefined
           ? `The workspace “${state.workspace.name}” points at ${state.to}. The API key from the ${state.source} is not sent there until you allow it.`
           : `The base URL of the workspace “${state.workspace.name}” changed from ${state.from} to ${state.to}. Its stored API key is not sent there until you allow it.`,
-        [{ title: 'Allow…', command: 'mistralWorkflows.allowKeyOrigin' }],
+        [{ title: 'Allow…', command: COMMAND_IDS.allowKeyOrigin }],
       );
     }
     throw new UserFacingError(`Workspace “${state.workspace.name}”: ${state.problem}`, [
@@ -182,7 +183,7 @@ export class Connection implements vscode.Disposable {
 
   private async build(keyRead: KeyRead): Promise<ConnectionState> {
     const workspace = this.settings.activeWorkspace();
-    await vscode.commands.executeCommand('setContext', 'mistralWorkflows.activeWorkspace', workspace.name);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.activeWorkspace, workspace.name);
     const problem = baseUrlProblem(workspace.baseUrl);
     if (problem) {
       this.log.warn('connection', `Workspace “${workspace.name}”: ${problem}`);
@@ -270,6 +271,6 @@ export class Connection implements vscode.Disposable {
   }
 
   private async setKeyState(state: 'missing' | 'present' | 'badBaseUrl' | 'originChanged'): Promise<void> {
-    await vscode.commands.executeCommand('setContext', 'mistralWorkflows.keyState', state);
+    await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.keyState, state);
   }
 }

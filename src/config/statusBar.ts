@@ -1,12 +1,13 @@
 import * as vscode from 'vscode';
 import type { Connection } from './connection';
 import { workspaceTitle } from './workspaceList';
+import { COMMAND_IDS } from '../commands/ids';
 
 /** Shows the active workspace and its kind (Mistral, Temporal); warning colours when it is a production one. Click to switch. */
 export function createWorkspaceStatusBar(connection: Connection): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('mistralWorkflows.workspace', vscode.StatusBarAlignment.Left, 20);
   item.name = 'Mistral Workflows workspace';
-  item.command = 'mistralWorkflows.selectWorkspace';
+  item.command = COMMAND_IDS.selectWorkspace;
   const update = (): void => {
     const workspace = connection.currentWorkspace();
     const kind = workspace.kind === 'temporal' ? `Temporal cluster, namespace ${workspace.namespace ?? 'default'}` : 'Mistral workspace';

@@ -12,6 +12,7 @@ import type { ExecutionsProvider } from '../tree/executionsProvider';
 import type { TreeNode } from '../tree/node';
 import { Follower } from './follower';
 import { endedVerb, isOpen } from './status';
+import { CONTEXT_KEYS } from '../commands/ids';
 
 /** Streams for executions shown in the tree (watched ones always get theirs on top). */
 export const MAX_TREE_STREAMS = 10;
@@ -223,7 +224,7 @@ export class LiveUpdates implements vscode.Disposable {
 
   /** `mistralWorkflows.watching` shows “Stop Watching Execution” in the palette only when it can act. */
   private updateContext(): void {
-    vscode.commands.executeCommand('setContext', 'mistralWorkflows.watching', this.watched.size > 0).then(undefined, () => undefined);
+    vscode.commands.executeCommand('setContext', CONTEXT_KEYS.watching, this.watched.size > 0).then(undefined, () => undefined);
   }
 
   private stopFollowers(): void {

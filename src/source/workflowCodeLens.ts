@@ -3,10 +3,11 @@ import type { Services } from '../services';
 import { userMessage } from '../common/errors';
 import { oneLine } from '../tree/labels';
 import { countExecutions, countsTitle } from './executionCounts';
+import { COMMAND_IDS } from '../commands/ids';
 
 /** How long counts are reused: CodeLenses are resolved again on every scroll and edit. */
-const COUNTS_TTL_MS = 30_000;
-const SHOW_COMMAND = 'mistralWorkflows.showWorkflowExecutions';
+export const COUNTS_TTL_MS = 30_000;
+const SHOW_COMMAND = COMMAND_IDS.showWorkflowExecutions;
 
 class WorkflowLens extends vscode.CodeLens {
   constructor(
@@ -75,7 +76,7 @@ class WorkflowCodeLensProvider implements vscode.CodeLensProvider<WorkflowLens>,
     const show: vscode.Command = { title: '', command: SHOW_COMMAND, arguments: [workflow] };
     const state = await this.services.connection.current().catch(() => undefined);
     if (state?.kind === 'missingKey') {
-      return { title: 'Executions: unavailable (no API key)', command: 'mistralWorkflows.setApiKey', tooltip: 'Set the API key of the Mistral workspace' };
+      return { title: 'Executions: unavailable (no API key)', command: COMMAND_IDS.setApiKey, tooltip: 'Set the API key of the Mistral workspace' };
     }
     try {
       const counts = await countExecutions(await this.services.connection.client(), workflow);

@@ -7,6 +7,7 @@ import { BUSY_ICON, eventIcon, replayIcon } from './icons';
 import { eventLabel, formatTime, keyAttributes } from './labels';
 import { tooltip } from './markdown';
 import { TreeNode } from './node';
+import { COMMAND_IDS } from '../commands/ids';
 
 /** Which run an event belongs to. Only events of the latest run can be reset points. */
 export interface RunRef {
@@ -83,7 +84,7 @@ export class EventNode extends TreeNode {
     item.description = this.busy ?? description;
     item.iconPath = this.busy ? BUSY_ICON : mark ? replayIcon(mark.kind) : eventIcon(this.kind, this.event.type);
     item.contextValue = this.contextValue;
-    item.command = { command: 'mistralWorkflows.showEventDetails', title: 'Show Event Details', arguments: [this] };
+    item.command = { command: COMMAND_IDS.showEventDetails, title: 'Show Event Details', arguments: [this] };
     // Named by the event either way: `Event 16 WORKFLOW_TASK_COMPLETED …` finds the row in both views.
     const named = this.options.label === undefined ? '' : ` ${this.options.label}`;
     item.accessibilityInformation = { label: `Event ${eventLabel(this.event)}${named} ${description}`.trim() };

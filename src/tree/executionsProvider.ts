@@ -9,6 +9,7 @@ import { ExecutionNode } from './executionNode';
 import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
 import { HistoryMode, TreeServices } from './services';
+import { COMMAND_IDS } from '../commands/ids';
 
 /**
  * The Executions view: executions newest first, one node per execution id (the list may return one row
@@ -186,7 +187,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
         errorNode('root/origin', undefined, state.from === undefined
           ? `“${state.workspace.name}” points at ${state.to}: click to allow the key from the ${state.source} there`
           : `“${state.workspace.name}” now points at ${state.to}: click to allow its stored key there`, {
-          command: 'mistralWorkflows.allowKeyOrigin',
+          command: COMMAND_IDS.allowKeyOrigin,
           title: 'Allow',
         }),
       ];
@@ -200,7 +201,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
             'root/error',
             undefined,
             `Could not list executions: ${this.describeError(error)}`,
-            actionFor(error, { command: 'mistralWorkflows.refresh', title: 'Retry' }),
+            actionFor(error, { command: COMMAND_IDS.refresh, title: 'Retry' }),
           ),
         ];
       }
@@ -211,7 +212,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
         isFiltered(this.currentFilter)
           ? new MessageNode('root/empty', undefined, 'No executions match the filter. Click to clear it.', {
               icon: new vscode.ThemeIcon('filter'),
-              command: { command: 'mistralWorkflows.clearFilter', title: 'Clear Filter' },
+              command: { command: COMMAND_IDS.clearFilter, title: 'Clear Filter' },
             })
           : new MessageNode('root/empty', undefined, `No executions in workspace “${state.workspace.name}” yet.`, {
               icon: new vscode.ThemeIcon('info'),
@@ -221,7 +222,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     if (this.pageError !== undefined) {
       rows.push(
         errorNode('root/pageError', undefined, `Could not load more: ${this.describeError(this.pageError)}`, {
-          command: 'mistralWorkflows.loadMore',
+          command: COMMAND_IDS.loadMore,
           title: 'Retry',
           arguments: [this.loadMoreNode()],
         }),

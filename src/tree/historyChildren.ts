@@ -6,6 +6,7 @@ import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './nod
 import { ArrivedEvents, DescribedEvents, RunHistory } from './runHistory';
 import { TreeServices } from './services';
 import { StepRows } from './stepRows';
+import { COMMAND_IDS } from '../commands/ids';
 
 /**
  * The rows of one run, shared by the latest run under an execution and by its earlier runs: its events
@@ -60,7 +61,7 @@ export class HistoryRows {
           `${this.owner.id}/error`,
           this.owner,
           `Could not load the history: ${this.services.describeError(error)}`,
-          actionFor(error, { command: 'mistralWorkflows.retryNode', title: 'Retry', arguments: [this.owner] }),
+          actionFor(error, { command: COMMAND_IDS.retryNode, title: 'Retry', arguments: [this.owner] }),
         ),
       ];
     }

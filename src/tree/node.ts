@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { isWorkflowsApiError } from '../api';
+import { COMMAND_IDS } from '../commands/ids';
 
 /** Base of every node in the Executions view: a stable id (so `reveal` works) and a parent link. */
 export abstract class TreeNode {
@@ -74,7 +75,7 @@ export class LoadMoreNode extends TreeNode {
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
     item.contextValue = 'loadMore';
-    item.command = { command: 'mistralWorkflows.loadMore', title: 'Load More', arguments: [this] };
+    item.command = { command: COMMAND_IDS.loadMore, title: 'Load More', arguments: [this] };
     return item;
   }
 }
@@ -85,7 +86,7 @@ export class LoadMoreNode extends TreeNode {
  */
 export function actionFor(error: unknown, retry: vscode.Command): vscode.Command {
   if (isWorkflowsApiError(error) && (error.status === 401 || error.status === 403)) {
-    return { command: 'mistralWorkflows.setApiKey', title: 'Set API Key' };
+    return { command: COMMAND_IDS.setApiKey, title: 'Set API Key' };
   }
   if (isWorkflowsApiError(error) && error.tls !== undefined && error.tls !== 'expired') {
     return { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['mistralWorkflows.workspaces'] };

@@ -10,6 +10,7 @@ import { tooltip } from './markdown';
 import { actionFor, errorNode, MessageNode, TreeNode } from './node';
 import { RunHistory } from './runHistory';
 import { TreeServices } from './services';
+import { COMMAND_IDS } from '../commands/ids';
 
 /**
  * What the “Earlier runs” row uses of its execution's row: an ExecutionNode, which imports this file
@@ -60,7 +61,7 @@ export class EarlierRunsNode extends TreeNode {
             `${this.id}/error`,
             this,
             `Could not list the runs: ${this.services.describeError(error)}`,
-            actionFor(error, { command: 'mistralWorkflows.retryNode', title: 'Retry', arguments: [this] }),
+            actionFor(error, { command: COMMAND_IDS.retryNode, title: 'Retry', arguments: [this] }),
           ),
         ];
       }
