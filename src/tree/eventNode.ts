@@ -3,6 +3,7 @@ import { isResetPoint, isResetTarget } from '../api';
 import type { EventKind } from '../api';
 import type { WorkflowEvent } from '../api/types';
 import { replayMarkOf, type CheckedRun, type ReplayMark } from '../replay';
+import { eventContextValue, type ContextValue } from './contextValues';
 import { BUSY_ICON, eventIcon, replayIcon } from './icons';
 import { eventLabel, formatTime, keyAttributes } from './labels';
 import { tooltip } from './markdown';
@@ -69,11 +70,8 @@ export class EventNode extends TreeNode {
   }
 
   /** `event +activity +latest +resettable +replaySafe`: matched by regex in the menus' `when` clauses. */
-  get contextValue(): string {
-    const mark = this.replayMark;
-    return ['event', `+${this.kind}`, this.run.latest ? '+latest' : '+earlier', this.resettable ? '+resettable' : '', mark ? `+replay-${mark.kind}` : '']
-      .filter(Boolean)
-      .join(' ');
+  get contextValue(): ContextValue {
+    return eventContextValue({ kind: this.kind, latest: this.run.latest, resettable: this.resettable, replayMark: this.replayMark?.kind });
   }
 
   getTreeItem(): vscode.TreeItem {

@@ -6,6 +6,7 @@ import { EarlierRunsNode } from './runNodes';
 import { HistoryRows } from './historyChildren';
 import { PendingNode } from './pendingNode';
 import { isOpen } from '../live/status';
+import { executionContextValue, type ContextValue } from './contextValues';
 import { BUSY_ICON, statusIcon } from './icons';
 import { durationOf, executionDescription, formatDuration, formatTime, statusText } from './labels';
 import { tooltip } from './markdown';
@@ -50,11 +51,22 @@ export class ExecutionNode extends TreeNode {
     const checked = check && check.result.outcome !== 'failed' ? ` · ${checkSummary(check)}` : '';
     item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}${checked}`;
     item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
-    item.contextValue = `execution +${statusText(this.execution.status).toLowerCase()}${this.hasEarlierRuns ? ' +earlierRuns' : ''}${this.watched ? ' +watched' : ''}${check ? ' +checked' : ''}${this.rows.found ? ' +searching' : ''}`;
+    item.contextValue = this.contextValue;
     item.accessibilityInformation = {
       label: `${this.execution.workflowName} ${statusText(this.execution.status)} ${this.executionId}`,
     };
     return item;
+  }
+
+  /** `execution +running +earlierRuns +watched +checked +searching` */
+  get contextValue(): ContextValue {
+    return executionContextValue({
+      status: this.execution.status,
+      earlierRuns: this.hasEarlierRuns,
+      watched: this.watched,
+      checked: this.check !== undefined,
+      searching: this.rows.found !== undefined,
+    });
   }
 
   override resolveTooltip(): vscode.MarkdownString {

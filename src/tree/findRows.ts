@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { matchSummary, stepsMatching } from '../api';
 import type { EventMatches, StepGrouping } from '../api';
+import { FIXED_CONTEXT_VALUES } from './contextValues';
 import type { EventNode } from './eventNode';
 import { oneLine } from './labels';
 import { LoadMoreNode, MessageNode, TreeNode } from './node';
@@ -67,7 +68,7 @@ export class FindRows {
     const head = new MessageNode(`${this.owner.id}/find`, this.owner, summary, {
       icon: new vscode.ThemeIcon('search'),
       tooltip: `${summary}\n\nClear Find (the × on this row) shows the full history again.`,
-      contextValue: 'message +findSummary',
+      contextValue: FIXED_CONTEXT_VALUES.findSummary,
     });
     const out: TreeNode[] = [head, ...rows];
     if (count === 0) {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isWorkflowsApiError } from '../api';
 import { COMMAND_IDS } from '../commands/ids';
+import { FIXED_CONTEXT_VALUES, type ContextValue } from './contextValues';
 
 /** Base of every node in the Executions view: a stable id (so `reveal` works) and a parent link. */
 export abstract class TreeNode {
@@ -10,6 +11,9 @@ export abstract class TreeNode {
   ) {}
 
   abstract getTreeItem(): vscode.TreeItem;
+
+  /** The row's `contextValue`, which the menus' `viewItem` clauses match: made in ./contextValues only. */
+  abstract get contextValue(): ContextValue;
 
   getChildren(): TreeNode[] | Promise<TreeNode[]> {
     return [];
@@ -31,7 +35,7 @@ export class MessageNode extends TreeNode {
       icon?: vscode.ThemeIcon;
       command?: vscode.Command;
       tooltip?: string;
-      contextValue?: string;
+      contextValue?: ContextValue;
       description?: string;
     } = {},
   ) {
@@ -45,8 +49,12 @@ export class MessageNode extends TreeNode {
     item.command = this.options.command;
     item.description = this.options.description;
     item.tooltip = this.options.tooltip ?? this.message;
-    item.contextValue = this.options.contextValue ?? 'message';
+    item.contextValue = this.contextValue;
     return item;
+  }
+
+  get contextValue(): ContextValue {
+    return this.options.contextValue ?? FIXED_CONTEXT_VALUES.message;
   }
 }
 
@@ -55,7 +63,7 @@ export function errorNode(id: string, parent: TreeNode | undefined, message: str
     icon: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
     command,
     tooltip: `${message}\n\nClick to ${command.title.toLowerCase()}.`,
-    contextValue: 'message +error',
+    contextValue: FIXED_CONTEXT_VALUES.errorMessage,
   });
 }
 
@@ -74,9 +82,13 @@ export class LoadMoreNode extends TreeNode {
     const item = new vscode.TreeItem(this.label, vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('ellipsis');
-    item.contextValue = 'loadMore';
+    item.contextValue = this.contextValue;
     item.command = { command: COMMAND_IDS.loadMore, title: 'Load More', arguments: [this] };
     return item;
+  }
+
+  get contextValue(): ContextValue {
+    return FIXED_CONTEXT_VALUES.loadMore;
   }
 }
 

@@ -3,6 +3,7 @@ import { pendingWork } from '../api';
 import type { PendingWork } from '../api';
 import type { StepGrouping } from '../api';
 import type { WorkflowEvent } from '../api/types';
+import { FIXED_CONTEXT_VALUES, pendingItemContextValue, type ContextValue } from './contextValues';
 import { MessageNode, TreeNode } from './node';
 import { PendingLine, pendingLines, pendingSummary } from './stepText';
 
@@ -53,11 +54,15 @@ export class PendingNode extends TreeNode {
     const item = new vscode.TreeItem(label, this.itemCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('watch', new vscode.ThemeColor('charts.blue'));
-    item.contextValue = 'pending +running';
+    item.contextValue = this.contextValue;
     item.tooltip =
       'What the workflow waits on, from its history: activities without a result, open timers, child workflows not closed, ' +
       'updates accepted and not completed, Nexus operations without an outcome. A retrying activity shows its attempt only once the history records one.';
     return item;
+  }
+
+  get contextValue(): ContextValue {
+    return FIXED_CONTEXT_VALUES.pending;
   }
 
   override getChildren(): TreeNode[] {
@@ -66,7 +71,7 @@ export class PendingNode extends TreeNode {
         new MessageNode(`${this.id}/${i}`, this, line.label, {
           icon: new vscode.ThemeIcon(LINE_ICONS[line.kind]),
           tooltip: `${line.label}\n${line.description}`,
-          contextValue: `pendingItem +${line.kind}`,
+          contextValue: pendingItemContextValue(line.kind),
           description: line.description,
         }),
     );

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import { attr, resetLinks } from '../api';
-import { checkSummary } from '../replay';
+import { checkSummary, type CheckedRun } from '../replay';
 import type { ResetLink } from '../api';
 import type { Execution } from '../api/types';
+import { FIXED_CONTEXT_VALUES, runContextValue, type ContextValue } from './contextValues';
 import { HistoryRows } from './historyChildren';
 import { statusIcon } from './icons';
 import { formatTime, oneLine, relativeTime, shortId, statusText } from './labels';
@@ -39,11 +40,15 @@ export class EarlierRunsNode extends TreeNode {
     const item = new vscode.TreeItem(`Earlier runs (${count})`, vscode.TreeItemCollapsibleState.Collapsed);
     item.id = this.id;
     item.iconPath = new vscode.ThemeIcon('history');
-    item.contextValue = 'earlierRuns';
+    item.contextValue = this.contextValue;
     // A string tooltip would otherwise become the row's accessible name.
     item.accessibilityInformation = { label: `Earlier runs (${count})` };
     item.tooltip = 'Runs of this execution that a reset terminated. Their events are read-only: only the latest run can be reset.';
     return item;
+  }
+
+  get contextValue(): ContextValue {
+    return FIXED_CONTEXT_VALUES.earlierRuns;
   }
 
   override async getChildren(): Promise<TreeNode[]> {
@@ -129,14 +134,24 @@ export class RunNode extends TreeNode {
     item.id = this.id;
     const reason = this.reason;
     const at = this.reset?.pointEventId !== undefined ? ` to event ${this.reset.pointEventId}` : '';
-    const check = this.services.checkOf(this.run.executionId, this.run.runId);
+    const check = this.check;
     const verdict = check && check.result.outcome !== 'failed' ? checkSummary(check) : '';
     item.description = [statusText(this.run.status), started, reason ? `reset${at}: ${oneLine(reason, 80)}` : '', verdict]
       .filter(Boolean)
       .join(' · ');
     item.iconPath = statusIcon(this.run.status);
-    item.contextValue = `run +earlier${this.rows.found ? ' +searching' : ''}${check ? ' +checked' : ''}`;
+    item.contextValue = this.contextValue;
     return item;
+  }
+
+  /** `run +earlier +searching +checked` */
+  get contextValue(): ContextValue {
+    return runContextValue({ searching: this.rows.found !== undefined, checked: this.check !== undefined });
+  }
+
+  /** This run's replay check, if one ran. */
+  private get check(): CheckedRun | undefined {
+    return this.services.checkOf(this.run.executionId, this.run.runId);
   }
 
   override resolveTooltip(): vscode.MarkdownString {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { stepLabel } from '../api/stepLabels';
 import type { HistoryStep } from '../api/step';
 import type { EventNode, RunRef } from './eventNode';
+import { stepContextValue, type ContextValue } from './contextValues';
 import { BUSY_ICON, stepIcon } from './icons';
 import { tooltip } from './markdown';
 import { TreeNode } from './node';
@@ -38,10 +39,8 @@ export class StepNode extends TreeNode {
   }
 
   /** `step +activity +failed +latest`: matched by regex in the menus' `when` clauses. */
-  get contextValue(): string {
-    return ['step', `+${this.step.kind}`, isFailedStatus(this.step.status) ? '+failed' : '', this.run.latest ? '+latest' : '+earlier']
-      .filter(Boolean)
-      .join(' ');
+  get contextValue(): ContextValue {
+    return stepContextValue({ kind: this.step.kind, failed: isFailedStatus(this.step.status), latest: this.run.latest });
   }
 
   getTreeItem(): vscode.TreeItem {
