@@ -4,7 +4,7 @@ import type { Services } from '../services';
 import { CONTEXT_KEYS } from './ids';
 
 /** Where the folder's choice is kept (workspaceState); the view title's toggle reads CONTEXT_KEYS.historyMode. */
-export const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
+const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
 
 /** View title: show every run's history as steps, and remember that for this folder. */
 export async function showSteps(services: Services): Promise<void> {

@@ -6,7 +6,7 @@ import { countExecutions, countsTitle } from './executionCounts';
 import { COMMAND_IDS } from '../commands/ids';
 
 /** How long counts are reused: CodeLenses are resolved again on every scroll and edit. */
-export const COUNTS_TTL_MS = 30_000;
+const COUNTS_TTL_MS = 30_000;
 const SHOW_COMMAND = COMMAND_IDS.showWorkflowExecutions;
 
 class WorkflowLens extends vscode.CodeLens {

@@ -16,7 +16,7 @@ import type { PendingLine } from './stepText';
 export type ContextValue = string & { readonly __madeBy: 'contextValue' };
 
 /** The first word: what the row is. */
-export const NODE_KINDS = {
+const NODE_KINDS = {
   execution: 'execution',
   run: 'run',
   earlierRuns: 'earlierRuns',
@@ -28,12 +28,12 @@ export const NODE_KINDS = {
   loadMore: 'loadMore',
 } as const;
 
-export type NodeKind = (typeof NODE_KINDS)[keyof typeof NODE_KINDS];
+type NodeKind = (typeof NODE_KINDS)[keyof typeof NODE_KINDS];
 
 /** The words after the kind. Each starts with `+`, so `\+x\b` in a clause never matches the kind. */
-export type ContextFlag = `+${string}`;
+type ContextFlag = `+${string}`;
 
-export const FLAGS = {
+const FLAGS = {
   /** An execution with earlier runs (Compare with Previous Run). */
   earlierRuns: '+earlierRuns',
   watched: '+watched',
@@ -54,17 +54,17 @@ export const FLAGS = {
 } as const satisfies Record<string, ContextFlag>;
 
 /** `+activity`, `+running`: the flag naming what sort of thing the row shows (an event's kind, a status). */
-export function sortFlag(name: string): ContextFlag {
+function sortFlag(name: string): ContextFlag {
   return `+${name}`;
 }
 
 /** `+replay-safe`: the replay check's mark on an event. */
-export function replayFlag(kind: ReplayMarkKind): ContextFlag {
+function replayFlag(kind: ReplayMarkKind): ContextFlag {
   return `+replay-${kind}`;
 }
 
 /** `kind +flag +flag`: the flags given that are set (not false or undefined), in the order given. */
-export function contextValue(kind: NodeKind, flags: readonly (ContextFlag | false | undefined)[] = []): ContextValue {
+function contextValue(kind: NodeKind, flags: readonly (ContextFlag | false | undefined)[] = []): ContextValue {
   const set = flags.filter((flag): flag is ContextFlag => flag !== false && flag !== undefined);
   return [kind, ...set].join(' ') as ContextValue;
 }

@@ -14,7 +14,7 @@ import type { EventKind } from '../../src/api/describe';
 import type { StepKind } from '../../src/api/stepRules';
 import { KNOWN_STATUSES, type ExecutionStatus } from '../../src/api/types';
 import { COMMAND_IDS, CONTEXT_KEYS, VIEW_IDS } from '../../src/commands/ids';
-import type { Services } from '../../src/commands/services';
+import type { Services } from '../../src/services';
 import type { ReplayMarkKind } from '../../src/replay/checked';
 import {
   eventContextValue,
