@@ -2,19 +2,11 @@
  * Reading event attributes whatever layout the server wrote them in. Paths are always given in
  * snake_case dotted form, as sandbox/README.md names them.
  */
+import { isObject, own } from './json';
 import { WorkflowEvent } from './types';
 
-type Json = Record<string, unknown>;
 /** Bounded so junk input cannot grow the caches without limit. */
 const CACHE_LIMIT = 2000;
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function own(o: Json, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
-}
 
 const camelCache = new Map<string, string>();
 const splitCache = new Map<string, string[]>();

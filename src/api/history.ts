@@ -5,6 +5,7 @@
  * JSON round trips; type and key conversions are cached because there are only a few distinct ones.
  */
 import { enumNamer } from './enums';
+import { isObject, own, type JsonObject } from './json';
 import { WorkflowEvent } from './types';
 
 /** Thrown when a history body is not an event list at all (a string, a number, `{ events: 42 }`...). */
@@ -15,19 +16,9 @@ export class HistoryFormatError extends Error {
   }
 }
 
-type Json = Record<string, unknown>;
-
 const DIGITS = /^\d+$/;
 /** `EVENT_TYPE_WORKFLOW_TASK_COMPLETED`, `WorkflowTaskCompleted` → `WORKFLOW_TASK_COMPLETED`. */
 const eventTypeName = enumNamer('EVENT_TYPE_');
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function own(o: Json, key: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
-}
 
 /**
  * Accepts `{ events: [...] }`, a bare array, or `{ history: { events } }`. An object without events is
@@ -124,7 +115,7 @@ class NormalizedEvent implements WorkflowEvent {
     readonly idText: string,
     readonly type: string,
     readonly attributes: Record<string, unknown>,
-    readonly raw: Json,
+    readonly raw: JsonObject,
   ) {}
 
   get time(): Date | undefined {
@@ -133,7 +124,7 @@ class NormalizedEvent implements WorkflowEvent {
   }
 }
 
-function attributesOf(raw: Json): Record<string, unknown> {
+function attributesOf(raw: JsonObject): Record<string, unknown> {
   const a = raw.attributes;
   if (isObject(a)) return a;
   // Temporal JSON: the one key ending in "EventAttributes" (e.g. workflowTaskCompletedEventAttributes).
@@ -146,7 +137,7 @@ function attributesOf(raw: Json): Record<string, unknown> {
   return {};
 }
 
-function timeOf(raw: Json): Date | undefined {
+function timeOf(raw: JsonObject): Date | undefined {
   const iso = raw.eventTime ?? raw.event_time;
   if (typeof iso === 'string' || typeof iso === 'number') return validDate(new Date(iso));
   const nanos = raw.timestamp_unix_nano;

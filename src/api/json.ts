@@ -1,9 +1,14 @@
-/** Readers for untyped JSON, shared by the wire parsers (the older parsers still carry local copies). */
+/** Readers for untyped JSON, shared by the wire parsers. */
 
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(v: unknown): v is JsonObject {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** The object's own property, so that a key such as `constructor` never reads the prototype's. */
+export function own(o: JsonObject, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
 
 /** A non-empty string, or a finite number as text; undefined otherwise. */

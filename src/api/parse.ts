@@ -3,24 +3,13 @@
  * unknown statuses are kept as sent, unreadable dates become undefined. A row without an
  * `execution_id` cannot be addressed by any action, so list parsing skips it instead of failing the page.
  */
+import { date, isObject } from './json';
 import { Execution, ExecutionPage } from './types';
-
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
   return undefined;
-}
-
-function date(v: unknown): Date | undefined {
-  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 function num(v: unknown): number | undefined {
