@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { inertLinks } from '../common/notificationText';
+import { oneLine } from '../common/text';
 import type { CheckedRun } from '../replay';
 import { runReplayCheck, type CheckTarget } from '../replayCheck/runCheck';
 import { showReplayReport } from '../replayCheck/report';
@@ -51,17 +52,12 @@ async function tell(services: Services, check: CheckedRun, execution: ExecutionN
   } else if (result.outcome === 'clean') {
     choice = await services.ui.notify('info', inertLinks(`Your code replays ${check.executionId} cleanly (${result.replayedEvents} events): every reset point is safe. ${ran}`), ...reset, 'Show Report');
   } else {
-    choice = await services.ui.notify('warning', inertLinks(`Your code diverges from ${check.executionId} at event ${result.eventId}: reset points from there on would fail again. ${oneLine(result.message)} ${ran}`), ...reset, 'Show Report');
+    choice = await services.ui.notify('warning', inertLinks(`Your code diverges from ${check.executionId} at event ${result.eventId}: reset points from there on would fail again. ${oneLine(result.message, 200)} ${ran}`), ...reset, 'Show Report');
   }
   if (choice === 'Show Report') await showReplayReport(services, check);
   if (choice === 'Reset to Last Safe Point…' && execution) {
     await vscode.commands.executeCommand(COMMAND_IDS.resetToLastSafePoint, execution);
   }
-}
-
-function oneLine(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 199)}…` : flat;
 }
 
 async function openAt(file: string, line: number | undefined): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { isResetPoint, type WorkflowEvent } from '../api';
 import { BoundedMap } from '../common/boundedMap';
+import { oneLine } from '../common/text';
 import type { PickedInterpreter } from './interpreter';
 import type { ReplayResult, ReplayVerdict } from './result';
 
@@ -73,11 +74,6 @@ export function verdictForPoint(check: CheckedRun, point: WorkflowEvent): { warn
     warning: true,
     text: `Warning: your code diverges at event ${result.eventId}, before this point: the new run would fail again. (${oneLine(result.message, 240)})`,
   };
-}
-
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /** Checks kept: each holds the history it read, up to 51,200 events. */

@@ -3,8 +3,9 @@
 import type { ResetImpact } from '../api';
 import { attr } from '../api';
 import type { WorkflowEvent } from '../api/types';
+import { oneLine } from '../common/text';
 import type { WorkspaceConfig } from '../config/workspaceList';
-import { formatTime, oneLine } from '../tree/labels';
+import { formatTime } from '../tree/labels';
 
 const MAX_REASON_LENGTH = 1024;
 

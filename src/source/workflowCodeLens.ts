@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Services } from '../services';
 import { userMessage } from '../common/errors';
-import { oneLine } from '../tree/labels';
+import { oneLine } from '../common/text';
 import { countExecutions, countsTitle } from './executionCounts';
 import { COMMAND_IDS } from '../commands/ids';
 

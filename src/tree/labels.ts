@@ -1,5 +1,6 @@
 // Text for tree items. Pure (no `vscode` import) so the wording is unit-tested under plain mocha.
 import type { Execution, WorkflowEvent } from '../api/types';
+import { oneLine } from '../common/text';
 
 const UNITS: [limit: number, divisor: number, unit: Intl.RelativeTimeFormatUnit][] = [
   [60, 1, 'second'],
@@ -62,12 +63,6 @@ export function eventLabel(event: WorkflowEvent): string {
 export function shortId(id: string | undefined): string {
   if (!id) return '—';
   return id.length > 13 ? `${id.slice(0, 8)}…` : id;
-}
-
-/** One line, bounded: for descriptions that must never blow up a tree row. */
-export function oneLine(text: string, max = 120): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
 /**

@@ -3,7 +3,8 @@ import { STATUS_WORDS } from '../api/stepLabels';
 import type { HistoryStep } from '../api/step';
 import type { StepStatus } from '../api/stepRules';
 import type { PendingActivity, PendingChild, PendingNexusOperation, PendingTimer, PendingUpdate, PendingSignal, PendingWork } from '../api/pending';
-import { formatDuration, formatTime, oneLine, relativeTime } from './labels';
+import { oneLine } from '../common/text';
+import { formatDuration, formatTime, relativeTime } from './labels';
 
 const FAILED_STATUSES: ReadonlySet<StepStatus> = new Set(['failed', 'timedOut', 'rejected', 'terminated']);
 

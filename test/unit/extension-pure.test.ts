@@ -1,10 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { analyzeReset, normalizeHistory } from '../../src/api';
 import { inertLinks } from '../../src/common/notificationText';
+import { oneLine } from '../../src/common/text';
 import { baseUrlProblem, envKeyOriginAllowed, parseWorkspaces } from '../../src/config/workspaceList';
 import { confirmationDetail, confirmationMessage, validateReason, workspaceChangedMessage, workspaceLine } from '../../src/reset/summary';
 import { describeFilter, isFiltered, parseFilter } from '../../src/tree/filter';
-import { escapeMarkdownText, eventLabel, formatDuration, keyAttributes, moreLabel, oneLine, relativeTime } from '../../src/tree/labels';
+import { escapeMarkdownText, eventLabel, formatDuration, keyAttributes, moreLabel, relativeTime } from '../../src/tree/labels';
 import { notificationLinks } from '../helpers/notificationLinks';
 
 describe('extension wording and settings (pure)', () => {
