@@ -10,6 +10,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { sleep } from '../src/common/sleep';
 
 /** The project root: this file compiles to out/test/codeServer.js. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -45,8 +46,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** True while any process of the group is alive (signal 0 only checks). */
 function groupAlive(pgid: number): boolean {
   try {
@@ -68,7 +67,7 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): void {
 /** Waits for a process group (already signalled or closing) to end; SIGKILLs it after the grace period. */
 export async function reapGroup(pgid: number, graceMs: number, what: string, tag = 'runner'): Promise<void> {
   const deadline = Date.now() + graceMs;
-  while (groupAlive(pgid) && Date.now() < deadline) await delay(100);
+  while (groupAlive(pgid) && Date.now() < deadline) await sleep(100);
   if (groupAlive(pgid)) {
     console.log(`[${tag}] ${what} (process group ${pgid}) still running after ${graceMs / 1000} s: SIGKILL`);
     killGroup(pgid, 'SIGKILL');
@@ -248,7 +247,7 @@ export async function waitForHealthz(server: CodeServer, timeoutMs: number): Pro
     } catch {
       // Not listening yet.
     }
-    await delay(200);
+    await sleep(200);
   }
   throw new Error(`code-server was not ready after ${timeoutMs / 1000} s:\n${server.tail.join('\n')}`);
 }

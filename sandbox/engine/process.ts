@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import { killGroup, trackGroup } from '../../src/common/processGroup';
+import { sleep } from '../../src/common/sleep';
 
 interface GroupProcessOptions {
   cwd?: string;
@@ -126,10 +127,6 @@ export async function freePort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   if (address === null || typeof address === 'string') throw new Error('could not pick a free port');
   return address.port;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /**

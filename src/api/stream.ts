@@ -12,6 +12,7 @@
  * - A connection silent for `idleTimeoutMs` (the server sends a comment every ~15 s) counts as dropped.
  */
 import type { Dispatcher } from 'undici';
+import { sleep } from '../common/sleep';
 import { WorkflowsApiError } from './errors';
 import { httpError, parseRetryAfter } from './httpErrors';
 import { MAX_ERROR_BODY_BYTES, readTextUpTo } from './body';
@@ -187,21 +188,5 @@ function asApiError(e: unknown, path: string, t: StreamTransport): WorkflowsApiE
     // A destroyed dispatcher means the client was closed: no reconnect can succeed.
     kind: 'network', method: 'GET', path, cause: e, retryable: code !== 'UND_ERR_DESTROYED',
     message: redact(`The event stream from ${t.origin} was interrupted (${typeof code === 'string' ? code : what}).`, t.apiKey),
-  });
-}
-
-/** Resolves true after `ms`, or false as soon as the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

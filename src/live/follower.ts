@@ -1,5 +1,6 @@
 import { isWorkflowsApiError, type WorkflowBackend } from '../api';
 import type { Log } from '../common/log';
+import { sleep } from '../common/sleep';
 
 export interface FollowerDeps {
   client(): Promise<WorkflowBackend>;
@@ -86,20 +87,4 @@ export class Follower {
 /** A 404 with a WF code is about the execution; without one (or 405/501) the endpoint is missing. */
 function isUnsupported(status: number | undefined, code: string | undefined): boolean {
   return status === 405 || status === 501 || (status === 404 && code === undefined);
-}
-
-/** True after `ms`; false (at once) when the signal aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

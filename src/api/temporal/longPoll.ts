@@ -9,8 +9,9 @@
  *   stops at once.
  * Stopping throws a WorkflowsApiError (kind 'parse'); live runs then log it and poll instead.
  */
+import { sleep } from '../../common/sleep';
 import { WorkflowsApiError } from '../errors';
-import { sleep, type StreamExecutionOptions, type StreamMessage } from '../stream';
+import type { StreamExecutionOptions, StreamMessage } from '../stream';
 import type { TemporalClient } from './client';
 
 /** An answer sooner than this did not wait: Temporal holds a long poll for ~20 s when nothing happens. */
