@@ -11,6 +11,11 @@ import type { HistoryStream } from './historyStream';
 import type { ResetCode, ResetCodeFormat, ResetCodeRequest } from './resetCode';
 import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
 
+/** listRuns reads at most this many pages: a server that never stops paging cannot hang it. */
+export const MAX_RUN_PAGES = 20;
+/** The page size listRuns asks for. */
+export const RUN_PAGE_SIZE = 100;
+
 export interface GetHistoryOptions {
   /** A specific run's history; default: the execution's latest run. */
   runId?: string;

@@ -4,11 +4,10 @@
  */
 import { mistralResetCode, type ResetCode, type ResetCodeFormat, type ResetCodeRequest } from './resetCode';
 import type { Dispatcher } from 'undici';
-import type { BackendCapabilities, GetHistoryOptions, WorkflowBackend } from './backend';
+import { MAX_RUN_PAGES, RUN_PAGE_SIZE, type BackendCapabilities, type GetHistoryOptions, type WorkflowBackend } from './backend';
 import { Agent } from './undici';
-import { WorkflowsApiError } from './errors';
 import { HistoryFormatError, normalizeHistory } from './history';
-import { HttpCall, HttpTransport } from './http';
+import { HttpCall, HttpTransport, shapeError, type AnswerSource } from './http';
 import { newestFirst, parseExecution, parseExecutionPage } from './parse';
 import { streamExecution, type StreamExecutionOptions, type StreamMessage } from './stream';
 import { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
@@ -35,9 +34,8 @@ export interface WorkflowsClientOptions {
 
 
 const DEFAULT_USER_AGENT = 'mistral-workflows-vscode';
-/** listRuns pages through search results; bounded so a server that never stops paging cannot hang us. */
-const MAX_RUN_PAGES = 20;
-const RUN_PAGE_SIZE = 100;
+/** An unreadable answer, to a write too, is a plain parse error here (not outcomeUnknown), as it has always been. */
+const MISTRAL_ANSWER: AnswerSource = { name: 'The server', unreadableWriteApplied: false };
 const EXECUTIONS = '/v1/workflows/executions/';
 
 const enc = encodeURIComponent;
@@ -76,7 +74,7 @@ export class WorkflowsClient implements WorkflowBackend {
     if (query.pageToken) q.set('next_page_token', query.pageToken);
     const call: HttpCall = { method: 'GET', path: '/v1/workflows/runs', query: q, expectJson: true, signal };
     const page = parseExecutionPage(await this.http.call(call));
-    if (!page) throw shapeError(call, 'a list of executions');
+    if (!page) throw shapeError(call, 'a list of executions', MISTRAL_ANSWER);
     return page;
   }
 
@@ -117,7 +115,7 @@ export class WorkflowsClient implements WorkflowBackend {
     try {
       return (await this.http.call(call)) as WorkflowEvent[];
     } catch (e) {
-      if (e instanceof HistoryFormatError) throw shapeError(call, 'an event history', e);
+      if (e instanceof HistoryFormatError) throw shapeError(call, 'an event history', MISTRAL_ANSWER, e);
       throw e;
     }
   }
@@ -132,7 +130,7 @@ export class WorkflowsClient implements WorkflowBackend {
     };
     const body = await this.http.call(call);
     const execution = parseExecution(body, executionId);
-    if (!execution) throw shapeError(call, 'an execution with events');
+    if (!execution) throw shapeError(call, 'an execution with events', MISTRAL_ANSWER);
     return { execution, events: historyOf(call, body) };
   }
 
@@ -189,7 +187,7 @@ export class WorkflowsClient implements WorkflowBackend {
       signal,
     };
     const body = await this.http.call(call);
-    if (typeof body !== 'object' || body === null || !('result' in body)) throw shapeError(call, 'a query result');
+    if (typeof body !== 'object' || body === null || !('result' in body)) throw shapeError(call, 'a query result', MISTRAL_ANSWER);
     return body.result;
   }
 
@@ -218,7 +216,7 @@ export class WorkflowsClient implements WorkflowBackend {
   private async readExecution(path: string, fallbackId: string | undefined, signal?: AbortSignal): Promise<Execution> {
     const call: HttpCall = { method: 'GET', path, expectJson: true, signal };
     const execution = parseExecution(await this.http.call(call), fallbackId);
-    if (!execution) throw shapeError(call, 'an execution');
+    if (!execution) throw shapeError(call, 'an execution', MISTRAL_ANSWER);
     return execution;
   }
 }
@@ -227,17 +225,7 @@ function historyOf(call: HttpCall, body: unknown): WorkflowEvent[] {
   try {
     return normalizeHistory(body);
   } catch (e) {
-    if (e instanceof HistoryFormatError) throw shapeError(call, 'an event history', e);
+    if (e instanceof HistoryFormatError) throw shapeError(call, 'an event history', MISTRAL_ANSWER, e);
     throw e;
   }
-}
-
-function shapeError(call: HttpCall, expected: string, cause?: unknown): WorkflowsApiError {
-  return new WorkflowsApiError({
-    kind: 'parse',
-    method: call.method,
-    path: call.path,
-    message: `The server's answer is valid JSON but not ${expected}.`,
-    cause,
-  });
 }

@@ -77,6 +77,29 @@ export interface HttpCall {
   sink?: () => TextSink<unknown>;
 }
 
+/** Who answered a call, for shapeError. */
+export interface AnswerSource {
+  /** Names the answer in the message: `The server` (Mistral's API) or `Temporal`. */
+  readonly name: string;
+  /**
+   * True when a write whose answer is unreadable was applied all the same (the server said yes), so its
+   * result is unknown and must be read back: the error is outcomeUnknown. Reads are never so.
+   */
+  readonly unreadableWriteApplied: boolean;
+}
+
+/** The answer to `call` is valid JSON but not `expected` (a noun phrase: `an execution`): a 'parse' error. */
+export function shapeError(call: HttpCall, expected: string, source: AnswerSource, cause?: unknown): WorkflowsApiError {
+  return new WorkflowsApiError({
+    kind: 'parse',
+    method: call.method,
+    path: call.path,
+    message: `${source.name}'s answer is valid JSON but not ${expected}.`,
+    outcomeUnknown: source.unreadableWriteApplied && call.method !== 'GET',
+    cause,
+  });
+}
+
 const RETRYABLE_NETWORK_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'UND_ERR_CONNECT_TIMEOUT',
 ]);

@@ -12,7 +12,7 @@
  *                 answer at once with nothing new backs off, a token that comes back stops (longPoll.ts).
  */
 import { randomUUID } from 'node:crypto';
-import type { BackendCapabilities, GetHistoryOptions, WorkflowBackend } from '../backend';
+import { MAX_RUN_PAGES, RUN_PAGE_SIZE, type BackendCapabilities, type GetHistoryOptions, type WorkflowBackend } from '../backend';
 import { isWorkflowsApiError, WorkflowsApiError } from '../errors';
 import { normalizeHistory } from '../history';
 import { resetPointMessage } from '../httpErrors';
@@ -26,9 +26,6 @@ import type { ResetCode, ResetCodeFormat, ResetCodeRequest } from '../resetCode'
 import { resetPointIds } from './resetPoints';
 import type { TemporalExecution } from './types';
 import { quote, visibilityQuery } from './visibility';
-
-/** listRuns reads at most this many pages of 100: a runaway token cannot hang it. */
-const MAX_RUN_PAGES = 20;
 
 export const TEMPORAL_CAPABILITIES: BackendCapabilities = {
   rawListQuery: true,
@@ -53,7 +50,7 @@ export class TemporalBackend implements WorkflowBackend {
     const runs: Execution[] = [];
     let nextPageToken: string | undefined;
     for (let page = 0; page < MAX_RUN_PAGES; page++) {
-      const result = await this.client.listWorkflows({ query: `WorkflowId = ${quote(executionId)}`, pageSize: 100, nextPageToken }, signal);
+      const result = await this.client.listWorkflows({ query: `WorkflowId = ${quote(executionId)}`, pageSize: RUN_PAGE_SIZE, nextPageToken }, signal);
       runs.push(...result.executions.map(executionOf));
       nextPageToken = result.nextPageToken;
       if (!nextPageToken) break;

@@ -7,9 +7,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { WorkflowsApiError } from '../errors';
 import type { TlsSettings } from '../tls';
-import { HttpCall, HttpTransport } from '../http';
+import { HttpCall, HttpTransport, shapeError, type AnswerSource } from '../http';
 import { isObject, text } from '../json';
 import { temporalError } from './errors';
 import { enumName, parseDescription, parseExecutionPage } from './parse';
@@ -120,6 +119,8 @@ interface CloseOptions {
 const DEFAULT_TEMPORAL_IDENTITY = 'mistral-workflows-vscode';
 const DEFAULT_MAX_PAGES = 2000;
 const UPDATE_COMPLETED = 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED';
+/** On a write, the server said yes but its answer is unreadable: applied, result unknown: read back. */
+const TEMPORAL_ANSWER: AnswerSource = { name: 'Temporal', unreadableWriteApplied: true };
 
 const enc = encodeURIComponent;
 
@@ -159,14 +160,14 @@ export class TemporalClient {
     if (options.nextPageToken) q.set('nextPageToken', options.nextPageToken);
     const call = this.get(`${this.base}/workflows`, q, signal);
     const page = parseExecutionPage(await this.http.call(call));
-    if (!page) throw shapeError(call, 'a list of workflow executions');
+    if (!page) throw shapeError(call, 'a list of workflow executions', TEMPORAL_ANSWER);
     return page;
   }
 
   async describe(workflowId: string, runId?: string, signal?: AbortSignal): Promise<TemporalDescription> {
     const call = this.get(this.workflow(workflowId), runQuery(runId), signal);
     const description = parseDescription(await this.http.call(call));
-    if (!description) throw shapeError(call, 'a workflow execution description');
+    if (!description) throw shapeError(call, 'a workflow execution description', TEMPORAL_ANSWER);
     return description;
   }
 
@@ -178,10 +179,10 @@ export class TemporalClient {
     if (options.waitNewEvent) q.set('waitNewEvent', 'true');
     const call = this.get(this.historyPath(workflowId), q, signal);
     const body = await this.http.call(call);
-    if (!isObject(body)) throw shapeError(call, 'a page of history events');
+    if (!isObject(body)) throw shapeError(call, 'a page of history events', TEMPORAL_ANSWER);
     // An empty page may come without `history` or without `events`.
     const events = isObject(body.history) ? (body.history.events ?? []) : [];
-    if (!Array.isArray(events)) throw shapeError(call, 'a page of history events');
+    if (!Array.isArray(events)) throw shapeError(call, 'a page of history events', TEMPORAL_ANSWER);
     const token = text(body.nextPageToken);
     return token !== undefined ? { events, nextPageToken: token } : { events };
   }
@@ -215,7 +216,7 @@ export class TemporalClient {
       const repeated = nextPageToken !== undefined && seen.has(nextPageToken);
       if (repeated || (nextPageToken !== undefined && page + 1 >= maxPages)) {
         const call = this.get(this.historyPath(workflowId), runQuery(runId), options.signal);
-        throw shapeError(call, repeated ? 'a history whose pages end (a page token came back twice)' : `a history of at most ${maxPages} pages`);
+        throw shapeError(call, repeated ? 'a history whose pages end (a page token came back twice)' : `a history of at most ${maxPages} pages`, TEMPORAL_ANSWER);
       }
       yield result;
       if (nextPageToken === undefined) return;
@@ -271,7 +272,7 @@ export class TemporalClient {
       waitPolicy: { lifecycleStage: UPDATE_COMPLETED },
     }, true, signal);
     const body = await this.http.call(call);
-    if (!isObject(body)) throw shapeError(call, 'an update outcome');
+    if (!isObject(body)) throw shapeError(call, 'an update outcome', TEMPORAL_ANSWER);
     const result: UpdateOutcome = { updateId, stage: enumName(body.stage, 'UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_') ?? 'UNSPECIFIED' };
     const outcome = body.outcome;
     if (isObject(outcome) && isObject(outcome.failure)) {
@@ -289,7 +290,7 @@ export class TemporalClient {
       query: { queryType, queryArgs: options.args ?? [] },
     }, true, signal);
     const body = await this.http.call(call);
-    if (!isObject(body)) throw shapeError(call, 'a query result');
+    if (!isObject(body)) throw shapeError(call, 'a query result', TEMPORAL_ANSWER);
     return decodePayloads(body.queryResult);
   }
 
@@ -328,7 +329,7 @@ export class TemporalClient {
 
   private runIdOf(call: HttpCall, body: unknown): string {
     const runId = isObject(body) ? text(body.runId) : undefined;
-    if (runId === undefined) throw shapeError(call, 'an answer with a run id');
+    if (runId === undefined) throw shapeError(call, 'an answer with a run id', TEMPORAL_ANSWER);
     return runId;
   }
 }
@@ -354,15 +355,4 @@ function runQuery(runId: string | undefined): URLSearchParams {
 
 function execution(workflowId: string, runId: string | undefined): { workflowId: string; runId?: string } {
   return runId ? { workflowId, runId } : { workflowId };
-}
-
-/** On a write, the server said yes but its answer is unreadable: applied, result unknown: read back. */
-function shapeError(call: HttpCall, expected: string): WorkflowsApiError {
-  return new WorkflowsApiError({
-    kind: 'parse',
-    method: call.method,
-    path: call.path,
-    message: `Temporal's answer is valid JSON but not ${expected}.`,
-    outcomeUnknown: call.method !== 'GET',
-  });
 }
