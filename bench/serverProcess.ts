@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { killGroup } from '../src/common/processGroup';
 
 interface ServerProcess {
   baseUrl: string;
@@ -17,7 +18,7 @@ export async function startServerProcess(host: string, namespace?: string, relay
   const argv = namespace ? ['ip', 'netns', 'exec', namespace, process.execPath, ...args] : [process.execPath, ...args];
   const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = (): Promise<void> => stopGroup(child);
-  process.once('exit', () => killGroup(child, 'SIGKILL'));
+  process.once('exit', () => signalChildGroup(child, 'SIGKILL'));
   try {
     const line = await new Promise<string>((resolve, reject) => {
       let out = '';
@@ -43,20 +44,17 @@ export async function startServerProcess(host: string, namespace?: string, relay
   }
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+/** Signals the child's group while the child runs; once it has exited its pid may be reused: never then. */
+function signalChildGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    /* already gone */
-  }
+  killGroup(child.pid, signal);
 }
 
 async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  killGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 5_000);
+  signalChildGroup(child, 'SIGTERM');
+  const timer = setTimeout(() => signalChildGroup(child, 'SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);
 }

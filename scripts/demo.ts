@@ -24,12 +24,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { EngineSetupError, venvDir } from '../sandbox/engine';
 import { DEMO_WORKFLOWS, ENGINE_DEMO, SHIPPING, SHIPPING_DEMO, startEngineSandbox, TEMPORAL_WORKFLOWS } from '../sandbox/engine/sandbox';
+import { PROJECT_ROOT } from '../sandbox/engine/paths';
 import { runSetup } from '../sandbox/engine/setup';
 import { DEMO, startSandbox } from '../sandbox/server';
 import {
   CODE_SERVER_ENTRY,
   CODE_SERVER_VERSION,
-  PROJECT_ROOT,
   codeServerEnv,
   installExtension,
   makeTempLayout,

@@ -6,7 +6,8 @@
  * and the SVG stays readable and editable in review.
  */
 import * as path from 'node:path';
-import { PROJECT_ROOT, launchChromium } from '../test/codeServer';
+import { PROJECT_ROOT } from '../sandbox/engine/paths';
+import { launchChromium } from '../test/codeServer';
 
 const SIZE = 128;
 

@@ -6,14 +6,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
+import { PROJECT_ROOT } from '../sandbox/engine/paths';
+import { groupAlive, killGroup } from '../src/common/processGroup';
 import { sleep } from '../src/common/sleep';
 
-/** The project root: this file compiles to out/test/codeServer.js. */
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
 export const CODE_SERVER_VERSION = '4.100.3';
 export const CODE_SERVER_DIR = path.join(PROJECT_ROOT, '.vscode-test', 'code-server');
 export const CODE_SERVER_ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
@@ -32,37 +31,6 @@ export const QUIET_SETTINGS: Readonly<Record<string, unknown>> = {
   'workbench.enableExperiments': false,
   'workbench.tips.enabled': false,
 };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('could not pick a free port'))));
-    });
-  });
-}
-
-/** True while any process of the group is alive (signal 0 only checks). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-export function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: the group is already gone.
-  }
-}
 
 /** Waits for a process group (already signalled or closing) to end; SIGKILLs it after the grace period. */
 export async function reapGroup(pgid: number, graceMs: number, what: string, tag = 'runner'): Promise<void> {

@@ -13,7 +13,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
-import { PROJECT_ROOT, QUIET_SETTINGS, optionsFromEnvAndArgs } from './runIntegration';
+import { PROJECT_ROOT } from '../sandbox/engine/paths';
+import { QUIET_SETTINGS, optionsFromEnvAndArgs } from './runIntegration';
 
 const VSCODE_VERSION = '1.100.3';
 

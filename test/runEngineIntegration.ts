@@ -18,8 +18,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { venvDir } from '../sandbox/engine';
+import { PROJECT_ROOT } from '../sandbox/engine/paths';
 import { DEMO_WORKFLOWS, startEngineSandbox, TEMPORAL_WORKFLOWS } from '../sandbox/engine/sandbox';
-import { PROJECT_ROOT } from './codeServer';
 import { optionsFromEnvAndArgs, runIntegrationTests, SetupError } from './runIntegration';
 
 async function main(): Promise<number> {

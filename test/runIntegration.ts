@@ -28,18 +28,18 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { format, parseArgs } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
+import { PROJECT_ROOT } from '../sandbox/engine/paths';
+import { freePort } from '../sandbox/engine/process';
+import { killGroup } from '../src/common/processGroup';
 import {
   CODE_SERVER_DIR,
   CODE_SERVER_ENTRY,
   CODE_SERVER_VERSION,
   DEFAULT_CHROMIUM,
   KILL_GRACE_MS,
-  PROJECT_ROOT,
   QUIET_SETTINGS,
   childProcessGroups,
   codeServerEnv,
-  freePort,
-  killGroup,
   launchChromium,
   makeTempLayout,
   reapGroup,
@@ -52,7 +52,7 @@ import {
 } from './codeServer';
 
 // Re-exported: test/runDesktop.ts imports them from here.
-export { PROJECT_ROOT, QUIET_SETTINGS } from './codeServer';
+export { QUIET_SETTINGS } from './codeServer';
 
 interface IntegrationOptions {
   /** Merged over QUIET_SETTINGS into the user settings.json. */

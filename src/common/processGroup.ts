@@ -38,6 +38,16 @@ export function killGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** True while any process of the group is alive (signal 0 only checks). */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Kills the group with SIGKILL if this Node process exits first; the returned function stops that. */
 export function trackGroup(pgid: number): () => void {
   if (!exitHookInstalled) {

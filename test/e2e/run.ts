@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import Mocha from 'mocha';
-import { PROJECT_ROOT } from '../codeServer';
+import { PROJECT_ROOT } from '../../sandbox/engine/paths';
 import { SCREENSHOTS_DIR, checkE2ePrerequisites, closeRun, e2eConfig, killEverything, liveGroups } from './workbench';
 
 interface RunOptions {

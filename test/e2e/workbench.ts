@@ -18,18 +18,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { venvDir } from '../../sandbox/engine';
+import { PROJECT_ROOT } from '../../sandbox/engine/paths';
+import { freePort } from '../../sandbox/engine/process';
 import { DEMO_WORKFLOWS, startEngineSandbox, type EngineSandbox } from '../../sandbox/engine/sandbox';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
+import { killGroup } from '../../src/common/processGroup';
 import {
   CODE_SERVER_ENTRY,
   DEFAULT_CHROMIUM,
   KILL_GRACE_MS,
-  PROJECT_ROOT,
   childProcessGroups,
   codeServerEnv,
-  freePort,
   installExtension,
-  killGroup,
   launchChromium,
   makeTempLayout,
   reapGroup,

@@ -7,15 +7,7 @@ import * as path from 'node:path';
 import { EngineSetupError, startTemporalDevServer, startWorker } from '../../sandbox/engine';
 import { freePort } from '../../sandbox/engine/process';
 import { TemporalClient } from '../../src/api/temporal';
-
-function gone(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return false;
-  } catch {
-    return true;
-  }
-}
+import { groupAlive } from '../../src/common/processGroup';
 
 describe('the Temporal dev server', () => {
   it('keeps a dbFile across restarts (the search attribute flag again is fine)', async function () {
@@ -29,7 +21,7 @@ describe('the Temporal dev server', () => {
       await client.terminate('kept-1', { reason: 'kept' });
       await client.close();
       await first.stop();
-      assert.ok(gone(first.pid));
+      assert.ok(!groupAlive(first.pid));
       assert.ok(fs.statSync(dbFile).size > 0, 'the file stays');
 
       const second = await startTemporalDevServer({ dbFile });
@@ -60,7 +52,7 @@ describe('the Temporal dev server', () => {
       await server.stop();
     }
     assert.ok(!fs.existsSync(path.dirname(dbFile)));
-    assert.ok(gone(server.pid));
+    assert.ok(!groupAlive(server.pid));
   });
 
   it('a server that cannot start is tried once more on fresh ports, then fails with the command and its own words', async () => {

@@ -7,15 +7,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { PROJECT_ROOT } from '../../sandbox/engine/paths';
 
 interface PackageJson {
   publisher: string;
   name: string;
 }
 
-// Compiled: out/test/integration/harness.test.js, three levels below the project root.
-const projectRoot = path.resolve(__dirname, '..', '..', '..');
-const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as PackageJson;
+const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as PackageJson;
 const extensionId = `${pkg.publisher}.${pkg.name}`;
 
 describe('integration harness', () => {
@@ -32,7 +31,7 @@ describe('integration harness', () => {
   it(`loads ${extensionId} from this checkout and activates it`, async () => {
     const ext = vscode.extensions.getExtension(extensionId);
     assert.ok(ext, `${extensionId} is not loaded; extensionDevelopmentPath is wrong`);
-    assert.equal(fs.realpathSync(ext.extensionUri.fsPath), fs.realpathSync(projectRoot));
+    assert.equal(fs.realpathSync(ext.extensionUri.fsPath), fs.realpathSync(PROJECT_ROOT));
     await ext.activate();
     assert.equal(ext.isActive, true);
   });
