@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { isWorkflowsApiError } from '../../src/api/errors';
 import { normalizeHistory } from '../../src/api/history';
 import { TemporalClient, decodePayloads, resetPointIds, type TemporalExecution } from '../../src/api/temporal';
-import { quote, VISIBILITY_STATUS } from '../../src/api/temporal/visibility';
+import { quote, statusClause } from '../../src/api/temporal/visibility';
 import { KNOWN_STATUSES, type WorkflowEvent } from '../../src/api/types';
 import type {
   FeedBatch,
@@ -64,7 +64,7 @@ export class EngineBackend implements WorkflowsBackend {
   }
 
   async listRuns(query: RunsQuery): Promise<RunsPage> {
-    const runs = (await this.allRuns(visibilityQuery(query))).filter((run) => matches(run, query));
+    const runs = (await this.allRuns(runsVisibilityQuery(query))).filter((run) => matches(run, query));
     const { page, more } = pageOf(runs, (run) => ({
       sortValueMs: query.sortBy === 'start_time' ? (run.startTime?.getTime() ?? 0) : (run.closeTime?.getTime() ?? null),
       executionId: run.workflowId,
@@ -281,11 +281,14 @@ function statusOf(status: string): RunStatus {
   return (KNOWN_STATUSES as readonly string[]).includes(status) ? (status as RunStatus) : 'RUNNING';
 }
 
-/** The filters the engine can apply itself; the rest (`matches`) are applied to its rows. */
-function visibilityQuery(query: RunsQuery): string | undefined {
+/**
+ * The filters the engine can apply itself; the rest (`matches`) are applied to its rows. Not the
+ * extension's visibilityQuery: the API's workflow filter matches a type or an id, and it has a task queue.
+ */
+function runsVisibilityQuery(query: RunsQuery): string | undefined {
   const parts: string[] = [];
-  const statuses = query.statuses.map((s) => VISIBILITY_STATUS[s]).filter((s): s is string => s !== undefined);
-  if (statuses.length > 0) parts.push(`(${statuses.map((s) => `ExecutionStatus = ${quote(s)}`).join(' OR ')})`);
+  const statuses = statusClause(query.statuses);
+  if (statuses) parts.push(statuses);
   if (query.workflowIdentifier !== undefined) {
     const id = quote(query.workflowIdentifier);
     parts.push(`(WorkflowType = ${id} OR WorkflowId = ${id})`);

@@ -18,14 +18,20 @@ export const VISIBILITY_STATUS: Readonly<Record<string, string>> = {
 
 export function visibilityQuery(query: Pick<ListExecutionsQuery, 'status' | 'workflow' | 'search' | 'rawQuery'>): string | undefined {
   const parts: string[] = [];
-  const statuses = (query.status ?? []).map((s) => VISIBILITY_STATUS[s]).filter((s): s is string => s !== undefined);
-  if (statuses.length > 0) parts.push(`(${statuses.map((s) => `ExecutionStatus = ${quote(s)}`).join(' OR ')})`);
+  const statuses = statusClause(query.status ?? []);
+  if (statuses) parts.push(statuses);
   if (query.workflow) parts.push(`WorkflowType = ${quote(query.workflow)}`);
   const search = query.search?.trim();
   if (search) parts.push(`(WorkflowId STARTS_WITH ${quote(search)} OR WorkflowType STARTS_WITH ${quote(search)})`);
   const raw = query.rawQuery?.trim();
   if (raw) parts.push(`(${raw})`);
   return parts.length > 0 ? parts.join(' AND ') : undefined;
+}
+
+/** `(ExecutionStatus = 'Running' OR …)` for the extension's statuses; undefined when none of them maps. */
+export function statusClause(statuses: readonly string[]): string | undefined {
+  const names = statuses.map((s) => VISIBILITY_STATUS[s]).filter((s): s is string => s !== undefined);
+  return names.length > 0 ? `(${names.map((s) => `ExecutionStatus = ${quote(s)}`).join(' OR ')})` : undefined;
 }
 
 /** A visibility-query string literal: single quotes, with `\` and `'` escaped. */
