@@ -1,16 +1,28 @@
 /**
  * Temporal's protobuf JSON → the typed subset in types.ts. Tolerant like the Mistral parsers: missing
- * fields stay undefined, unknown enum values are kept (without their prefix), a row without a
+ * fields stay undefined, unknown enum values are kept (named as enums.ts names them), a row without a
  * workflow id and run id cannot be addressed and is skipped.
  */
+import { enumNamer } from '../enums';
 import { date, integer, isObject, text, type JsonObject } from '../json';
 import { PendingActivity, PendingNexusOperation, TemporalDescription, TemporalExecution, TemporalExecutionPage, WorkflowRef } from './types';
 
-/** `WORKFLOW_EXECUTION_STATUS_RUNNING` → `RUNNING`; a value without the prefix is kept as sent. */
+/** One namer per enum prefix; the prefixes are the few literals of the callers, so this stays small. */
+const namers = new Map<string, (value: string) => string>();
+
+/**
+ * A Temporal enum value sent as text (or a number), named as enums.ts names every enum value:
+ * `WORKFLOW_EXECUTION_STATUS_RUNNING` (and `Running`) → `RUNNING`. Undefined when none was sent.
+ */
 export function enumName(value: unknown, prefix: string): string | undefined {
   const v = text(value);
   if (v === undefined) return undefined;
-  return v.startsWith(prefix) && v.length > prefix.length ? v.slice(prefix.length) : v;
+  let namer = namers.get(prefix);
+  if (namer === undefined) {
+    namer = enumNamer(prefix);
+    namers.set(prefix, namer);
+  }
+  return namer(v);
 }
 
 function ref(v: unknown): WorkflowRef | undefined {
