@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import type { Context } from 'mocha';
 import { DEMO } from '../../sandbox/server';
-import { PYTHON_FIXTURE, Session, endSession, eventually, resetRequests, sandboxGet, startSession, type SessionOptions, type Workbench } from './workbench';
+import { eventually } from '../helpers/eventually';
+import { PYTHON_FIXTURE, Session, endSession, resetRequests, sandboxGet, startSession, UI_TIMEOUT_MS, type SessionOptions, type Workbench } from './workbench';
 
 const REASON = 'Deployed fix for KeyError in create_shipment (#512)';
 const SIDEBAR_WIDTH = 560;
@@ -74,7 +75,7 @@ describe('Beyond “Reset to here”, in the VS Code UI', function () {
     await wb.screenshot('reset-before-step-confirm');
     await wb.dialog.getByRole('button', { name: 'Reset', exact: true }).click();
 
-    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0]);
+    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0], UI_TIMEOUT_MS);
     await wb.notification(/New run/).waitFor();
     assert.equal(resetRequests(s), 1, 'exactly one reset request');
     assert.deepEqual(
@@ -92,7 +93,7 @@ describe('Beyond “Reset to here”, in the VS Code UI', function () {
     const text = await eventually('the reset history to show the reset', async () => {
       const shown = flat(await activeEditorText(wb));
       return shown.includes(flat(REASON)) ? shown : undefined;
-    });
+    }, UI_TIMEOUT_MS);
     for (const field of [`"executionId":"${DEMO.failed}"`, `"eventId":${point}`, '"outcome":"applied"']) {
       assert.ok(text.includes(field), `the history line has ${field}: ${text}`);
     }
@@ -128,7 +129,7 @@ describe('Beyond “Reset to here”, in the VS Code UI', function () {
     const execution = wb.execution(DEMO.failed, 'FAILED');
     await wb.clickViewAction('Collapse All');
     await wb.reveal(execution);
-    await eventually('the execution to collapse', async () => ((await execution.getAttribute('aria-expanded')) === 'false' ? true : undefined));
+    await eventually('the execution to collapse', async () => ((await execution.getAttribute('aria-expanded')) === 'false' ? true : undefined), UI_TIMEOUT_MS);
     await lens.locator('a').first().click();
     // The filter is on: the title bar offers Clear Filter, and the view's description names the workflow
     // (in the DOM; VS Code does not draw a view's description when it is alone in its container).
@@ -138,7 +139,7 @@ describe('Beyond “Reset to here”, in the VS Code UI', function () {
     const rows = await eventually('the view to show only order-fulfillment executions', async () => {
       const shown = (await wb.visibleRows()).filter(isExecution);
       return shown.length > 0 && shown.every((r) => r.startsWith('order-fulfillment ')) ? shown : undefined;
-    });
+    }, UI_TIMEOUT_MS);
     // The lens counted what the filtered view shows (the demo data has fewer rows than a page).
     assert.equal(rows.filter((r) => / RUNNING /.test(r)).length, Number(running), `running: ${rows.join(' | ')}`);
     assert.equal(rows.filter((r) => / FAILED /.test(r)).length, Number(failed), `failed: ${rows.join(' | ')}`);
@@ -194,7 +195,7 @@ describe('Beyond “Reset to here”, in the VS Code UI', function () {
     await wb.screenshot('batch-reset', { publish: true });
     await wb.dialog.getByRole('button', { name: 'Reset 3', exact: true }).click();
 
-    await eventually('three resets', () => (s.sandbox.resets.length === 3 ? true : undefined));
+    await eventually('three resets', () => (s.sandbox.resets.length === 3 ? true : undefined), UI_TIMEOUT_MS);
     const ids = chosen.map((r) => r.split(' ').at(-1));
     assert.deepEqual(s.sandbox.resets.map((r) => r.executionId).sort(), [...ids].sort());
     assert.ok(s.sandbox.resets.every((r) => r.reason === REASON));
@@ -228,7 +229,7 @@ describe('Beyond “Reset to here”, in the VS Code UI', function () {
     // The copy goes through the extension host to the browser's clipboard: wait until it has landed.
     // (A string: this project compiles without the DOM library, and this runs in the page.)
     await eventually('the code to reach the clipboard', async () =>
-      ((await wb.page.evaluate<string>('navigator.clipboard.readText()').catch(() => '')).includes('reset_workflow') ? true : undefined),
+      ((await wb.page.evaluate<string>('navigator.clipboard.readText()').catch(() => '')).includes('reset_workflow') ? true : undefined), UI_TIMEOUT_MS,
     );
     // Paste it into a new editor, as a person would.
     await wb.page.keyboard.press('ControlOrMeta+KeyN');
@@ -238,7 +239,7 @@ describe('Beyond “Reset to here”, in the VS Code UI', function () {
     const pasted = await eventually('the copied code to appear in the editor', async () => {
       const shown = await activeEditorText(wb);
       return shown.includes('reset_workflow') ? shown : undefined;
-    });
+    }, UI_TIMEOUT_MS);
     assert.ok(pasted.includes(DEMO.failed), pasted);
     assert.match(pasted, /MISTRAL_API_KEY/);
     assert.ok(!pasted.includes(s.sandbox.apiKey), 'never the key itself');

@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import type { Context } from 'mocha';
 import { attr, normalizeHistory } from '../../src/api';
 import { ENGINE_DEMO, untilStatus } from '../../sandbox/engine/sandbox';
-import { Session, TEMPORAL_WORKSPACE, endSession, eventually, reasonThenConfirm, resetRequests, startSession } from './workbench';
+import { eventually } from '../helpers/eventually';
+import { Session, TEMPORAL_WORKSPACE, endSession, reasonThenConfirm, resetRequests, startSession } from './workbench';
 
 const REASON = 'Fixed the shipping address key in create_shipment';
 

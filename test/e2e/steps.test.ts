@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import type { Context } from 'mocha';
 import { DEMO } from '../../sandbox/server';
-import { Session, endSession, eventually, resetRequests, sandboxGet, startSession, type Workbench } from './workbench';
+import { eventually } from '../helpers/eventually';
+import { Session, endSession, resetRequests, sandboxGet, startSession, UI_TIMEOUT_MS, type Workbench } from './workbench';
 
 const REASON = 'Deployed fix for KeyError in create_shipment (#512)';
 
@@ -81,7 +82,7 @@ describe('Steps, Find in History and Pending, in the VS Code UI', function () {
     assert.match(await wb.dialog.innerText(), new RegExp(`Reset “order-fulfillment” to event ${point}\\?`));
     assert.equal(resetRequests(s), 0, 'nothing is sent before the confirmation');
     await wb.dialog.getByRole('button', { name: 'Reset', exact: true }).click();
-    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0]);
+    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0], UI_TIMEOUT_MS);
     assert.deepEqual([sent.executionId, sent.eventId, sent.reason], [DEMO.failed, point, REASON]);
     await wb.notification(/New run/).waitFor();
     assert.equal(resetRequests(s), 1, 'exactly one reset request');

@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import type { Context } from 'mocha';
 import { DEMO } from '../../sandbox/server';
-import { Session, endSession, eventually, reasonThenConfirm, resetRequests, sandboxGet, startSession, type SessionOptions, type Workbench } from './workbench';
+import { eventually } from '../helpers/eventually';
+import { Session, endSession, reasonThenConfirm, resetRequests, sandboxGet, startSession, UI_TIMEOUT_MS, type SessionOptions, type Workbench } from './workbench';
 
 const REASON = 'Deployed fix for KeyError in create_shipment (#512)';
 const RESET_TO_HERE = 'Reset to Here…';
@@ -84,7 +85,7 @@ describe('Mistral Workflows in the VS Code UI', function () {
     const signals = wb.quickPickItem(/^Exclude signals received after this point \(2\)/);
     await wb.quickPickItem(/^Exclude updates received after this point \(1\)/).waitFor();
     await signals.click();
-    await eventually('the signals option to be checked', async () => ((await signals.getAttribute('aria-checked')) === 'true') || undefined);
+    await eventually('the signals option to be checked', async () => ((await signals.getAttribute('aria-checked')) === 'true') || undefined, UI_TIMEOUT_MS);
     await wb.screenshot('reset-options');
     await options.press('Enter');
 
@@ -97,7 +98,7 @@ describe('Mistral Workflows in the VS Code UI', function () {
     await wb.screenshot('reset-confirm', { publish: true });
     await wb.dialog.getByRole('button', { name: 'Reset', exact: true }).click();
 
-    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0]);
+    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0], UI_TIMEOUT_MS);
     await wb.notification(/New run/).waitFor();
     assert.equal(resetRequests(s), 1, 'exactly one reset request');
     assert.deepEqual(
@@ -115,7 +116,7 @@ describe('Mistral Workflows in the VS Code UI', function () {
 
     // After the sandbox's delay the run completes; the view's Refresh button shows it.
     await eventually('the new run to complete in the sandbox', async () =>
-      (await sandboxGet<{ status?: string }>(s.sandbox, `/executions/${DEMO.failed}`)).status === 'COMPLETED' || undefined,
+      (await sandboxGet<{ status?: string }>(s.sandbox, `/executions/${DEMO.failed}`)).status === 'COMPLETED' || undefined, UI_TIMEOUT_MS,
     );
     await wb.clearNotifications();
     await wb.clickViewAction('Refresh');
@@ -145,7 +146,7 @@ describe('Mistral Workflows in the VS Code UI', function () {
     // Prove the extension has moved on (a later request reaches the sandbox) before checking nothing was sent.
     const before = s.sandbox.requests.length;
     await wb.clickViewAction('Refresh');
-    await eventually('the refresh to reach the sandbox', () => (s.sandbox.requests.length > before ? true : undefined));
+    await eventually('the refresh to reach the sandbox', () => (s.sandbox.requests.length > before ? true : undefined), UI_TIMEOUT_MS);
     await wb.reveal(wb.execution(DEMO.failed, 'FAILED'));
     assert.equal(resetRequests(s), 0, 'no reset request');
     assert.equal(s.sandbox.resets.length, 0);
@@ -170,7 +171,7 @@ describe('Mistral Workflows in the VS Code UI', function () {
 
     await reasonThenConfirm(wb, REASON);
 
-    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0]);
+    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0], UI_TIMEOUT_MS);
     assert.deepEqual(
       { executionId: sent.executionId, eventId: sent.eventId, reason: sent.reason, excludeSignals: sent.excludeSignals, excludeUpdates: sent.excludeUpdates },
       { executionId: DEMO.failed, eventId: 41, reason: REASON, excludeSignals: false, excludeUpdates: false },
@@ -194,7 +195,7 @@ describe('Mistral Workflows in the VS Code UI', function () {
 
     await confirm.fill(DEMO.failed);
     await confirm.press('Enter');
-    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0]);
+    const sent = await eventually('the sandbox to receive the reset', () => s.sandbox.resets[0], UI_TIMEOUT_MS);
     assert.equal(sent.eventId, POINT);
     await wb.notification(/New run/).waitFor();
     assert.equal(resetRequests(s), 1);
@@ -222,6 +223,6 @@ describe('Mistral Workflows in the VS Code UI', function () {
     const firstPage = await executions();
     assert.ok(firstPage > 0 && firstPage <= 10, `first page: ${firstPage} executions`);
     await more.click();
-    await eventually('a second page of executions', async () => ((await executions()) > firstPage ? true : undefined));
+    await eventually('a second page of executions', async () => ((await executions()) > firstPage ? true : undefined), UI_TIMEOUT_MS);
   });
 });

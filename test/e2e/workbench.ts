@@ -23,6 +23,7 @@ import { freePort } from '../../sandbox/engine/process';
 import { DEMO_WORKFLOWS, startEngineSandbox, type EngineSandbox } from '../../sandbox/engine/sandbox';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 import { killGroup } from '../../src/common/processGroup';
+import { eventually } from '../helpers/eventually';
 import {
   CODE_SERVER_ENTRY,
   DEFAULT_CHROMIUM,
@@ -53,7 +54,7 @@ const VIEWPORT = { width: 1280, height: 800 } as const;
 /** VS Code's context menu drops a mouse-up that comes within its first 100 ms (see the file comment). */
 const CONTEXT_MENU_SETTLE_MS = 300;
 /** Long enough for a cold extension host on a 2-core machine; every wait below fails with what it saw. */
-const UI_TIMEOUT_MS = 30_000;
+export const UI_TIMEOUT_MS = 30_000;
 
 /** Set by test/e2e/run.ts from its flags. */
 export const e2eConfig = {
@@ -242,19 +243,6 @@ function slug(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Polling (for facts outside the DOM, e.g. what the sandbox received)
-
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = UI_TIMEOUT_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
 // The workbench, as a person sees it
 
 export class Workbench {
@@ -291,7 +279,7 @@ export class Workbench {
     await this.page.mouse.move(box.x + width, y, { steps: 4 });
     await this.page.mouse.up();
     await this.page.mouse.move(VIEWPORT.width - 10, VIEWPORT.height / 2);
-    await eventually(`the sidebar to be ${width} px wide`, async () => ((await this.sidebar.boundingBox())?.width ?? 0) >= width - 20 || undefined);
+    await eventually(`the sidebar to be ${width} px wide`, async () => ((await this.sidebar.boundingBox())?.width ?? 0) >= width - 20 || undefined, UI_TIMEOUT_MS);
   }
 
   /** A tree row by its accessible name (the extension sets one per row: `Event 16 WORKFLOW_TASK_COMPLETED …`). */
@@ -489,7 +477,7 @@ function escapeRegExp(text: string): string {
 
 async function waitForAttribute(locator: Locator, name: string, value: string): Promise<void> {
   await eventually(`${locator.toString()} to have ${name}="${value}"`, async () =>
-    (await locator.getAttribute(name)) === value ? true : undefined,
+    (await locator.getAttribute(name)) === value ? true : undefined, UI_TIMEOUT_MS,
   );
 }
 

@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { isWorkflowsApiError, WorkflowsClient, type StreamMessage } from '../../src/api';
 import { resetPointIds } from '../../src/api/temporal';
-import { engine, eventually, PARCEL, uniqueId, WORKER_KEY } from './engine';
+import { eventually } from '../helpers/eventually';
+import { engine, PARCEL, uniqueId, WORKER_KEY, ENGINE_POLLING, ENGINE_TIMEOUT_MS } from './engine';
 
 describe('the Workflows API over the real engine', () => {
   let api: WorkflowsClient;
@@ -18,7 +19,7 @@ describe('the Workflows API over the real engine', () => {
   async function waiting(prefix: string): Promise<{ id: string; runId: string }> {
     const id = uniqueId(prefix);
     const runId = await engine().startParcel(id);
-    await eventually(`${id} to wait`, async () => ((await engine().client.historyAll(id)).length >= 4 ? true : undefined));
+    await eventually(`${id} to wait`, async () => ((await engine().client.historyAll(id)).length >= 4 ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     return { id, runId };
   }
 
@@ -99,8 +100,8 @@ describe('the Workflows API over the real engine', () => {
     assert.deepEqual(await post('updates', { name: 'set_label', input: { label: 'fragile' } }), { update_name: 'set_label', result: '' });
     assert.deepEqual(await post('queries', { name: 'status', input: {} }), { query_name: 'status', result: { approvals: [], label: 'fragile' } });
     await api.signal(id, 'approve', { by: 'ops' });
-    await eventually(`${id} to complete`, async () => ((await engine().client.describe(id)).execution.status === 'COMPLETED' ? true : undefined));
-    await eventually('the stream to end with the run', async () => (seen.some((m) => /COMPLETED/.test(JSON.stringify(m.payload))) ? true : undefined));
+    await eventually(`${id} to complete`, async () => ((await engine().client.describe(id)).execution.status === 'COMPLETED' ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
+    await eventually('the stream to end with the run', async () => (seen.some((m) => /COMPLETED/.test(JSON.stringify(m.payload))) ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     controller.abort();
     await streaming;
     const result = (await api.getExecution(id)).result as { result?: { approvals?: string[]; label?: string } };

@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { WorkflowsApiError } from '../../src/api';
 import { TemporalClient, type TemporalExecution } from '../../src/api/temporal';
-import { engine, eventually, PARCEL, TASK_QUEUE, uniqueId } from './engine';
+import { eventually } from '../helpers/eventually';
+import { engine, PARCEL, TASK_QUEUE, uniqueId, ENGINE_POLLING, ENGINE_TIMEOUT_MS } from './engine';
 
 type RawEvent = { eventId: string; eventType: string } & Record<string, unknown>;
 
@@ -24,7 +25,7 @@ async function statusOf(workflowId: string, runId?: string): Promise<string> {
 }
 
 function until(workflowId: string, status: string, runId?: string): Promise<true> {
-  return eventually(`${workflowId} ${status}`, async () => ((await statusOf(workflowId, runId)) === status ? true : undefined));
+  return eventually(`${workflowId} ${status}`, async () => ((await statusOf(workflowId, runId)) === status ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
 }
 
 async function events(workflowId: string, runId?: string): Promise<RawEvent[]> {
@@ -99,7 +100,7 @@ describe('TemporalClient on the real engine', () => {
     const all = await eventually('both in visibility', async () => {
       const page = await client.listWorkflows({ query, pageSize: 10 });
       return page.executions.length === 2 ? page : undefined;
-    });
+    }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     assert.deepEqual(all.executions.map((e) => e.workflowId).sort(), ids);
     assert.ok(all.executions.every((e) => e.status === 'RUNNING' && e.workflowType === PARCEL && e.taskQueue === TASK_QUEUE));
     const first = await client.listWorkflows({ query, pageSize: 1 });
@@ -135,7 +136,7 @@ describe('TemporalClient on the real engine', () => {
     const activity = await eventually('a started activity', async () => {
       const d = await client.describe(id);
       return d.pendingActivities.find((a) => a.state === 'STARTED');
-    });
+    }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     assert.equal(activity.activityType, 'pack_parcel');
     assert.equal(activity.attempt, 1);
     await client.terminate(id, { reason: 'engine-test: stop holding' });
@@ -155,12 +156,12 @@ describe('TemporalClient on the real engine', () => {
     const { client } = engine();
     const id = uniqueId('cancel');
     const runId = await engine().startParcel(id, { approvals_needed: 1 });
-    await eventually('the first workflow task', async () => ((await events(id)).length >= 4 ? true : undefined));
+    await eventually('the first workflow task', async () => ((await events(id)).length >= 4 ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     await client.cancel(id, { reason: 'engine-test: not needed' });
     const status = await eventually('the run closed', async () => {
       const s = await statusOf(id, runId);
       return s === 'RUNNING' ? undefined : s;
-    });
+    }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     const history = await events(id, runId);
     const requested = history.find((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED');
     assert.ok(requested, 'CANCEL_REQUESTED in the history');

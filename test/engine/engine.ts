@@ -10,6 +10,7 @@ import { startTemporalDevServer, startWorker, PROJECT_ROOT, type DevServer, type
 import { EngineBackend } from '../../sandbox/engine/backend';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { TemporalClient } from '../../src/api/temporal';
+import type { EventuallyOptions } from '../helpers/eventually';
 
 export const FIXTURE_WORKFLOWS = path.join(PROJECT_ROOT, 'test', 'fixtures', 'engine-workflows');
 export const PARCEL = 'engine_test_parcel';
@@ -46,21 +47,10 @@ export function uniqueId(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
-/** Polls `check` until it returns a value that is not undefined; fails with `what` after `timeoutMs`. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+/** How long the engine suite waits for the server by default. */
+export const ENGINE_TIMEOUT_MS = 20_000;
+/** The engine answers NotFound until a new run is visible: a check that throws is tried again. */
+export const ENGINE_POLLING: EventuallyOptions = { retryErrors: true, intervalMs: 150 };
 
 /** Mocha root hooks: one engine for the whole suite. */
 // an entry point: mocha loads it (.mocharc.engine.json "require")

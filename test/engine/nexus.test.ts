@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { beforeStepResetPoint, describeEvents, groupSteps, isResetMarker, isStep, normalizeHistory, pendingWork, type HistoryStep, type WorkflowEvent } from '../../src/api';
 import { createNexusEndpoint, NEXUS_TOUR_ENDPOINT, startNexusTourWorker } from '../../sandbox/engine/nexus';
 import type { Worker } from '../../sandbox/engine';
-import { engine, eventually, uniqueId } from './engine';
+import { eventually } from '../helpers/eventually';
+import { engine, uniqueId, ENGINE_POLLING } from './engine';
 
 const CALLERS = 'engine-suite-nexus';
 const HANDLERS = 'engine-suite-nexus-handlers';
@@ -40,7 +41,7 @@ describe('Nexus operations on the real engine', () => {
     const closed = await eventually(`${workflowType} closed`, async () => {
       const s = (await client.describe(id, runId)).execution.status;
       return s === 'RUNNING' ? undefined : s;
-    }, 60_000);
+    }, 60_000, ENGINE_POLLING);
     assert.equal(closed, status, worker?.tail(20));
     const raw = (await client.historyAll(id, runId)) as Raw[];
     return { id, runId, raw, events: normalizeHistory({ history: { events: raw } }) };
@@ -77,14 +78,14 @@ describe('Nexus operations on the real engine', () => {
     const events = await eventually('the operation started', async () => {
       const e = normalizeHistory({ history: { events: await client.historyAll(id, runId) } });
       return e.some((x) => x.type === 'NEXUS_OPERATION_STARTED') ? e : undefined;
-    }, 30_000);
+    }, 30_000, ENGINE_POLLING);
     const work = pendingWork(events);
     assert.deepEqual(work.nexusOperations.map((n) => [n.endpoint, n.service, n.operation, n.state]), [[NEXUS_TOUR_ENDPOINT, 'CarrierService', 'book_pickup', 'started']]);
     const described = (await client.describe(id, runId)).pendingNexusOperations;
     assert.deepEqual(described.map((n) => [n.endpoint, n.service, n.operation, n.state, n.scheduledEventId, n.attempt]),
       [[NEXUS_TOUR_ENDPOINT, 'CarrierService', 'book_pickup', 'STARTED', work.nexusOperations[0].step.firstEventId, 1]]);
     await client.signal(`pickup-${id}`, 'release');
-    await eventually('the hold completed', async () => ((await client.describe(id, runId)).execution.status === 'COMPLETED' ? true : undefined), 30_000);
+    await eventually('the hold completed', async () => ((await client.describe(id, runId)).execution.status === 'COMPLETED' ? true : undefined), 30_000, ENGINE_POLLING);
     const done = normalizeHistory({ history: { events: await client.historyAll(id, runId) } });
     assert.equal(pendingWork(done).closed, true);
     assert.deepEqual(nexusSteps(done).map((s) => s.status), ['completed']);
@@ -101,7 +102,7 @@ describe('Nexus operations on the real engine', () => {
     assert.ok(found?.point.eventId !== undefined);
     const reason = 'engine-test: before the failed Nexus operation';
     const reset = await client.reset(id, { runId, workflowTaskFinishEventId: found.point.eventId, reason, requestId: randomUUID(), excludeSignals: false, excludeUpdates: false });
-    await eventually('the new run closed', async () => ((await client.describe(id, reset.runId)).execution.status === 'FAILED' ? true : undefined), 60_000);
+    await eventually('the new run closed', async () => ((await client.describe(id, reset.runId)).execution.status === 'FAILED' ? true : undefined), 60_000, ENGINE_POLLING);
     const again = normalizeHistory({ history: { events: await client.historyAll(id, reset.runId) } });
     const marker = again.findIndex(isResetMarker);
     // The new run copies the history up to the point's workflow task, whose completion becomes the reset marker.

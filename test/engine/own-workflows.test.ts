@@ -12,7 +12,8 @@ import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../sandbox/engine';
 import { spawnGroup, waitUntilReady, type GroupProcess } from '../../sandbox/engine/process';
 import { WorkflowsClient } from '../../src/api';
-import { eventually, uniqueId } from './engine';
+import { eventually } from '../helpers/eventually';
+import { uniqueId, ENGINE_POLLING } from './engine';
 
 const OWN_WORKFLOWS = path.join(PROJECT_ROOT, 'test', 'fixtures', 'own-workflows');
 const CLI = path.join(PROJECT_ROOT, 'out', 'sandbox', 'cli.js');
@@ -63,7 +64,7 @@ describe('the engine sandbox on a folder of one’s own workflows (npm run sandb
     const row = await eventually(`${id} to complete`, async () => {
       const rows = (await api?.listExecutions({ workflow: 'engine_test_greeting', pageSize: 10 }))?.executions ?? [];
       return rows.find((r) => r.executionId === id && r.status === 'COMPLETED');
-    }, 60_000);
+    }, 60_000, ENGINE_POLLING);
     assert.equal(row.deploymentName, taskQueue);
     // The SDK wraps what a workflow returns in `result`.
     assert.deepEqual((await api.getExecution(id)).result, { result: { greeting: 'Hello, Ada!' } }, 'the folder’s code ran');

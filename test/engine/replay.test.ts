@@ -14,7 +14,8 @@ import { decodePayloads } from '../../src/api/temporal';
 import { runInGroup } from '../../src/common/processGroup';
 import { checkReplay, lastSafePoint, safetyOfResetPoints, type ReplayResult } from '../../src/replay';
 import { PROJECT_ROOT, startWorker, venvDir, type Worker } from '../../sandbox/engine';
-import { engine, eventually, uniqueId, WORKER_KEY } from './engine';
+import { eventually } from '../helpers/eventually';
+import { engine, uniqueId, WORKER_KEY, ENGINE_POLLING, ENGINE_TIMEOUT_MS } from './engine';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay-workflows', 'refund.py');
 const SCRIPT = path.join(PROJECT_ROOT, 'replay', 'replay_check.py');
@@ -61,7 +62,7 @@ describe('will the fix replay? replay_check.py over real histories', () => {
       return { id, runId };
     }));
     for (const { id, runId } of started) {
-      await eventually(`${id} failed`, async () => ((await client.describe(id, runId)).execution.status === 'FAILED' ? true : undefined));
+      await eventually(`${id} failed`, async () => ((await client.describe(id, runId)).execution.status === 'FAILED' ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
       const raw = await client.historyAll(id, runId);
       failed.push({ id, runId, raw, events: normalizeHistory({ history: { events: raw } }) });
     }
@@ -190,7 +191,7 @@ describe('replay_check.py finds the divergent event without replaying prefix aft
     const { client } = engine();
     const id = uniqueId('batches');
     const { runId } = await client.start(id, { workflowType: 'engine_test_batches', taskQueue: `${QUEUE}-batches`, input: [{ batches: BATCHES }] });
-    await eventually(`${id} completed`, async () => ((await client.describe(id, runId)).execution.status === 'COMPLETED' ? true : undefined), 60_000);
+    await eventually(`${id} completed`, async () => ((await client.describe(id, runId)).execution.status === 'COMPLETED' ? true : undefined), 60_000, ENGINE_POLLING);
     const raw = await client.historyAll(id, runId);
     events = normalizeHistory({ history: { events: raw } });
     historyFile = path.join(dir, 'history.json');
@@ -332,7 +333,7 @@ async function resetAndComplete(id: string, runId: string, eventId: number): Pro
     const status = (await client.describe(id, reset.runId)).execution.status;
     if (status === 'FAILED') throw new Error('the new run failed');
     return status === 'COMPLETED' ? true : undefined;
-  });
+  }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
   return normalizeHistory({ history: { events: await client.historyAll(id, reset.runId) } });
 }
 

@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { WorkflowsApiError } from '../../src/api';
 import { resetPointIds } from '../../src/api/temporal';
-import { engine, eventually, uniqueId } from './engine';
+import { eventually } from '../helpers/eventually';
+import { engine, uniqueId, ENGINE_POLLING, ENGINE_TIMEOUT_MS } from './engine';
 
 type RawEvent = { eventId: string; eventType: string } & Record<string, unknown>;
 
@@ -33,7 +34,7 @@ function settled(workflowId: string, runId: string): Promise<RawEvent[]> {
   return eventually(`${runId} settled`, async () => {
     const d = await engine().client.describe(workflowId, runId);
     return d.pendingWorkflowTask === undefined ? events(workflowId, runId) : undefined;
-  });
+  }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
 }
 
 describe('reset on the real engine', () => {
@@ -52,7 +53,7 @@ describe('reset on the real engine', () => {
     base = await eventually('the signal processed', async () => {
       const h = await settled(id, baseRun);
       return h.some((e) => short(e) === 'WORKFLOW_EXECUTION_SIGNALED') ? h : undefined;
-    });
+    }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     point = resetPointIds(base)[0];
   });
 
@@ -193,7 +194,7 @@ describe('reset on the real engine', () => {
       const runs = await eventually('three runs listed', async () => {
         const page = await client.listWorkflows({ query: `WorkflowId = '${dup}'` });
         return page.executions.length === 3 ? page.executions : undefined;
-      });
+      }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
       assert.deepEqual(new Set(runs.map((r) => r.runId)), new Set([run, a.runId, b.runId]), 'the first run and one per request');
     } finally {
       await client.terminate(dup, { reason: 'engine-test: done' }).catch(() => undefined);

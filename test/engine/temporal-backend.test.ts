@@ -11,7 +11,8 @@ import { spawnSync } from 'node:child_process';
 import { attrText, HistoryStream, isResetMarker, isResetPoint, isWorkflowsApiError, normalizeHistory, WorkflowsApiError, type WorkflowEvent } from '../../src/api';
 import { venvBinary } from '../../sandbox/engine/paths';
 import { resetPointIds, TemporalBackend, TemporalClient, visibilityQuery, type HistoryOptions, type HistoryPage } from '../../src/api/temporal';
-import { engine, eventually, PARCEL, uniqueId } from './engine';
+import { eventually } from '../helpers/eventually';
+import { engine, PARCEL, uniqueId, ENGINE_POLLING, ENGINE_TIMEOUT_MS } from './engine';
 
 describe('the Temporal backend on the real engine', function () {
   this.timeout(60_000);
@@ -25,7 +26,7 @@ describe('the Temporal backend on the real engine', function () {
     for (const id of ids) await engine().startParcel(id, { approvals_needed: 1 });
     // The first one finishes: approved, it packs and completes.
     await engine().client.signal(ids[0], 'approve', { input: [{ by: 'alice' }] });
-    await eventually('the approved parcel to complete', async () => ((await backend.getExecution(ids[0])).status === 'COMPLETED' ? true : undefined), 30_000);
+    await eventually('the approved parcel to complete', async () => ((await backend.getExecution(ids[0])).status === 'COMPLETED' ? true : undefined), 30_000, ENGINE_POLLING);
   });
 
   after(async () => {
@@ -46,7 +47,7 @@ describe('the Temporal backend on the real engine', function () {
     const running = await eventually('visibility to show the three parcels', async () => {
       const page = await backend.listExecutions({ search: tag, status: ['RUNNING'], pageSize: 50 });
       return page.executions.length === 2 ? page : undefined;
-    });
+    }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     assert.deepEqual(running.executions.map((e) => e.executionId).sort(), ids.slice(1).sort());
     for (const e of running.executions) {
       assert.equal(e.workflowName, PARCEL);
@@ -101,7 +102,7 @@ describe('the Temporal backend on the real engine', function () {
     const runs = await eventually('visibility to list both runs', async () => {
       const r = await backend.listRuns(id);
       return r.length === 2 ? r : undefined;
-    });
+    }, ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     assert.deepEqual(runs.map((r) => r.runId), [after.runId, before.runId]);
     assert.equal(runs[1].status, 'TERMINATED');
     const old = await backend.getHistory(id, { runId: before.runId });
@@ -128,10 +129,10 @@ describe('the Temporal backend on the real engine', function () {
     const done = (async () => {
       for await (const m of backend.streamExecution(id, { signal: abort.signal })) messages.push(m.id ?? '');
     })();
-    await eventually('the first page', async () => (messages.length >= 1 ? true : undefined));
+    await eventually('the first page', async () => (messages.length >= 1 ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     const seen = messages.length;
     await engine().client.signal(id, 'approve', { input: [{ by: 'bob' }] });
-    await eventually('a message for the new events', async () => (messages.length > seen ? true : undefined));
+    await eventually('a message for the new events', async () => (messages.length > seen ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
     await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('the stream did not end when the run closed')), 30_000))]);
     assert.equal((await backend.getExecution(id)).status, 'COMPLETED');
     abort.abort();
@@ -141,7 +142,7 @@ describe('the Temporal backend on the real engine', function () {
     const id = uniqueId('tb-pages');
     await engine().startParcel(id, { approvals_needed: 1, steps: 6 });
     await engine().client.signal(id, 'approve', { input: [{ by: 'pager' }] });
-    await eventually('the parcel to complete', async () => ((await backend.getExecution(id)).status === 'COMPLETED' ? true : undefined), 30_000);
+    await eventually('the parcel to complete', async () => ((await backend.getExecution(id)).status === 'COMPLETED' ? true : undefined), 30_000, ENGINE_POLLING);
     const whole = await backend.getHistory(id);
     const client = new CountingClient({ baseUrl: engine().server.httpBaseUrl, namespace: engine().server.namespace });
     const paged = new TemporalBackend(client);
@@ -178,7 +179,7 @@ describe('the Temporal backend on the real engine', function () {
     it(`a copied reset (${format}) run as is resets on the engine, with its reason`, async () => {
       const id = uniqueId(`tb-copy-${format}`);
       const runId = await engine().startParcel(id, { approvals_needed: 1 });
-      const point = await eventually('a reset point', async () => resetPointIds(await engine().client.historyAll(id, runId))[0]);
+      const point = await eventually('a reset point', async () => resetPointIds(await engine().client.historyAll(id, runId))[0], ENGINE_TIMEOUT_MS, ENGINE_POLLING);
       const reason = `copied as ${format}: it's "$HOME"`;
       const code = backend.resetAsCode({ executionId: id, runId, eventId: point, reason, excludeSignals: true }, format);
       const [program, args] = format === 'python' ? [venvBinary('python'), ['-c', code.text]] : ['bash', ['-c', code.text]];

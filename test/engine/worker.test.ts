@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import { normalizeHistory, resetPointBefore } from '../../src/api';
 import { decodePayloads } from '../../src/api/temporal';
 import { startWorker, type Worker } from '../../sandbox/engine';
-import { engine, eventually, FIXTURE_WORKFLOWS, uniqueId, WORKER_KEY } from './engine';
+import { eventually } from '../helpers/eventually';
+import { engine, FIXTURE_WORKFLOWS, uniqueId, WORKER_KEY, ENGINE_POLLING, ENGINE_TIMEOUT_MS } from './engine';
 
 const FIX_QUEUE = 'engine-suite-fix';
 const GOOD = 'if items <= 0:';
@@ -60,7 +61,7 @@ describe('a real worker', () => {
       const { client } = engine();
       const id = uniqueId('fix');
       const failedRun = await engine().startParcel(id, { items: 5, approvals_needed: 0 }, FIX_QUEUE);
-      await eventually('the run failed', async () => ((await client.describe(id)).execution.status === 'FAILED' ? true : undefined));
+      await eventually('the run failed', async () => ((await client.describe(id)).execution.status === 'FAILED' ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
       const failed = normalizeHistory(await client.historyAll(id, failedRun));
       const index = failed.findIndex((e) => e.type === 'ACTIVITY_TASK_FAILED');
       assert.ok(index > 0, 'the activity failed');
@@ -77,7 +78,7 @@ describe('a real worker', () => {
       const { runId } = await client.reset(id, {
         runId: failedRun, workflowTaskFinishEventId: step.point.eventId ?? 0, reason, requestId: randomUUID(), excludeSignals: false, excludeUpdates: false,
       });
-      await eventually('the new run completed', async () => ((await client.describe(id, runId)).execution.status === 'COMPLETED' ? true : undefined));
+      await eventually('the new run completed', async () => ((await client.describe(id, runId)).execution.status === 'COMPLETED' ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
       assert.equal((await client.describe(id, failedRun)).execution.status, 'FAILED', 'a closed run stays as it was');
       const fixed = normalizeHistory(await client.historyAll(id, runId));
       const marker = fixed.find((e) => e.type === 'WORKFLOW_TASK_FAILED' && e.attributes.cause === 'WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW');

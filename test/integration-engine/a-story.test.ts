@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { attr, attrText } from '../../src/api';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
-import { description, eventually, isEarlierRuns, isRun, label } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
+import { description, isEarlierRuns, isRun, label } from '../integration/helpers/env';
 import { eventsOf, fixTheBug, latestRun, resetMarkers, resetSteps, run, useEngineEnv, untilEngineStatus, type EngineEnv } from './helpers';
 
 const REASON = 'Fixed the shipping address key in create_shipment (#4821)';
@@ -68,10 +69,10 @@ describe('On the real engine: fix the bug, reset to before the failed step', fun
     const runs = (await env.services.tree.getChildren(earlier)).filter(isRun);
     assert.equal(runs.length, 1);
     // Live runs may reload the execution's history meanwhile (the reset wrote events): read until it settles.
-    await eventually(async () => {
+    await eventually('the earlier run to show the reason of its reset', async () => {
       await env.services.tree.getChildren(node);
       await env.services.tree.getChildren(runs[0]);
       return runs[0].reason === REASON ? true : undefined;
-    }, 'the earlier run to show the reason of its reset');
+    });
   });
 });

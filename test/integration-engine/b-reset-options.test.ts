@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { attrText, type WorkflowEvent } from '../../src/api';
 import { resetPointIds } from '../../src/api/temporal';
-import { eventually } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
 import { eventsOf, latestRun, waitingOrder, resetMarkers, resetSteps, run, useEngineEnv, type EngineEnv } from './helpers';
 
 /** A signal and an update after the point, through the engine. */
@@ -42,10 +42,10 @@ describe('On the real engine: Reset to Here, exclusions, and an invalid point', 
       await run('mistralWorkflows.resetToHere', node);
       env.ui.assertDone();
 
-      const now = await eventually(async () => {
+      const now = await eventually('the new run', async () => {
         const latest = await latestRun(env, id);
         return latest.runId !== before.runId && resetMarkers(latest.events).length === 1 ? latest : undefined;
-      }, 'the new run', 60_000);
+      }, 60_000);
       assert.equal((await env.temporal.describe(id, before.runId)).execution.status, 'TERMINATED', 'the engine terminated the old run');
       assert.equal(now.status, 'RUNNING', 'the new run waits for its approval again');
       // Re-applied events follow the reset marker (which takes the point's id).
@@ -64,10 +64,10 @@ describe('On the real engine: Reset to Here, exclusions, and an invalid point', 
     // Someone else resets the execution meanwhile, to its first workflow task.
     const firstPoint = resetPointIds(first.raw)[0];
     await env.temporal.reset(id, { runId: first.runId, workflowTaskFinishEventId: firstPoint, reason: 'someone else', requestId: randomUUID(), excludeSignals: false, excludeUpdates: false });
-    const second = await eventually(async () => {
+    const second = await eventually('the other reset’s run to wait again', async () => {
       const latest = await latestRun(env, id);
       return latest.runId !== first.runId && latest.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? latest : undefined;
-    }, 'the other reset’s run to wait again', 60_000);
+    }, 60_000);
     const valid = resetPointIds(second.raw);
     const stale = events.find((e) => e.resettable && e.event.eventId !== undefined && !valid.includes(e.event.eventId));
     assert.ok(stale, `a point of the first run that the new run does not have (valid now: ${valid.join(', ')})`);
@@ -89,10 +89,10 @@ describe('On the real engine: Reset to Here, exclusions, and an invalid point', 
     );
     await run('mistralWorkflows.resetToHere', stale);
     env.ui.assertDone();
-    const third = await eventually(async () => {
+    const third = await eventually('the reset to the chosen point', async () => {
       const latest = await latestRun(env, id);
       return latest.runId !== second.runId ? latest : undefined;
-    }, 'the reset to the chosen point', 60_000);
+    }, 60_000);
     // The run may have gone on (another workflow task) between our look and the extension's: what it was
     // offered is the engine's own points of that run as they stood then, its final history's first ones.
     const ended = resetPointIds(await env.temporal.historyAll(id, second.runId));

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
-import { eventually } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
 import { admin, eventsOf, latestRun, resetMarkers, resetSteps, run, useEngineEnv, type EngineEnv } from './helpers';
 
 describe('On the real engine: a lost answer', function () {
@@ -19,10 +19,10 @@ describe('On the real engine: a lost answer', function () {
   it('reads back a reset whose answer was dropped after the engine applied it, and never sends it again', async () => {
     const id = randomUUID();
     await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: 'L-1', items: ['cup'], total: 9, address: { city: 'Lille' } } }] });
-    const point = await eventually(async () => {
+    const point = await eventually('the order to wait', async () => {
       const { events } = await latestRun(env, id);
       return events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2 ? events.filter((e) => e.type === 'WORKFLOW_TASK_COMPLETED').pop()?.eventId : undefined;
-    }, 'the order to wait', 60_000);
+    }, 60_000);
     const before = await latestRun(env, id);
     const { events } = await eventsOf(env, id);
     const node = events.find((e) => e.event.eventId === point);

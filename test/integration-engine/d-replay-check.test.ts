@@ -12,7 +12,8 @@ import { attr, attrText, type WorkflowEvent } from '../../src/api';
 import type { CheckedRun } from '../../src/replay';
 import { ENGINE_DEMO, TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import type { EventNode } from '../../src/tree/eventNode';
-import { description, eventually } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
+import { description } from '../integration/helpers/env';
 import { editWorkflowFile, ENGINE, eventsOf, latestRun, resetMarkers, resetSteps, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
 import * as vscode from 'vscode';
 
@@ -151,7 +152,7 @@ describe('On the real engine: check the workflow code against the history, then 
       env.ui.assertDone();
       const confirmation = env.ui.asked.filter((a) => a.kind === 'confirm').at(-1);
       assert.match(confirmation?.detail ?? '', /Warning: your code diverges at event \d+, before this point: the new run would fail again/);
-      await eventually(async () => ((await env.temporal.describe(order.id)).execution.runId === order.runId ? true : undefined), 'no reset was sent');
+      await eventually('no reset was sent', async () => ((await env.temporal.describe(order.id)).execution.runId === order.runId ? true : undefined));
     } finally {
       await editWorkflowFile('orders.py', PACKED + SHIP, SHIP);
       await editWorkflowFile('activities.py', BUG, FIX);

@@ -20,7 +20,8 @@ import { attrText } from '../../src/api';
 import type { Services } from '../../src/services';
 import type { TreeNode } from '../../src/tree/node';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
-import { description, eventually, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
+import { description, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';
 import { ScriptedUi, resetSteps } from '../integration/helpers/scriptedUi';
 import { makeTestPki, mtlsServerOptions, type TestPki } from '../helpers/tls';
 import { backToEngineSandbox, ENGINE, fixTheBug, latestRun, waitingOrder, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
@@ -81,10 +82,10 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
     ui.script(...resetSteps('Reset from a Temporal workspace'));
     await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
     ui.assertDone();
-    const after = await eventually(async () => {
+    const after = await eventually('the engine to start a new run', async () => {
       const run = await latestRun(env, id);
       return run.runId !== before.runId ? run : undefined;
-    }, 'the engine to start a new run');
+    });
     const markers = resetMarkers(after.events);
     assert.equal(markers.length, 1);
     assert.equal(attrText(markers[0], 'failure.message'), 'Reset from a Temporal workspace');
@@ -112,10 +113,10 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
     ui.script(...resetSteps('Reset to a started workflow task'));
     await vscode.commands.executeCommand('mistralWorkflows.resetToHere', started);
     ui.assertDone();
-    const after = await eventually(async () => {
+    const after = await eventually('the engine to start a new run', async () => {
       const r = await latestRun(env, id);
       return r.runId !== before.runId ? r : undefined;
-    }, 'the engine to start a new run');
+    });
     const [marker] = resetMarkers(after.events);
     assert.equal(attrText(marker, 'failure.message'), 'Reset to a started workflow task');
     assert.equal(marker.eventId, (started.event.eventId ?? 0) + 1, 'the engine replaced what followed the started task');

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
 import { SHIPPING, shipmentOrder } from '../../sandbox/engine/sandbox';
-import { children, description, eventually, extensionApi, isEvent, isExecution, isMessage, label, roots, showView, WORKSPACE } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
+import { children, description, extensionApi, isEvent, isExecution, isMessage, label, roots, showView, WORKSPACE } from '../integration/helpers/env';
 import { closeWorld, type World } from '../integration/helpers/world';
 import { faultsSuite } from '../integration/shared/faults';
 import { resetSuite } from '../integration/shared/reset';
@@ -109,7 +110,7 @@ describe('Live runs on a Temporal workspace: long polls of the history', functio
   it('a watched running shipment refreshes by itself as events arrive, and notifies exactly once when it ends', async () => {
     const id = `shipment-live-${randomUUID().slice(0, 8)}`;
     await engine.start(id, { workflowType: 'shipment', taskQueue: SHIPPING.taskQueue, input: [shipmentOrder(id)] });
-    await eventually(async () => ((await engine.historyAll(id)).length >= 10 ? true : undefined), `${id} to wait for its approval`);
+    await eventually(`${id} to wait for its approval`, async () => ((await engine.historyAll(id)).length >= 10 ? true : undefined));
     await showView(world);
     const node = await world.services.tree.openExecution(id);
     await world.services.tree.reloadExecution(node);
@@ -118,14 +119,14 @@ describe('Live runs on a Temporal workspace: long polls of the history', functio
     await vscode.commands.executeCommand('mistralWorkflows.watchExecution');
     world.ui.assertDone();
     assert.match(description(node), /watching/);
-    await eventually(async () => (world.services.liveUpdates.following.get(id) === 'stream' ? true : undefined), 'the execution to be followed');
-    await eventually(async () => (world.sandbox.requests.some((r) => world.isFollow(r) && r.path.endsWith(`/${id}/history`)) ? true : undefined), 'a long poll of its history');
+    await eventually('the execution to be followed', async () => (world.services.liveUpdates.following.get(id) === 'stream' ? true : undefined));
+    await eventually('a long poll of its history', async () => (world.sandbox.requests.some((r) => world.isFollow(r) && r.path.endsWith(`/${id}/history`)) ? true : undefined));
 
     await engine.signal(id, 'add_note', { input: ['leave at the door'] });
-    await eventually(async () => {
+    await eventually('the signal to appear without a manual refresh', async () => {
       const now = (await children(world, node)).filter(isEvent).length; // cached until the live refresh forgets them
       return now > before ? true : undefined;
-    }, 'the signal to appear without a manual refresh', 30_000);
+    }, 30_000);
 
     await engine.signal(id, 'approve', { input: ['warehouse'] });
     const ended = new RegExp(`^shipment \\(${id}\\) failed\\.$`); // book_carrier's bug
@@ -133,7 +134,7 @@ describe('Live runs on a Temporal workspace: long polls of the history', functio
     assert.deepEqual(note.actions, ['Show']);
     assert.equal(node.execution.status, 'FAILED', 'the tree shows it too');
     assert.equal(world.services.liveUpdates.isWatched(id), false, 'the watch ended');
-    await eventually(async () => (world.services.liveUpdates.following.has(id) ? undefined : true), 'following to stop');
+    await eventually('following to stop', async () => (world.services.liveUpdates.following.has(id) ? undefined : true));
     assert.equal(world.ui.notifications.filter((n) => ended.test(n.message)).length, 1);
   });
 });

@@ -13,7 +13,8 @@ import { attrText, normalizeHistory, type WorkflowEvent } from '../../src/api';
 import type { CheckedRun } from '../../src/replay';
 import type { EventNode } from '../../src/tree/eventNode';
 import { SHIPPING, SHIPPING_DEMO, shipmentOrder, untilStatus } from '../../sandbox/engine/sandbox';
-import { description, eventually, extensionApi, isEvent } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
+import { description, extensionApi, isEvent } from '../integration/helpers/env';
 import { assertOpenedAt, folder } from '../integration/helpers/source';
 import { closeWorld, type World } from '../integration/helpers/world';
 import { backToEngineSandbox, ENGINE, resetMarkers, resetSteps } from './helpers';
@@ -41,7 +42,7 @@ async function editCarrier(from: string, to: string): Promise<void> {
     assert.ok(text.includes(from), `${file} contains ${from}`);
     fs.writeFileSync(file, text.replace(from, to));
   }
-  await eventually(async () => ([...(await pollers())].some((p) => !before.has(p)) ? true : undefined), 'the restarted worker to poll', 60_000);
+  await eventually('the restarted worker to poll', async () => ([...(await pollers())].some((p) => !before.has(p)) ? true : undefined), 60_000);
 }
 
 describe('On the real engine: plain temporalio workflows in a Temporal workspace', function () {
@@ -100,7 +101,7 @@ describe('On the real engine: plain temporalio workflows in a Temporal workspace
     // A shipment with an address, as new orders have it: it fails only on the bug.
     const id = `shipment-fix-${randomUUID().slice(0, 8)}`;
     await engine.start(id, { workflowType: 'shipment', taskQueue: SHIPPING.taskQueue, input: [shipmentOrder(id)] });
-    await eventually(async () => ((await engine.describe(id)).execution.status === 'RUNNING' ? true : undefined), `${id} to run`);
+    await eventually(`${id} to run`, async () => ((await engine.describe(id)).execution.status === 'RUNNING' ? true : undefined));
     await engine.signal(id, 'approve', { input: ['warehouse'] });
     await untilStatus(engine, id, 'FAILED');
     const failedRun = (await engine.describe(id)).execution.runId;

@@ -14,7 +14,8 @@ import type { Services } from '../../src/services';
 import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import type { EventNode } from '../../src/tree/eventNode';
 import type { ExecutionNode } from '../../src/tree/executionNode';
-import { eventually, isEvent, pointAt } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
+import { isEvent, pointAt } from '../integration/helpers/env';
 import type { ScriptedUi } from '../integration/helpers/scriptedUi';
 
 function required(name: string): string {
@@ -101,10 +102,10 @@ export async function editWorkflowFile(file: string, from: string, to: string): 
     assert.ok(text.includes(from), `${full} contains ${from}`);
     fs.writeFileSync(full, text.replace(from, to));
   }
-  await eventually(async () => {
+  await eventually('the worker to restart with the edited file', async () => {
     const now = await registration();
     return now !== undefined && now !== before ? true : undefined;
-  }, 'the worker to restart with the edited file', 60_000);
+  }, 60_000);
 }
 
 /** The demo's one-line fix (see engine/demo-workflows/activities.py). */
@@ -124,17 +125,17 @@ export async function latestRun(env: EngineEnv, workflowId: string): Promise<{ r
 export async function waitingOrder(env: EngineEnv, prefix: string): Promise<{ id: string; runId: string; events: WorkflowEvent[]; point: number }> {
   const id = `${prefix}-${randomUUID().slice(0, 8)}`;
   await env.temporal.start(id, { workflowType: 'order-fulfillment', taskQueue: TASK_QUEUE, input: [{ order: { order_id: id, items: ['pen'], total: 3, address: { city: 'Paris' } } }] });
-  return eventually(async () => {
+  return eventually(`${id} to wait for its approval`, async () => {
     const run = await latestRun(env, id);
     const last = run.events.at(-1);
     const waiting = last?.type === 'WORKFLOW_TASK_COMPLETED' && last.eventId !== undefined && run.events.filter((e) => e.type === 'ACTIVITY_TASK_COMPLETED').length === 2;
     return waiting ? { id, runId: run.runId, events: run.events, point: last.eventId as number } : undefined;
-  }, `${id} to wait for its approval`, 60_000);
+  }, 60_000);
 }
 
 /** Waits until the engine reports the latest run of `workflowId` with `status`. */
 export async function untilEngineStatus(env: EngineEnv, workflowId: string, status: string): Promise<void> {
-  await eventually(async () => ((await env.temporal.describe(workflowId)).execution.status === status ? true : undefined), `${workflowId} to be ${status}`, 60_000);
+  await eventually(`${workflowId} to be ${status}`, async () => ((await env.temporal.describe(workflowId)).execution.status === status ? true : undefined), 60_000);
 }
 
 /** The execution's node with its events fresh from the server. */

@@ -14,7 +14,8 @@ import { attrText, isResetMarker, normalizeHistory, type WorkflowEvent } from '.
 import { TEMPORAL_CAPABILITIES, TemporalClient } from '../../src/api/temporal';
 import { SHIPPING, untilStatus } from '../../sandbox/engine/sandbox';
 import { startSandbox, type RecordedRequest } from '../../sandbox/server';
-import { eventually, pointAtWorkspace, TEST_API_KEY, WORKSPACE } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
+import { pointAtWorkspace, TEST_API_KEY, WORKSPACE } from '../integration/helpers/env';
 import type { AppliedReset, SentReset, World, WorldFactory, WorldOptions } from '../integration/helpers/world';
 import { ENGINE } from './helpers';
 
@@ -145,7 +146,7 @@ async function atLeast(count: number): Promise<void> {
   for (let i = 0; i < missing; i++) {
     await engine().start(`quick-${randomUUID().slice(0, 8)}`, { workflowType: 'long-history', taskQueue: SHIPPING.taskQueue, input: [0] });
   }
-  await eventually(async () => ((await listedIds()).size >= count ? true : undefined), `${count} executions to be listed`, 30_000);
+  await eventually(`${count} executions to be listed`, async () => ((await listedIds()).size >= count ? true : undefined), 30_000);
 }
 
 async function latestEvents(id: string): Promise<WorkflowEvent[]> {
@@ -160,10 +161,10 @@ async function failedShipment(): Promise<string> {
   const id = `shipment-${randomUUID().slice(0, 8)}`;
   await engine().start(id, { workflowType: 'shipment', taskQueue: SHIPPING.taskQueue, input: [{ order_id: id, items: ['lamp'] }] });
   // Waiting for its approval: the stock reserved, its last event a completed workflow task.
-  await eventually(async () => {
+  await eventually(`${id} to wait for its approval`, async () => {
     const events = await latestEvents(id);
     return events.at(-1)?.type === 'WORKFLOW_TASK_COMPLETED' && events.some((e) => e.type === 'ACTIVITY_TASK_COMPLETED') ? true : undefined;
-  }, `${id} to wait for its approval`, 30_000);
+  }, 30_000);
   await engine().signal(id, 'add_note', { input: ['fragile'] });
   await engine().update(id, 'set_window', { args: ['morning'] });
   await engine().signal(id, 'approve', { input: ['warehouse'] });
@@ -179,10 +180,10 @@ async function withEarlierRuns(): Promise<{ id: string; reasons: readonly string
     const first = (await latestEvents(id)).find((e) => e.type === 'WORKFLOW_TASK_COMPLETED');
     assert.ok(first?.eventId !== undefined);
     await engine().reset(id, { workflowTaskFinishEventId: first.eventId, reason, requestId: randomUUID(), excludeSignals: false, excludeUpdates: false });
-    await eventually(async () => {
+    await eventually(`${id}'s new run to fail again`, async () => {
       const { execution } = await engine().describe(id);
       return execution.runId !== before && execution.status === 'FAILED' ? true : undefined;
-    }, `${id}'s new run to fail again`, 30_000);
+    }, 30_000);
   }
   return { id, reasons: EARLIER_REASONS };
 }

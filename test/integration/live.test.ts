@@ -8,7 +8,8 @@ import * as vscode from 'vscode';
 import { DEMO } from '../../sandbox/seed';
 import { WorkflowsClient } from '../../src/api';
 import type { ExecutionNode } from '../../src/tree/executionNode';
-import { children, description, eventually, isEvent, setUpEnv, showView, tearDownEnv, type TestEnv } from './helpers/env';
+import { eventually } from '../helpers/eventually';
+import { children, description, isEvent, setUpEnv, showView, tearDownEnv, type TestEnv } from './helpers/env';
 
 const LIVE = 'mistralWorkflows.liveUpdates';
 const COMPLETED = /^order-fulfillment \(6f1c2a9e-3b7d-4e58-9a41-0c2d8e7f5b13\) completed\.$/;
@@ -50,20 +51,20 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     const node = env.services.tree.findExecution(DEMO.running);
     assert.ok(node, 'DEMO.running is listed');
     const before = (await children(env, node)).filter(isEvent).length;
-    await eventually(async () => (streamRequests(env, DEMO.running) > 0 ? true : undefined), 'a stream to be opened for the running execution');
-    await eventually(async () => (env.services.liveUpdates.following.get(DEMO.running) === 'stream' ? true : undefined), 'the stream to be followed');
+    await eventually('a stream to be opened for the running execution', async () => (streamRequests(env, DEMO.running) > 0 ? true : undefined));
+    await eventually('the stream to be followed', async () => (env.services.liveUpdates.following.get(DEMO.running) === 'stream' ? true : undefined));
     // The server is serving it (a stream sends what is appended from then on).
-    await eventually(async () => (env.sandbox.openStreams() > 0 ? true : undefined), 'the sandbox to serve the stream');
+    await eventually('the sandbox to serve the stream', async () => (env.sandbox.openStreams() > 0 ? true : undefined));
 
     await client.signal(DEMO.running, 'approve');
-    await eventually(async () => {
+    await eventually('the signal to appear under the execution without a manual refresh', async () => {
       const now = (await children(env, node)).filter(isEvent).length; // cached until the live refresh forgets them
       return now > before ? now : undefined;
-    }, 'the signal to appear under the execution without a manual refresh', 30_000);
+    }, 30_000);
 
     await client.terminate(DEMO.running);
-    await eventually(async () => (node.execution.status === 'TERMINATED' ? true : undefined), 'the execution to show TERMINATED by itself', 30_000);
-    await eventually(async () => (env.services.liveUpdates.following.has(DEMO.running) ? undefined : true), 'following to stop once it ended');
+    await eventually('the execution to show TERMINATED by itself', async () => (node.execution.status === 'TERMINATED' ? true : undefined), 30_000);
+    await eventually('following to stop once it ended', async () => (env.services.liveUpdates.following.has(DEMO.running) ? undefined : true));
   });
 
   it('Watch (from the palette) marks the execution and notifies exactly once when it completes', async () => {
@@ -82,7 +83,7 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     // Only a watch notifies, and the watch ends with its one notification: once it and its follower are
     // gone, no later refresh can notify again.
     assert.equal(env.services.liveUpdates.isWatched(DEMO.failed), false, 'the watch ended');
-    await eventually(async () => (env.services.liveUpdates.following.has(DEMO.failed) ? undefined : true), 'following to stop');
+    await eventually('following to stop', async () => (env.services.liveUpdates.following.has(DEMO.failed) ? undefined : true));
     assert.equal(env.ui.notifications.filter((n) => COMPLETED.test(n.message)).length, 1);
     assert.doesNotMatch(description(node), /watching/);
   });
@@ -93,9 +94,9 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     assert.ok(env.services.liveUpdates.isWatched(DEMO.failed));
     await vscode.commands.executeCommand('mistralWorkflows.unwatchExecution', node);
     assert.equal(env.services.liveUpdates.isWatched(DEMO.failed), false);
-    await eventually(async () => ((await client.getExecution(DEMO.failed)).status === 'COMPLETED' ? true : undefined), 'the run to complete');
+    await eventually('the run to complete', async () => ((await client.getExecution(DEMO.failed)).status === 'COMPLETED' ? true : undefined));
     // A watch that survived would keep its follower until the end was seen, and notify right then.
-    await eventually(async () => (env.services.liveUpdates.following.has(DEMO.failed) ? undefined : true), 'no follower for the execution');
+    await eventually('no follower for the execution', async () => (env.services.liveUpdates.following.has(DEMO.failed) ? undefined : true));
     assert.equal(env.ui.notifications.filter((n) => COMPLETED.test(n.message)).length, 0);
   });
 
@@ -103,7 +104,7 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     env.sandbox.faults.add({ pathIncludes: '/stream', status: 404 });
     const node = await runningAgain();
     await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);
-    await eventually(async () => (env.services.liveUpdates.following.get(DEMO.failed) === 'poll' ? true : undefined), 'polling after the 404');
+    await eventually('polling after the 404', async () => (env.services.liveUpdates.following.get(DEMO.failed) === 'poll' ? true : undefined));
     await env.ui.waitForNotification(COMPLETED, 30_000);
     assert.equal(node.execution.status, 'COMPLETED');
     const reads = env.sandbox.requests.filter((r) => r.path === `/v1/workflows/executions/${DEMO.failed}`);
@@ -113,7 +114,7 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
   it('with the setting off, opens no stream (a watch still notifies, by polling)', async () => {
     await setLive('enabled', false);
     await showView(env);
-    await eventually(async () => (env.sandbox.openStreams() === 0 ? true : undefined), 'streams opened before the setting changed to close');
+    await eventually('streams opened before the setting changed to close', async () => (env.sandbox.openStreams() === 0 ? true : undefined));
     const baseline = env.sandbox.requests.filter((r) => r.path.endsWith('/stream')).length;
     const node = await runningAgain();
     await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);

@@ -3,7 +3,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO } from '../../sandbox/seed';
-import { children, eventually, isEvent, roots, setUpEnv, tearDownEnv, TEST_API_KEY, type TestEnv, WORKSPACE } from './helpers/env';
+import { eventually } from '../helpers/eventually';
+import { children, isEvent, roots, setUpEnv, tearDownEnv, TEST_API_KEY, WORKSPACE, type TestEnv } from './helpers/env';
 import { ScriptedUi } from './helpers/scriptedUi';
 
 /** Files under `dir`, recursively, skipping the stores where VS Code keeps secrets on purpose. */
@@ -58,7 +59,7 @@ describe('Secrets', function () {
       { kind: 'confirm', answer: true },
     );
     await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
-    await eventually(async () => (env.sandbox.resets.length === 1 ? true : undefined), 'the reset');
+    await eventually('the reset', async () => (env.sandbox.resets.length === 1 ? true : undefined));
     await vscode.commands.executeCommand('mistralWorkflows.copyResetAsCurl', point);
     const clipboard = await vscode.env.clipboard.readText();
     assert.match(clipboard, /curl/, 'the reset was copied as curl');
@@ -73,11 +74,11 @@ describe('Secrets', function () {
     const logsRoot = path.resolve(env.services.context.logUri.fsPath, '..', '..', '..');
     const userDir = path.resolve(env.services.context.globalStorageUri.fsPath, '..', '..');
     // Log files are written asynchronously: wait until ours has the marker written after everything else.
-    const ourLog = await eventually(async () => {
+    const ourLog = await eventually('the extension log to be flushed', async () => {
       const files = await filesUnder(logsRoot);
       const log = files.find((f) => /Mistral Workflows\.log$/.test(f));
       return log !== undefined && (await fs.readFile(log, 'utf8')).includes(marker) ? log : undefined;
-    }, 'the extension log to be flushed');
+    });
     const logText = await fs.readFile(ourLog, 'utf8');
     assert.match(logText, /using the API key from the secret storage/, 'the log says where the key came from');
     assert.match(logText, /invalid token Bearer \[redacted\]/, 'the echoed key was logged redacted');

@@ -9,6 +9,7 @@ import type { EarlierRunsNode, RunNode } from '../../../src/tree/runNodes';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server';
 import { MAX_TREE_STREAMS } from '../../../src/live/liveUpdates';
 import { isOpen } from '../../../src/live/status';
+import { eventually } from '../../helpers/eventually';
 import { ScriptedUi } from './scriptedUi';
 
 export const EXTENSION_ID = 'mistral-workflows-vscode.mistral-workflows';
@@ -84,7 +85,7 @@ export async function tearDownEnv(env: TestEnv | undefined): Promise<void> {
 /** Shows the Executions view (only a visible view follows what it shows) and lists the executions. */
 export async function showView(env: TestEnv): Promise<void> {
   await vscode.commands.executeCommand('mistralWorkflows.executions.focus');
-  await eventually(async () => (env.services.treeView.visible ? true : undefined), 'the Executions view to be visible');
+  await eventually('the Executions view to be visible', async () => (env.services.treeView.visible ? true : undefined));
   await roots(env);
 }
 
@@ -97,11 +98,11 @@ export async function showAndSettle(env: TestEnv, sandbox: Sandbox = env.sandbox
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   await showView(env);
   const expected = Math.min(MAX_TREE_STREAMS, env.services.tree.executions.filter((n) => isOpen(n.execution.status)).length);
-  await eventually(async () => {
+  await eventually(`${expected} running executions to be followed by streams`, async () => {
     const following = [...env.services.liveUpdates.following.values()];
     const settled = following.length === expected && following.every((how) => how === 'stream') && sandbox.openStreams() === expected;
     return settled ? true : undefined;
-  }, `${expected} running executions to be followed by streams`);
+  });
 }
 
 export async function roots(env: TestEnv): Promise<TreeNode[]> {
@@ -120,17 +121,6 @@ export function label(node: TreeNode): string {
 export function description(node: TreeNode): string {
   const d = node.getTreeItem().description;
   return typeof d === 'string' ? d : '';
-}
-
-/** Polls `check` until it returns a value (bounded), for things the server does after a delay. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 15000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 // The tree's classes live in the extension's bundle, not in these compiled test modules, so

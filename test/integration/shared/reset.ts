@@ -6,7 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { EventNode } from '../../../src/tree/eventNode';
 import type { ExecutionNode } from '../../../src/tree/executionNode';
-import { children, eventually, isEarlierRuns, isEvent } from '../helpers/env';
+import { eventually } from '../../helpers/eventually';
+import { children, isEarlierRuns, isEvent } from '../helpers/env';
 import type { Step } from '../helpers/scriptedUi';
 import { closeWorld, type World, type WorldFactory } from '../helpers/world';
 
@@ -90,10 +91,10 @@ export function resetSuite(factory: WorldFactory): void {
         // By id, as VS Code keeps a selection: a live update may rebuild the rows once the reveal is done.
         assert.equal(world.services.treeView.selection[0]?.id, marker.id, 'the new run’s events are revealed');
         await world.finishRun(id);
-        await eventually(async () => {
+        await eventually(`the new run to end ${world.newRunEnds}`, async () => {
           await vscode.commands.executeCommand('mistralWorkflows.refresh', node);
           return node.execution.status === world.newRunEnds ? true : undefined;
-        }, `the new run to end ${world.newRunEnds}`, 60_000);
+        }, 60_000);
       });
 
       for (const cancelAt of ['reason', 'options', 'confirmation'] as const) {
@@ -140,7 +141,7 @@ export function resetSuite(factory: WorldFactory): void {
         world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, latencyMs: 1500, times: 1 });
         world.ui.script(reasonStep(REASON), noExclusions, { kind: 'confirm', answer: true });
         const first = vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
-        await eventually(async () => (world.services.resets.isBusy(point.run.executionId) ? true : undefined), 'the first reset to be in flight');
+        await eventually('the first reset to be in flight', async () => (world.services.resets.isBusy(point.run.executionId) ? true : undefined));
         await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
         await first;
         world.ui.assertDone();

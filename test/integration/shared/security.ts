@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Sandbox } from '../../../sandbox/server';
-import { children, description, eventually, isEvent, isExecution, label, roots, showAndSettle, WORKSPACE } from '../helpers/env';
+import { eventually } from '../../helpers/eventually';
+import { children, description, isEvent, isExecution, label, roots, showAndSettle, WORKSPACE } from '../helpers/env';
 import { closeWorld, type World, type WorldFactory } from '../helpers/world';
 
 const HOSTILE_NAME = 'ship\u202Eorder\n[click me](command:workbench.action.terminal.new) <img src=x onerror=alert(1)> **bold**';
@@ -79,7 +80,7 @@ export function securitySuite(factory: WorldFactory): void {
       }
       assert.ok(firstCount >= 0, 'the extension saw the switch');
       assert.ok(other.requests.length > 0 && other.requests.every((r) => r.authorized), 'the other workspace’s server got its own key');
-      await eventually(async () => (first.openStreams() === 0 ? true : undefined), 'the streams to the first server to be closed');
+      await eventually('the streams to the first server to be closed', async () => (first.openStreams() === 0 ? true : undefined));
       assert.deepEqual(first.requests.slice(firstCount).map((r) => `${r.method} ${r.path}`), [], 'the first server got nothing after the switch');
       await vscode.workspace.getConfiguration('mistralWorkflows').update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
     });
@@ -116,7 +117,7 @@ export function securitySuite(factory: WorldFactory): void {
       assert.deepEqual(listed().slice(before), [], 'nothing was listed again');
       assert.ok(rowsAfter.length === rowsBefore.length && rowsAfter.every((row, i) => row === rowsBefore[i]), 'the tree kept the rows it had');
       // A long poll that ran out is asked again at once: look for the same count, not the same instant.
-      await eventually(async () => (world.sandbox.openStreams() === streams ? true : undefined), `${streams} live follows still open`);
+      await eventually(`${streams} live follows still open`, async () => (world.sandbox.openStreams() === streams ? true : undefined));
     });
 
     it('asks before sending a stored key to a base URL on a new origin', async () => {
