@@ -8,7 +8,8 @@ import {
   describeEvents, findEvents, groupSteps, HistoryQuery, HistoryStep, isStep, matchSummary, normalizeHistory, parseQuery, stepsMatching,
 } from '../../src/api';
 import { BIG_EVENT_COUNT, bigHistory } from './helpers/bigHistory';
-import { get, isJson, loadReal, rawAttrs, rawType, REAL_FILES } from './helpers/realHistories';
+import { get, isJson, rawAttrs, rawType, REAL_FILES } from '../helpers/realHistoryReader';
+import { loadReal } from './helpers/realHistories';
 
 function query(text: string): HistoryQuery {
   const parsed = parseQuery(text);

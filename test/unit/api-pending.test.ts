@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { groupSteps, normalizeHistory, pendingWork } from '../../src/api';
 import { bigHistory } from './helpers/bigHistory';
-import { get, loadReal, rawAttrs, rawType, REAL_FILES, str } from './helpers/realHistories';
+import { get, rawAttrs, rawType, REAL_FILES, str } from '../helpers/realHistoryReader';
+import { loadReal } from './helpers/realHistories';
 
 const T0 = Date.UTC(2026, 2, 1, 9, 0, 0);
 

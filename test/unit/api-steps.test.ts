@@ -9,7 +9,8 @@ import {
   shortText, StepGrouping, stepLabel, stepsPage, WorkflowEvent,
 } from '../../src/api';
 import { BIG_EVENT_COUNT, bigHistory, counted } from './helpers/bigHistory';
-import { get, isJson, loadReal, rawAttrs, rawType, REAL_FILES, realVariants, str } from './helpers/realHistories';
+import { get, isJson, rawAttrs, rawType, REAL_FILES, str } from '../helpers/realHistoryReader';
+import { loadReal, realVariants } from './helpers/realHistories';
 
 const steps = (g: StepGrouping): HistoryStep[] => g.entries.filter(isStep);
 

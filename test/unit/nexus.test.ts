@@ -16,7 +16,8 @@ import {
 import { eventTarget } from '../../src/source/eventTarget';
 import { findPythonDefinitions } from '../../src/source/pythonDefinitions';
 import { pendingLines, pendingSummary, stepDescription } from '../../src/tree/stepText';
-import { get, type Json, loadReal, rawAttrs, rawType, type RealHistory, realVariants, str } from './helpers/realHistories';
+import { get, type Json, rawAttrs, rawType, str } from '../helpers/realHistoryReader';
+import { loadReal, type RealHistory, realVariants } from './helpers/realHistories';
 
 const TOUR = 'nexus-all-events-wf-completed.py.json';
 const ORDER = 'nexus-op-failed-wf-failed.py.json';

@@ -4,8 +4,9 @@
  * wrapped as `{events}`, `{history:{events}}` or a bare array, and with their enum values in the other
  * spelling (full `TASK_QUEUE_KIND_NORMAL` / short `Normal` / Pascal with prefix `TaskQueueKindNormal`).
  *
- * The expectations come from the raw JSON through the small reader below, written apart from the code
- * under test (no regex conversion, no attribute accessor), so the two can disagree.
+ * The expectations come from the raw JSON through the tests' own reader (test/helpers/realHistoryReader.ts
+ * and the few functions below), written apart from the code under test (no regex conversion, no
+ * attribute accessor), so the two can disagree.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -15,67 +16,9 @@ import {
   WorkflowEvent,
 } from '../../src/api';
 import { eventTarget } from '../../src/source/eventTarget';
+import { enumName, isJson, pascal, rawAttrs, rawEventsOf, rawType, REAL_DIR, REAL_FILES, str, type Json } from '../helpers/realHistoryReader';
 
-const DIR = path.resolve(__dirname, '../../..', 'test/fixtures/real-histories');
-const FILES = fs.readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
-
-// ---- The independent reader ---------------------------------------------------------------------
-
-type Json = Record<string, unknown>;
-
-function isJson(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `a.b.c` through nested camelCase objects; undefined as soon as a step is missing. */
-function get(o: unknown, dotted: string): unknown {
-  let cur = o;
-  for (const key of dotted.split('.')) {
-    if (!isJson(cur)) return undefined;
-    cur = cur[key];
-  }
-  return cur;
-}
-
-function str(o: unknown, dotted: string): string | undefined {
-  const v = get(o, dotted);
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function rawEventsOf(body: unknown): Json[] {
-  const list = Array.isArray(body) ? body : isJson(body) ? (body.events ?? get(body, 'history.events')) : undefined;
-  assert.ok(Array.isArray(list), 'the file holds an event list');
-  assert.ok(list.every(isJson));
-  return list as Json[];
-}
-
-/** `WorkflowTaskCompleted` → `WORKFLOW_TASK_COMPLETED`; an all-caps name is kept. Char by char, on purpose. */
-function upperSnake(s: string): string {
-  if (s === s.toUpperCase()) return s;
-  let out = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (i > 0 && c >= 'A' && c <= 'Z') out += '_';
-    out += c.toUpperCase();
-  }
-  return out;
-}
-
-/** `UPPER_SNAKE` → `Pascal`. */
-function pascal(s: string): string {
-  return s.split('_').map((w) => w.charAt(0) + w.slice(1).toLowerCase()).join('');
-}
-
-/** An enum value without its prefix, in upper snake case, however it was spelt. */
-function enumName(value: string, prefix: string): string {
-  const s = upperSnake(value);
-  return s.startsWith(prefix) ? s.slice(prefix.length) : s;
-}
-
-function typeOf(raw: Json): string {
-  assert.equal(typeof raw.eventType, 'string');
-  return enumName(raw.eventType as string, 'EVENT_TYPE_');
-}
+// ---- The independent reader: test/helpers/realHistoryReader.ts, and what only this test reads ----
 
 function idOf(raw: Json): number {
   const id = raw.eventId;
@@ -93,14 +36,6 @@ function timeOf(raw: Json): number {
   return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms);
 }
 
-function attrsOf(raw: Json): Json {
-  const keys = Object.keys(raw).filter((k) => k.endsWith('EventAttributes'));
-  assert.ok(keys.length <= 1);
-  const a = keys.length === 1 ? raw[keys[0]] : {};
-  assert.ok(isJson(a));
-  return a;
-}
-
 interface Expected {
   ids: number[];
   types: string[];
@@ -114,7 +49,7 @@ interface Expected {
 function expectedOf(raws: readonly Json[]): Expected {
   const ids = raws.map(idOf);
   for (let i = 1; i < ids.length; i++) assert.ok(ids[i] > ids[i - 1], 'the stored files are in ascending event order');
-  const types = raws.map(typeOf);
+  const types = raws.map(rawType);
   const names: Expected['names'] = new Map();
   const markers: Expected['markers'] = [];
   const activities = new Map<string, string>();
@@ -124,7 +59,7 @@ function expectedOf(raws: readonly Json[]): Expected {
   const updatesByEvent = new Map<string, string>(); // accepted event id → update id
   raws.forEach((raw, index) => {
     const t = types[index];
-    const a = attrsOf(raw);
+    const a = rawAttrs(raw);
     const id = String(ids[index]);
     let found: { kind: 'activity' | 'signal' | 'update' | 'child'; name: string | undefined } | undefined;
     if (t.startsWith('ACTIVITY_TASK_')) {
@@ -204,7 +139,7 @@ function respellValue(value: unknown, causePrefix: string, spelling: Spelling): 
 
 /** The same event with its type and every enum value written in `spelling`. */
 function respell(raw: Json, spelling: Spelling): Json {
-  const type = typeOf(raw);
+  const type = rawType(raw);
   const out = respellValue(raw, `${type}_CAUSE_`, spelling) as Json;
   out.eventType = spell(type, 'EVENT_TYPE_', spelling);
   return out;
@@ -238,7 +173,7 @@ function variantsOf(body: unknown, raws: Json[]): Variant[] {
 // ---- The checks -----------------------------------------------------------------------------------
 
 function load(file: string): { body: unknown; raws: Json[]; expected: Expected } {
-  const body: unknown = JSON.parse(fs.readFileSync(path.join(DIR, file), 'utf8'));
+  const body: unknown = JSON.parse(fs.readFileSync(path.join(REAL_DIR, file), 'utf8'));
   const raws = rawEventsOf(body);
   return { body, raws, expected: expectedOf(raws) };
 }
@@ -251,12 +186,12 @@ const totals = { activity: 0, signal: 0, update: 0, child: 0, markers: 0, resetP
 
 describe('Real Temporal histories (test/fixtures/real-histories)', () => {
   it('holds the 18 files (16 copied, 2 made here with Nexus operations), each named in PROVENANCE.md', () => {
-    assert.equal(FILES.length, 18);
-    const provenance = fs.readFileSync(path.join(DIR, 'PROVENANCE.md'), 'utf8');
-    for (const f of FILES) assert.ok(provenance.includes(`\`${f}\``), `${f} is in PROVENANCE.md`);
+    assert.equal(REAL_FILES.length, 18);
+    const provenance = fs.readFileSync(path.join(REAL_DIR, 'PROVENANCE.md'), 'utf8');
+    for (const f of REAL_FILES) assert.ok(provenance.includes(`\`${f}\``), `${f} is in PROVENANCE.md`);
   });
 
-  for (const file of FILES) {
+  for (const file of REAL_FILES) {
     describe(file, () => {
       const { body, raws, expected } = load(file);
       const variants = variantsOf(body, raws);
@@ -271,7 +206,7 @@ describe('Real Temporal histories (test/fixtures/real-histories)', () => {
         assert.deepEqual(events.map((e) => e.time?.getTime()), expected.times);
         events.forEach((e, i) => {
           assert.equal(e.raw, raws[i]);
-          assert.deepEqual(e.attributes, attrsOf(raws[i]));
+          assert.deepEqual(e.attributes, rawAttrs(raws[i]));
         });
       });
 
@@ -346,11 +281,11 @@ describe('Real Temporal histories (test/fixtures/real-histories)', () => {
             assert.ok(found.point.eventId !== undefined && found.point.eventId < expected.ids[i], `${v.name}: ${found.point.eventId} < ${expected.ids[i]}`);
             assert.equal(found.stepStart, events[i], v.name);
             // The task that decided the step, when the event says so.
-            const decidedBy = attrsOf(raws[i]).workflowTaskCompletedEventId;
+            const decidedBy = rawAttrs(raws[i]).workflowTaskCompletedEventId;
             if (decidedBy !== undefined) assert.equal(found.point.eventId, Number(decidedBy), v.name);
             // The step's later events (started, completed, failed...) lead back to the same point.
             events.forEach((later, j) => {
-              if (j <= i || !later.type.startsWith('ACTIVITY_TASK_') || String(attrsOf(raws[j]).scheduledEventId) !== String(expected.ids[i])) return;
+              if (j <= i || !later.type.startsWith('ACTIVITY_TASK_') || String(rawAttrs(raws[j]).scheduledEventId) !== String(expected.ids[i])) return;
               const again = resetPointBefore(events, j);
               assert.equal(again?.point, found.point, `${v.name}: from event ${later.idText} ${later.type}`);
               assert.equal(again?.stepStart, events[i], `${v.name}: event ${later.idText} belongs to the step of ${expected.ids[i]}`);

@@ -17,7 +17,8 @@ import type { StepNode } from '../../src/tree/stepNode';
 import { evaluateWhen } from '../integration/helpers/whenClause';
 import { json, startServer, type TestServer } from './api-testServer';
 import { treeServices, useFakeTree, type TreeModules } from './helpers/fakeTree';
-import { loadReal, type Json } from './helpers/realHistories';
+import type { Json } from '../helpers/realHistoryReader';
+import { loadReal } from './helpers/realHistories';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const MENUS = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { menus: Record<string, { command: string; when?: string }[]> } })

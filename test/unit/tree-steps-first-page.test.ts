@@ -15,7 +15,8 @@ import type { TreeServices } from '../../src/tree/services';
 import { ARRIVING } from '../../src/tree/stepText';
 import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
 import { treeServices, useFakeTree, type TreeModules } from './helpers/fakeTree';
-import { loadReal, REAL_FILES } from './helpers/realHistories';
+import { REAL_FILES } from '../helpers/realHistoryReader';
+import { loadReal } from './helpers/realHistories';
 
 /** Where a history is split: every point of a short one, about 40 spread over a long one. */
 function splits(n: number): number[] {
