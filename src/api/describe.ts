@@ -4,6 +4,7 @@
  * `describeEvents` resolves names through Maps in one pass; `describeEvent` alone shows what the
  * event itself holds.
  */
+import { clip } from '../common/text';
 import { attrText } from './attributes';
 import { enumNamer } from './enums';
 import { nexusCausePath, nexusOperationName } from './nexus';
@@ -51,7 +52,7 @@ export function shortText(text: string | undefined): string | undefined {
   const nl = text.indexOf('\n');
   const line = (nl >= 0 ? text.slice(0, nl) : text).trim();
   if (line === '') return undefined;
-  return line.length > MAX_DETAIL ? `${line.slice(0, MAX_DETAIL - 1)}…` : line;
+  return clip(line, MAX_DETAIL);
 }
 
 /**

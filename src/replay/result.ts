@@ -4,6 +4,7 @@
  * of the check itself, with what to do about it.
  */
 import { integer, isObject, text } from '../api/json';
+import { clip } from '../common/text';
 
 interface CleanVerdict {
   outcome: 'clean';
@@ -155,8 +156,4 @@ function whatToDo(kind: CheckFailureKind, { python, workflowName, timeoutMs }: F
     case 'crashed':
       return 'See the end of its output for why, then check again.';
   }
-}
-
-function clip(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
