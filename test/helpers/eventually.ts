@@ -1,6 +1,6 @@
 /**
  * Polling for what happens a little later (a server's visibility, a tree refresh, the workbench):
- * the one `eventually` of the unit-free suites (engine, integration, integration-engine, e2e).
+ * the one polling loop of every suite (`until` is its form for a plain condition).
  */
 import { sleep } from '../../src/common/sleep';
 
@@ -40,4 +40,9 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await sleep(options.intervalMs ?? 100);
   }
+}
+
+/** Waits until `holds()` is true, checking every 5 ms: for conditions inside this process (unit tests). */
+export async function until(what: string, holds: () => boolean, timeoutMs = 10_000): Promise<void> {
+  await eventually(what, () => (holds() ? true : undefined), timeoutMs, { intervalMs: 5 });
 }

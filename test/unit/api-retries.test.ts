@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { WorkflowsApiError } from '../../src/api';
 import { clientFor, closedPort, json, rejection, withServer } from './api-testServer';
-import { until } from './helpers/wait';
+import { until } from '../helpers/eventually';
 
 const row = (id: string, start: string): Record<string, unknown> => ({ workflow_name: 'order', execution_id: id, status: 'RUNNING', start_time: start });
 const RESET = { executionId: 'e1', eventId: 4, reason: 'fix deployed', excludeSignals: false, excludeUpdates: false };
@@ -175,7 +175,7 @@ describe('api/client: timeouts and aborts', () => {
       const backoff = new AbortController();
       const p = c.getExecution('busy', backoff.signal);
       const busyCount = (): number => s.requests.filter((r) => r.url.includes('busy')).length;
-      await until(() => busyCount() >= 1, 'the first attempt');
+      await until('the first attempt', () => busyCount() >= 1);
       backoff.abort(); // the client now waits out a Retry-After of an hour (capped at 60 s)
       const e2 = await rejection(p);
       assert.ok(e2 instanceof WorkflowsApiError);

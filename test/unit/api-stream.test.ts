@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { isTerminalMessage, isWorkflowsApiError, type StreamExecutionOptions, type StreamMessage, type WorkflowsClient } from '../../src/api';
 import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
 import { clientFor, startServer, TEST_KEY, withServer } from './api-testServer';
-import { until } from './helpers/wait';
+import { until } from '../helpers/eventually';
 
 const FAST: StreamExecutionOptions = { reconnectBaseDelayMs: 5, maxReconnectDelayMs: 20 };
 
@@ -175,9 +175,9 @@ describe('api: streamExecution (sandbox)', () => {
     sb.faults.add({ pathIncludes: '/stream', latencyMs: 500, times: 1 }); // the reconnect is slow...
     const done = collect(client.streamExecution(DEMO.running, { ...FAST, lastEventId: '19' }), (all) => all.some(isTerminalMessage));
     const streamRequests = (): number => sb.requests.filter((r) => r.path.endsWith('/stream')).length;
-    await until(() => streamRequests() === 2 && sb.openStreams() === 0, 'the reconnect to be waiting on its latency');
+    await until('the reconnect to be waiting on its latency', () => streamRequests() === 2 && sb.openStreams() === 0);
     await client.signal(DEMO.running, 'approve'); // ...so these events happen while disconnected
-    await until(() => sb.openStreams() === 1, 'the reconnected stream to be served');
+    await until('the reconnected stream to be served', () => sb.openStreams() === 1);
     await client.terminate(DEMO.running);
     const ids = (await done).map((m) => Number(m.id));
     assert.equal(sb.requests.filter((r) => r.path.endsWith('/stream')).length, 2, 'reconnected once');

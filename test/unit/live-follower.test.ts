@@ -4,7 +4,7 @@ import { DEMO, startSandbox, type Sandbox } from '../../sandbox/server';
 import type { WorkflowsClient } from '../../src/api';
 import { Follower, type FollowerDeps } from '../../src/live/follower';
 import { clientFor } from './api-testServer';
-import { until } from './helpers/wait';
+import { until } from '../helpers/eventually';
 
 describe('live: Follower', () => {
   let sb: Sandbox;
@@ -36,26 +36,26 @@ describe('live: Follower', () => {
 
   it('follows the stream: activity on appended events, no polling; stop() closes the stream', async () => {
     follower = new Follower(DEMO.running, deps(), false);
-    await until(() => sb.openStreams() === 1, 'the stream is being served');
+    await until('the stream is being served', () => sb.openStreams() === 1);
     await client.signal(DEMO.running, 'approve');
-    await until(() => activity > 0, 'activity');
+    await until('activity', () => activity > 0);
     assert.equal(follower.polling, false);
     follower.stop();
-    await until(() => sb.openStreams() === 0, 'the follower closed its stream');
+    await until('the follower closed its stream', () => sb.openStreams() === 0);
     assert.equal(sb.requests.filter((r) => r.path.endsWith('/stream')).length, 1, 'one stream request, no reconnect');
   });
 
   it('polls when the stream endpoint answers 404 without a workflow code, and says it is unsupported', async () => {
     sb.faults.add({ pathIncludes: '/stream', status: 404 });
     follower = new Follower(DEMO.running, deps(), false);
-    await until(() => follower?.polling === true && activity >= 3, 'polling ticks');
+    await until('polling ticks', () => follower?.polling === true && activity >= 3);
     assert.equal(unsupported, true);
     assert.equal(sb.requests.filter((r) => r.path.endsWith('/stream')).length, 1, 'the stream was tried once');
   });
 
   it('poll-only never opens a stream, and stops ticking when stopped', async () => {
     follower = new Follower(DEMO.running, deps(), true);
-    await until(() => activity >= 2, 'polling ticks');
+    await until('polling ticks', () => activity >= 2);
     follower.stop();
     const ticks = activity;
     // A second follower on the same 50 ms interval is the clock: when it has ticked 4 times, the stopped
@@ -63,7 +63,7 @@ describe('live: Follower', () => {
     let controlTicks = 0;
     const control = new Follower(DEMO.running, { ...deps(), onActivity: () => controlTicks++ }, true);
     try {
-      await until(() => controlTicks >= 4, 'the control follower ticks');
+      await until('the control follower ticks', () => controlTicks >= 4);
     } finally {
       control.stop();
     }

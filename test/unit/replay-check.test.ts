@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { checkReplay, type CheckReplayOptions, type ReplayResult } from '../../src/replay';
-import { until } from './helpers/wait';
+import { until } from '../helpers/eventually';
 
 const SCRIPT = path.resolve(__dirname, '../../..', 'replay', 'replay_check.py');
 /**
@@ -132,7 +132,7 @@ describe('replay/checkReplay', () => {
     const python = fake('waits', `sleep 30 & echo "$$" > ${pids}; wait`);
     const controller = new AbortController();
     const pending = run(python, { signal: controller.signal });
-    await until(() => fs.existsSync(pids) && fs.readFileSync(pids, 'utf8') !== '', 'the fake to start');
+    await until('the fake to start', () => fs.existsSync(pids) && fs.readFileSync(pids, 'utf8') !== '');
     controller.abort(new Error('cancelled by the user'));
     await assert.rejects(pending, /cancelled by the user/);
     assert.deepEqual(liveMembers(Number(fs.readFileSync(pids, 'utf8'))), []);

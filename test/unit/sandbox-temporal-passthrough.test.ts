@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { request as httpRequest } from 'node:http';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { json, startServer, type Handler, type TestServer } from './api-testServer';
-import { until as waitFor } from './helpers/wait';
+import { until } from '../helpers/eventually';
 
 const KEY = 'passthrough-key';
 const NS = '/api/v1/namespaces/default';
@@ -104,11 +104,11 @@ describe('sandbox: pass-through to a Temporal HTTP API', () => {
       const req = httpRequest(`${sandbox.baseUrl}${NS}/workflows/w/history?waitNewEvent=true`, { headers: { authorization: `Bearer ${KEY}` } });
       req.on('error', () => undefined);
       req.end();
-      await waitFor(() => sandbox.openStreams() === 1, 'the long poll to be open');
+      await until('the long poll to be open', () => sandbox.openStreams() === 1);
       assert.equal((await call(sandbox, 'GET', `${NS}/workflows/w/history`)).status, 200, 'a plain read is not a stream');
       assert.equal(sandbox.openStreams(), 1);
       req.destroy();
-      await waitFor(() => sandbox.openStreams() === 0 && upstreamClosed, 'the long poll to end on both sides');
+      await until('the long poll to end on both sides', () => sandbox.openStreams() === 0 && upstreamClosed);
     });
   });
 

@@ -10,7 +10,7 @@ import { isWorkflowsApiError, type StreamMessage } from '../../src/api';
 import { MAX_IMMEDIATE_EMPTY, TemporalBackend, TemporalClient, type LongPollTiming } from '../../src/api/temporal';
 import { Follower } from '../../src/live/follower';
 import { json, rejection, startServer, type TestServer } from './api-testServer';
-import { until } from './helpers/wait';
+import { until } from '../helpers/eventually';
 
 const HISTORY = '/api/v1/namespaces/default/workflows/wf/history';
 /** The fake server closes the run (no token) after this many long polls: a spinning loop ends. */
@@ -131,7 +131,7 @@ describe('temporal: the long-poll loop of live updates', () => {
         log: { info: () => undefined, warn: (_area, message) => warnings.push(message) },
       }, false);
       try {
-        await until(() => follower.polling && activity >= 3, 'the follower polls');
+        await until('the follower polls', () => follower.polling && activity >= 3);
       } finally {
         follower.stop();
       }
