@@ -24,7 +24,7 @@ async function statusOf(workflowId: string, runId?: string): Promise<string> {
   return (await engine().client.describe(workflowId, runId)).execution.status;
 }
 
-function until(workflowId: string, status: string, runId?: string): Promise<true> {
+function untilRunStatus(workflowId: string, status: string, runId?: string): Promise<true> {
   return eventually(`${workflowId} ${status}`, async () => ((await statusOf(workflowId, runId)) === status ? true : undefined), ENGINE_TIMEOUT_MS, ENGINE_POLLING);
 }
 
@@ -69,7 +69,7 @@ describe('TemporalClient on the real engine', () => {
     assert.deepEqual(second.outcome, { success: ['fragile'] });
     assert.deepEqual(await client.query(id, 'status', { args: [{}] }), [{ approvals: [], label: 'this side up' }]);
     await client.signal(id, 'approve', { input: [{ by: 'alice' }], requestId: 'sig-alice' });
-    await until(id, 'COMPLETED');
+    await untilRunStatus(id, 'COMPLETED');
     const history = await events(id, runId);
     const types = history.map((e) => e.eventType.replace('EVENT_TYPE_', ''));
     assert.equal(types.filter((t) => t === 'WORKFLOW_EXECUTION_UPDATE_COMPLETED').length, 2);
@@ -174,7 +174,7 @@ describe('TemporalClient on the real engine', () => {
     const { client } = engine();
     const id = uniqueId('pages');
     const runId = await engine().startParcel(id, { approvals_needed: 0, steps: 6 });
-    await until(id, 'COMPLETED');
+    await untilRunStatus(id, 'COMPLETED');
     const whole = await client.history(id, { runId, maximumPageSize: 1000 });
     assert.equal(whole.nextPageToken, undefined);
     const pages: unknown[][] = [];
@@ -216,7 +216,7 @@ describe('TemporalClient on the real engine', () => {
     const runId = await engine().startParcel(id);
     assert.equal((await client.describe(id)).execution.workflowId, id);
     await client.signal(id, 'approve', { input: [{ by: 'z' }] });
-    await until(id, 'COMPLETED', runId);
+    await untilRunStatus(id, 'COMPLETED', runId);
     assert.equal((await events(id, runId))[0].workflowExecutionStartedEventAttributes !== undefined, true);
   });
 
