@@ -5,7 +5,7 @@
 import { sleep } from '../../src/common/sleep';
 
 /** The integration suites' wait; the engine and e2e suites pass their own. */
-export const EVENTUALLY_TIMEOUT_MS = 15_000;
+const EVENTUALLY_TIMEOUT_MS = 15_000;
 
 export interface EventuallyOptions {
   /**

@@ -43,7 +43,7 @@ export function rawEventsOf(body: unknown, what = 'the file'): Json[] {
 }
 
 /** `WorkflowTaskCompleted` → `WORKFLOW_TASK_COMPLETED`; an all-caps name is kept. Char by char, on purpose. */
-export function upperSnake(s: string): string {
+function upperSnake(s: string): string {
   if (s === s.toUpperCase()) return s;
   let out = '';
   for (let i = 0; i < s.length; i++) {

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { normalizeHistory } from '../../src/api';
-import { eventually } from '../integration/helpers/env';
+import { eventually } from '../helpers/eventually';
 import { useEngineEnv, waitingOrder, type EngineEnv } from './helpers';
 
 /** The engine's enum spelling to the plain one, written here rather than taken from the code under test. */
@@ -38,10 +38,10 @@ describe('On the real engine: every history it holds', function () {
     });
 
     // Listing is eventually consistent: wait until it shows the reset's new run.
-    const executions = await eventually(async () => {
+    const executions = await eventually(`the reset's new run ${resetRun} to be listed`, async () => {
       const page = await env.temporal.listWorkflows({ pageSize: 1000 });
       return page.executions.some((e) => e.runId === resetRun) ? page.executions : undefined;
-    }, `the reset's new run ${resetRun} to be listed`, 30_000);
+    }, 30_000);
     assert.ok(executions.length >= 8, `the seed's runs and the reset's (${executions.length})`);
     for (const run of executions) {
       const raw = (await env.temporal.historyAll(run.workflowId, run.runId)) as RawEvent[];

@@ -6,7 +6,7 @@
 import type { ListExecutionsQuery } from '../types';
 
 /** The extension's statuses → Temporal's ExecutionStatus values. */
-export const VISIBILITY_STATUS: Readonly<Record<string, string>> = {
+const VISIBILITY_STATUS: Readonly<Record<string, string>> = {
   RUNNING: 'Running',
   COMPLETED: 'Completed',
   FAILED: 'Failed',
