@@ -15,7 +15,7 @@ import { TEMPORAL_CAPABILITIES, TemporalClient } from '../../src/api/temporal';
 import { SHIPPING, untilStatus } from '../../sandbox/engine/sandbox';
 import { startSandbox, type RecordedRequest } from '../../sandbox/server';
 import { eventually } from '../helpers/eventually';
-import { pointAtWorkspace, TEST_API_KEY, WORKSPACE } from '../integration/helpers/env';
+import { pointAtWorkspace, setKeyHeard, TEST_API_KEY, WORKSPACE } from '../integration/helpers/env';
 import type { AppliedReset, SentReset, World, WorldFactory, WorldOptions } from '../integration/helpers/world';
 import { ENGINE } from './helpers';
 
@@ -86,7 +86,7 @@ async function makeTemporalWorld(options: WorldOptions = {}): Promise<World> {
     hostileHistory,
     otherServer: (apiKey) => startSandbox({ apiKey, executions: 0, temporal: { httpBaseUrl: ENGINE.temporal } }),
     close: async () => {
-      await services.keys.clear(WORKSPACE);
+      await setKeyHeard(services, WORKSPACE, undefined);
       await sandbox.close();
       await vscode.workspace.getConfiguration('mistralWorkflows').update('replayCheck.beforeReset', undefined, vscode.ConfigurationTarget.Global);
     },

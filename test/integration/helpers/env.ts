@@ -64,7 +64,7 @@ export async function pointAtWorkspace(entry: WorkspaceEntry, apiKey: string, op
   await config.update('workspaces', [{ name: WORKSPACE, ...entry, production: options.production ?? false }], vscode.ConfigurationTarget.Global);
   await config.update('activeWorkspace', WORKSPACE, vscode.ConfigurationTarget.Global);
   await config.update('executionsPageSize', options.pageSize ?? 50, vscode.ConfigurationTarget.Global);
-  await services.keys.store(WORKSPACE, apiKey);
+  await setKeyHeard(services, WORKSPACE, apiKey);
   // As “Set API Key…” does: the key was given for this base URL.
   await services.connection.rememberKeyOrigin(WORKSPACE, new URL(entry.baseUrl).origin);
   const ui = new ScriptedUi();
@@ -76,9 +76,43 @@ export async function pointAtWorkspace(entry: WorkspaceEntry, apiKey: string, op
   return { services, ui };
 }
 
+/** How long SecretStorage may take to tell of a change the test made (it says so a moment later). */
+const KEY_ECHO_MS = 10_000;
+
+/**
+ * Stores `key` for `workspace` (undefined: clears it) and returns once the connection has heard of the
+ * change and compared it with the key it uses. SecretStorage tells of a change a moment after it was
+ * made: without this, the echo of one test's set-up or tear-down can arrive in the middle of the next
+ * test, and its reconnect reloads the tree there (an extra page read that the test did not cause).
+ */
+export async function setKeyHeard(services: Pick<Services, 'keys' | 'connection'>, workspace: string, key: string | undefined): Promise<void> {
+  const stored = (await services.keys.resolve(workspace, { storedOnly: true }))?.key;
+  const change = (): Promise<void> => (key === undefined ? services.keys.clear(workspace) : services.keys.store(workspace, key));
+  if (stored === key?.trim()) {
+    await change(); // nothing changes, so there may be no echo to wait for; an echo would find the same key
+    return;
+  }
+  let subscription: vscode.Disposable | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const heard = new Promise<void>((resolve, reject) => {
+    subscription = services.keys.onDidChange((e) => {
+      if (e.workspace === undefined || e.workspace === workspace) resolve();
+    });
+    timer = setTimeout(() => reject(new Error(`SecretStorage did not tell of the key change of “${workspace}” within ${KEY_ECHO_MS} ms`)), KEY_ECHO_MS);
+  });
+  try {
+    await change();
+    await heard;
+  } finally {
+    subscription?.dispose();
+    clearTimeout(timer);
+  }
+  await services.connection.keyChecked();
+}
+
 export async function tearDownEnv(env: TestEnv | undefined): Promise<void> {
   if (!env) return;
-  await env.services.keys.clear(WORKSPACE);
+  await setKeyHeard(env.services, WORKSPACE, undefined);
   await env.sandbox.close();
 }
 

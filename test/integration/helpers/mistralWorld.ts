@@ -5,7 +5,7 @@
  */
 import { WorkflowsClient } from '../../../src/api';
 import { BIG_EVENT_COUNT, DEMO, DEMO_RESET_REASONS, startSandbox, type RecordedRequest } from '../../../sandbox/server';
-import { pointAtWorkspace, TEST_API_KEY, WORKSPACE } from './env';
+import { pointAtWorkspace, setKeyHeard, TEST_API_KEY, WORKSPACE } from './env';
 import type { SentReset, World, WorldFactory, WorldOptions } from './world';
 
 const LIST = '/v1/workflows/runs';
@@ -54,7 +54,7 @@ async function makeMistralWorld(options: WorldOptions = {}): Promise<World> {
     hostileHistory,
     otherServer: (apiKey) => startSandbox({ apiKey }),
     close: async () => {
-      await services.keys.clear(WORKSPACE);
+      await setKeyHeard(services, WORKSPACE, undefined);
       await sandbox.close();
     },
   };
