@@ -23,6 +23,7 @@ import { httpError, parseRetryAfter, type HttpFailure } from './httpErrors';
 import { ACCEPT_ENCODING, BodyDecodeError, DEFAULT_MAX_BODY_BYTES, MAX_ERROR_BODY_BYTES, readBody, readTextUpTo, textChunks, type TextSink } from './body';
 import { tlsFailureOf, tlsMessage, type TlsFailure, type TlsSettings } from './tls';
 import { probeTls } from './tlsProbe';
+import { isLoopback } from '../common/loopback';
 
 /** Turns a non-2xx answer into the error to throw; `redact` removes the API key from any text. */
 type HttpErrorMapper = (failure: HttpFailure, redact: (text: string) => string) => WorkflowsApiError;
@@ -414,11 +415,6 @@ export class HttpTransport {
 }
 
 /** 127.0.0.0/8, ::1 and localhost: a sandbox on this machine. */
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 function messageOf(e: unknown): string | undefined {
   return e instanceof Error ? e.message : undefined;
 }

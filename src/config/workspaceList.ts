@@ -1,4 +1,5 @@
 // Pure helpers for the workspace settings (no \`vscode\` import, so they unit-test under plain mocha).
+import { isLoopback } from '../common/loopback';
 
 export type WorkspaceKind = 'mistral' | 'temporal';
 
@@ -81,11 +82,6 @@ export function clampNumber(value: unknown, min: number, max: number): number {
   return Math.min(max, Math.max(min, n));
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-function isLoopback(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || hostname.startsWith('127.');
-}
 
 /**
  * Whether MISTRAL_API_KEY from the environment or a `.env` file may go to `origin` without the user

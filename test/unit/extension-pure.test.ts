@@ -106,8 +106,16 @@ describe('extension wording and settings (pure)', () => {
     for (const origin of ['https://api.mistral.ai', 'http://127.0.0.1:8787', 'http://localhost:8787', 'https://localhost', 'http://[::1]:8787', 'http://127.0.0.2:1']) {
       assert.equal(envKeyOriginAllowed(origin), true, origin);
     }
-    for (const origin of ['https://api.eu.mistral.ai', 'https://api.mistral.ai.evil.example', 'http://api.mistral.ai', 'https://workflows.example.com', 'https://localhost.evil.example']) {
+    for (const origin of ['https://api.eu.mistral.ai', 'https://api.mistral.ai.evil.example', 'http://api.mistral.ai', 'https://workflows.example.com', 'https://localhost.evil.example', 'https://127.evil.example', 'https://127.0.0.1.evil.example']) {
       assert.equal(envKeyOriginAllowed(origin), false, origin);
+    }
+  });
+
+  it('a name that starts with “127.” is not this machine: no plain HTTP with a key', () => {
+    assert.equal(baseUrlProblem('http://127.0.0.1:8787'), undefined);
+    assert.equal(baseUrlProblem('http://127.1.2.3:8787'), undefined);
+    for (const url of ['http://127.evil.example', 'http://127.0.0.1.evil.example:8787', 'http://127.0.0.1.nip.io']) {
+      assert.match(baseUrlProblem(url) ?? '', /plain HTTP/, url);
     }
   });
 
