@@ -6,7 +6,7 @@ import { cpus, totalmem, release, platform } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 /** One printed line: `name: value unit`. A string value is a verdict (e.g. "fails (...)"). */
-interface Figure {
+export interface Figure {
   name: string;
   value: number | string;
   unit: string;
@@ -14,12 +14,12 @@ interface Figure {
   samples?: number[];
 }
 
-interface Ratio {
+export interface Ratio {
   name: string;
   value: number;
 }
 
-interface Machine {
+export interface Machine {
   cpuModel: string;
   cores: number;
   totalMemoryGiB: number;
