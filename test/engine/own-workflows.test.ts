@@ -3,7 +3,7 @@
  * run as a user runs it (the CLI in a process of its own), on a workflow this suite has never seen
  * (test/fixtures/own-workflows). It starts without seeding the demo, the worker runs the folder's
  * workflow once an execution of it is started with the command the CLI prints, and the API lists it.
- * It runs its set-up step first (test/unit/sandbox-setup.test.ts): here, on the suite's venv, a check.
+ * It runs its set-up step first (test/unit/sandbox/setup.test.ts): here, on the suite's venv, a check.
  */
 import * as assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';

@@ -1,10 +1,10 @@
 /**
  * A fake Temporal HTTP API on 127.0.0.1 serving one run's history (workflow `wf`) in pages, for the
- * tests of reading it page by page (temporal-paged-history, tree-temporal-paging).
+ * tests of reading it page by page (api/temporal/paged-history, tree/temporal-paging).
  */
 import type { ServerResponse } from 'node:http';
 import { TemporalBackend, TemporalClient } from '../../../src/api/temporal';
-import { json, startServer, type TestServer } from '../api-testServer';
+import { json, startServer, type TestServer } from '../api/testServer';
 
 export const HISTORY_PATH = '/api/v1/namespaces/default/workflows/wf/history';
 /** Ten events; the fake server sends at most four a page (its largest page), fewer when asked for fewer. */
