@@ -414,7 +414,6 @@ export class HttpTransport {
   }
 }
 
-/** 127.0.0.0/8, ::1 and localhost: a sandbox on this machine. */
 function messageOf(e: unknown): string | undefined {
   return e instanceof Error ? e.message : undefined;
 }
