@@ -224,8 +224,11 @@ export function treeSuite(factory: WorldFactory): void {
 
     it('reads every page on request, and nothing reads more than one page otherwise', async () => {
       const listCalls = (): number => world.sandbox.requests.filter((r) => world.isList(r)).length;
+      // Counted from here: pointing the settings at a new Temporal server connects at once (it needs no
+      // key), so the set-up itself may have listed a page before the test began.
+      const beforeOpening = listCalls();
       await roots(world);
-      assert.equal(listCalls(), 1, 'opening the view reads one page');
+      assert.equal(listCalls() - beforeOpening, 1, 'opening the view reads one page');
       const count = await vscode.commands.executeCommand<number>('mistralWorkflows.loadAllExecutions');
       const all = (await roots(world)).filter(isExecution);
       assert.equal(all.length, count);
