@@ -72,6 +72,7 @@ export function resetSafetySuite(factory: WorldFactory): void {
     let world: World;
     let other: Sandbox | undefined;
     afterEach(async () => {
+      await vscode.workspace.getConfiguration('mistralWorkflows').update('liveUpdates.enabled', undefined, vscode.ConfigurationTarget.Global);
       await world.services.keys.clear(OTHER);
       await other?.close();
       other = undefined;
@@ -82,6 +83,9 @@ export function resetSafetySuite(factory: WorldFactory): void {
       world = await factory.make();
       const point = await resetPoint(world);
       const id = point.run.executionId;
+      // The execution runs: live updates would read it now and then, and a read they started before
+      // the switch can reach the server after it. Off, every request counted below is the reset's.
+      await vscode.workspace.getConfiguration('mistralWorkflows').update('liveUpdates.enabled', false, vscode.ConfigurationTarget.Global);
       other = await addOtherWorkspace(world);
       const audited = (await world.services.audit.entries()).length;
       let firstSeen = -1;
