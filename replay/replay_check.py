@@ -6,7 +6,7 @@
 the name, never as an option.)
 
 Runs in the user's own interpreter, which must have temporalio (and, for Mistral workflows,
-mistralai-workflows). Every *.py file of each DIR is imported the way engine/worker.py does it (DIR
+mistralai-workflows). Every *.py file of each DIR is imported the way workers/worker.py does it (DIR
 first on sys.path); the class registered under NAME is replayed over the history with temporalio's
 Replayer, set up the way mistralai-workflows' run_worker sets up its worker (same interceptors,
 payload converter and codec, sandbox restrictions) so that the SDK's own commands (its local

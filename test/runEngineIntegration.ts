@@ -1,7 +1,7 @@
 /**
  * The integration suite on the REAL engine (test/integration-engine), inside a real VS Code: starts
  * the engine sandbox once (the Temporal dev server, the Workflows API over it, a real Mistral worker
- * over a copy of engine/demo-workflows that it watches, the seeded story), then runs the suite in
+ * over a copy of workers/demo-workflows that it watches, the seeded story), then runs the suite in
  * code-server with the test workspace holding the same workflow files, and stops everything.
  *
  * The suite reads where things are from the environment (it reaches the extension host):

@@ -1,7 +1,7 @@
 /**
  * Which workflows a folder of workflow files defines, read the way the extension reads them
  * (src/source/pythonDefinitions.ts) over the files the workers import: the folder's own `*.py`, not
- * its subfolders (engine/worker.py, engine/temporal_worker.py). The sandbox seeds the demo's
+ * its subfolders (workers/worker.py, workers/temporal_worker.py). The sandbox seeds the demo's
  * executions only where the folder defines the demo's workflow: a folder of one's own has none.
  */
 import * as fs from 'node:fs';

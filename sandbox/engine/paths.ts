@@ -1,14 +1,14 @@
 /**
  * Where the engine's Python side lives: `.venv-engine/` (built by scripts/setup-python.sh; ENGINE_VENV
- * overrides it, as for docs/research/engine-probe/run_probe.py), `engine/worker.py` and `engine/temporal_worker.py`.
+ * overrides it, as for docs/research/engine-probe/run_probe.py), `workers/worker.py` and `workers/temporal_worker.py`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 /** out/sandbox/engine → the repository. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..');
-export const WORKER_SCRIPT = path.join(PROJECT_ROOT, 'engine', 'worker.py');
-export const TEMPORAL_WORKER_SCRIPT = path.join(PROJECT_ROOT, 'engine', 'temporal_worker.py');
+export const WORKER_SCRIPT = path.join(PROJECT_ROOT, 'workers', 'worker.py');
+export const TEMPORAL_WORKER_SCRIPT = path.join(PROJECT_ROOT, 'workers', 'temporal_worker.py');
 
 export class EngineSetupError extends Error {
   constructor(message: string) {

@@ -7,7 +7,7 @@
  *
  * Temporal users get the same engine straight: the sandbox passes `/api/v1/` through to the engine's
  * HTTP API (with its key check, request log and faults), and a plain temporalio worker runs the files
- * of engine/temporal-workflows in a namespace of their own (SHIPPING), seeded with a shipment that
+ * of workers/temporal-workflows in a namespace of their own (SHIPPING), seeded with a shipment that
  * fails on that folder's bug and one waiting for approval.
  */
 import * as fs from 'node:fs';
@@ -21,15 +21,15 @@ import { PROJECT_ROOT } from './paths';
 import { startTemporalDevServer, type DevServer } from './temporal';
 import { startTemporalWorker, startWorker, type Worker } from './worker';
 
-/** The demo workflows (engine/demo-workflows): the files the demo folder holds and the worker runs. */
-export const DEMO_WORKFLOWS = path.join(PROJECT_ROOT, 'engine', 'demo-workflows');
+/** The demo workflows (workers/demo-workflows): the files the demo folder holds and the worker runs. */
+export const DEMO_WORKFLOWS = path.join(PROJECT_ROOT, 'workers', 'demo-workflows');
 export const TASK_QUEUE = 'demo';
-/** The demo's workflow (engine/demo-workflows/orders.py): its executions are seeded where a folder defines it. */
+/** The demo's workflow (workers/demo-workflows/orders.py): its executions are seeded where a folder defines it. */
 export const DEMO_WORKFLOW = 'order-fulfillment';
-/** The plain temporalio workflows (engine/temporal-workflows): their namespace and task queue. */
-export const TEMPORAL_WORKFLOWS = path.join(PROJECT_ROOT, 'engine', 'temporal-workflows');
+/** The plain temporalio workflows (workers/temporal-workflows): their namespace and task queue. */
+export const TEMPORAL_WORKFLOWS = path.join(PROJECT_ROOT, 'workers', 'temporal-workflows');
 export const SHIPPING = { namespace: 'shipping', taskQueue: 'shipments' } as const;
-/** The plain temporalio demo's workflow (engine/temporal-workflows/shipments.py). */
+/** The plain temporalio demo's workflow (workers/temporal-workflows/shipments.py). */
 export const SHIPPING_WORKFLOW = 'shipment';
 
 /** The seeded executions (workflow ids), fixed so that docs and tests can name them. */
@@ -51,11 +51,11 @@ export const SHIPPING_DEMO = {
 } as const;
 
 interface EngineSandboxOptions {
-  /** The folder of workflow files the worker runs and watches. Default: a fresh copy of engine/demo-workflows. */
+  /** The folder of workflow files the worker runs and watches. Default: a fresh copy of workers/demo-workflows. */
   workflowsDir?: string;
   port?: number;
   apiKey?: string;
-  /** The folder of plain temporalio files its worker runs and watches. Default: a fresh copy of engine/temporal-workflows. */
+  /** The folder of plain temporalio files its worker runs and watches. Default: a fresh copy of workers/temporal-workflows. */
   temporalWorkflowsDir?: string;
   /** Seed the demo executions where the folders define the demo's workflows (default true). */
   seed?: boolean;

@@ -15,7 +15,7 @@ type SetupPurpose = 'demo' | 'demo-engine' | 'engine';
 export function runSetup(purpose: SetupPurpose, say: (line: string) => void): void {
   const python = path.join(venvDir(), 'bin', 'python');
   if (purpose !== 'demo' && !fs.existsSync(python)) {
-    say(`the engine's Python environment (${venvDir()}) is not set up yet: installing it once with scripts/setup-python.sh (Python 3.12-3.14 and the pinned engine/requirements.txt from PyPI, ~300 MB)`);
+    say(`the engine's Python environment (${venvDir()}) is not set up yet: installing it once with scripts/setup-python.sh (Python 3.12-3.14 and the pinned workers/requirements.txt from PyPI, ~300 MB)`);
   }
   const result = spawnSync('bash', [path.join(PROJECT_ROOT, 'scripts', 'setup.sh'), purpose], { cwd: PROJECT_ROOT, stdio: 'inherit' });
   if (result.status !== 0) {

@@ -20,7 +20,7 @@ interface DevServerOptions {
   extraNamespaces?: string[];
   /**
    * Search attributes to register, name → type. `OtelTraceId: Keyword` is always added: the worker SDK
-   * upserts it in every workflow, whose tasks fail without it (engine/README.md).
+   * upserts it in every workflow, whose tasks fail without it (workers/README.md).
    */
   searchAttributes?: Record<string, string>;
   /** `--dynamic-config-value` entries, `key=value`. */

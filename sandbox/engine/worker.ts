@@ -1,11 +1,11 @@
 /**
  * Real Python workers serving the workflow files of some directories, each in a process group of its
  * own, restartable over the same files (how a fix is deployed):
- * - startWorker: a Mistral worker (`engine/worker.py` on the `mistralai-workflows` SDK). The SDK asks
+ * - startWorker: a Mistral worker (`workers/worker.py` on the `mistralai-workflows` SDK). The SDK asks
  *   `SERVER_URL` (a Mistral-style API: whoami, register, heartbeat, executions/register, events) where
- *   Temporal is, then polls the task queue `DEPLOYMENT_NAME`. See engine/README.md for what that API
+ *   Temporal is, then polls the task queue `DEPLOYMENT_NAME`. See workers/README.md for what that API
  *   must answer.
- * - startTemporalWorker: a plain temporalio worker (`engine/temporal_worker.py`), straight on the
+ * - startTemporalWorker: a plain temporalio worker (`workers/temporal_worker.py`), straight on the
  *   engine's gRPC frontend, as a Temporal user runs one.
  */
 import * as fs from 'node:fs';
@@ -52,7 +52,7 @@ interface TemporalWorkerOptions {
 
 /** The Mistral SDK logs this right before its Temporal worker starts polling. */
 const READY_LINE = 'Starting Temporal worker';
-/** engine/temporal_worker.py prints this once its worker runs. */
+/** workers/temporal_worker.py prints this once its worker runs. */
 const TEMPORAL_READY_LINE = 'temporal worker: polling';
 /**
  * The only variables taken from our own environment: the SDK reads dozens of settings (TEMPORAL_*,

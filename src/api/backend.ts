@@ -32,7 +32,7 @@ export interface BackendCapabilities {
   readonly rawListQuery: boolean;
   /**
    * The reset request carries an id the server could de-duplicate on. Even so a reset is never
-   * re-sent without the user: Temporal's server 1.32 does not de-duplicate on it (engine/README.md).
+   * re-sent without the user: Temporal's server 1.32 does not de-duplicate on it (workers/README.md).
    */
   readonly resetRequestId: boolean;
   /** Reset targets beyond WORKFLOW_TASK_COMPLETED that the server accepts. */

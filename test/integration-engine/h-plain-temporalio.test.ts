@@ -1,5 +1,5 @@
 /**
- * Workflows written with the plain temporalio SDK (engine/temporal-workflows: @workflow.defn,
+ * Workflows written with the plain temporalio SDK (workers/temporal-workflows: @workflow.defn,
  * @activity.defn, no Mistral SDK) on a Temporal workspace, inside VS Code on the real engine: Go to
  * Source finds their definitions in the folder (temporal-workflows/), the replay check replays them
  * with temporalio's defaults, and the fix-check-reset story ends in a run the engine completes.

@@ -108,7 +108,7 @@ export async function editWorkflowFile(file: string, from: string, to: string): 
   }, 60_000);
 }
 
-/** The demo's one-line fix (see engine/demo-workflows/activities.py). */
+/** The demo's one-line fix (see workers/demo-workflows/activities.py). */
 export const fixTheBug = (): Promise<void> => editWorkflowFile('activities.py', 'order["shipping_address"]', 'order["address"]');
 
 /** The latest run's id and events, as the engine reports them. */

@@ -1,6 +1,6 @@
 /**
  * The shared suites' Temporal world: the REAL Temporal dev server that test/runEngineIntegration.ts
- * started, with a real plain-temporalio worker running engine/temporal-workflows in the `shipping`
+ * started, with a real plain-temporalio worker running workers/temporal-workflows in the `shipping`
  * namespace. The extension's workspace is a Temporal one pointed at a sandbox in this process that
  * passes `/api/v1/` through to the engine's HTTP API (sandbox/temporalPassthrough.ts): the request
  * log, the fault switch and a key check, as a gateway in front of a cluster would have. Executions

@@ -8,7 +8,7 @@ appended to a JSON-lines log (method, path, query, headers, body, our status and
         --log requests.jsonl [--events-api v1|v2|none] [--port-file F]
 
 Unknown routes answer 404 {"detail": "Not Found"} (no "code": the SDK reads an untagged 404 as
-"route absent" and falls back, see engine/README.md).
+"route absent" and falls back, see workers/README.md).
 """
 
 from __future__ import annotations

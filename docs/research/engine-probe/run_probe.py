@@ -1,10 +1,10 @@
 """End-to-end probe: the real Temporal dev server + the real mistralai-workflows worker.
 
-    .venv-engine/bin/python docs/research/engine-probe/run_probe.py [--out engine/samples] [--update-flags]
+    .venv-engine/bin/python docs/research/engine-probe/run_probe.py [--out workers/samples] [--update-flags]
 
 Starts, each in its own process group on 127.0.0.1 with free ports: `temporal server start-dev`
 (from .venv-engine/bin), the probe fake of the Mistral worker endpoints (fake_mistral_api.py) and
-engine/worker.py over a temporary copy of docs/research/engine-probe/workflows. Then, only through Temporal's
+workers/worker.py over a temporary copy of docs/research/engine-probe/workflows. Then, only through Temporal's
 HTTP API: start / update / query / signal a workflow, resets (re-applying and excluding signals
 and updates, the same requestId twice, invalid targets), a failing activity, and the
 fix-and-reset story (fix the file, restart the worker, reset before the failed activity).

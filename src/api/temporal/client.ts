@@ -3,7 +3,7 @@
  * serve under `/api/v1`), on the same transport as the Mistral client: reads retry (UNAVAILABLE,
  * RESOURCE_EXHAUSTED, dropped connections), writes never do, every failure is a WorkflowsApiError
  * with a neutral `problem` and Temporal's `grpcCode`. Request and answer bodies are protobuf JSON
- * (camelCase, int64 as strings); see engine/README.md for the exact bodies checked on the engine.
+ * (camelCase, int64 as strings); see workers/README.md for the exact bodies checked on the engine.
  */
 import { randomUUID } from 'node:crypto';
 import type { Dispatcher } from 'undici';
@@ -77,7 +77,7 @@ interface TemporalResetOptions {
   /** A WORKFLOW_TASK_COMPLETED (Temporal also takes _STARTED, _FAILED, _TIMED_OUT) event id of that run. */
   workflowTaskFinishEventId: number | string;
   reason: string;
-  /** Required by the server. It does NOT de-duplicate resets on it (engine/README.md): never resend. */
+  /** Required by the server. It does NOT de-duplicate resets on it (workers/README.md): never resend. */
   requestId: string;
   excludeSignals: boolean;
   excludeUpdates: boolean;

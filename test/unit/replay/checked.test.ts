@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { normalizeHistory, type WorkflowEvent } from '../../../src/api';
 import { CheckedRuns, checkSummary, replayMarkOf, replayReport, verdictForPoint, type CheckedRun, type ReplayResult } from '../../../src/replay';
 
-const SAMPLE = path.join(__dirname, '../../../../engine/samples/order-activity-failed.json');
+const SAMPLE = path.join(__dirname, '../../../../workers/samples/order-activity-failed.json');
 const events: WorkflowEvent[] = normalizeHistory(JSON.parse(fs.readFileSync(SAMPLE, 'utf8')));
 const event = (id: number): WorkflowEvent => {
   const found = events.find((e) => e.eventId === id);

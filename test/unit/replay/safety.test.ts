@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { normalizeHistory, type WorkflowEvent } from '../../../src/api';
 import { lastSafePoint, safetyOfResetPoints } from '../../../src/replay';
 
-const SAMPLES = path.join(__dirname, '../../../../engine/samples');
+const SAMPLES = path.join(__dirname, '../../../../workers/samples');
 
-/** A history the real engine and SDK wrote (engine/README.md): charge_card (event 12, decided by task 11) fails at 14. */
+/** A history the real engine and SDK wrote (workers/README.md): charge_card (event 12, decided by task 11) fails at 14. */
 function sample(name: string): WorkflowEvent[] {
   return normalizeHistory(JSON.parse(fs.readFileSync(path.join(SAMPLES, name), 'utf8')));
 }

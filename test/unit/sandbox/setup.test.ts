@@ -39,8 +39,8 @@ describe('the engine sandbox sets itself up (scripts/setup.sh engine)', () => {
     // A copy of the scripts whose code-server and Debian installs only leave a mark.
     const root = path.join(tmp, 'clone');
     fs.mkdirSync(path.join(root, 'scripts'), { recursive: true });
-    fs.mkdirSync(path.join(root, 'engine'));
-    fs.copyFileSync(path.join(PROJECT_ROOT, 'engine', 'requirements.txt'), path.join(root, 'engine', 'requirements.txt'));
+    fs.mkdirSync(path.join(root, 'workers'));
+    fs.copyFileSync(path.join(PROJECT_ROOT, 'workers', 'requirements.txt'), path.join(root, 'workers', 'requirements.txt'));
     for (const script of ['setup.sh', 'setup-python.sh']) fs.copyFileSync(path.join(PROJECT_ROOT, 'scripts', script), path.join(root, 'scripts', script));
     const marks = path.join(tmp, 'marks');
     for (const script of ['install-code-server.sh', 'install-system-deps.sh']) {

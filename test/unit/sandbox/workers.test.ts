@@ -1,6 +1,6 @@
 /**
  * The routes the Mistral worker SDK calls, against what a real worker (mistralai-workflows 3.16) sent
- * and needed in engine/samples/worker-requests.jsonl: the same requests, in the same order, get the
+ * and needed in workers/samples/worker-requests.jsonl: the same requests, in the same order, get the
  * same answers (ids aside), and the sandbox remembers what was registered.
  */
 import { strict as assert } from 'node:assert';
@@ -17,7 +17,7 @@ interface Recorded {
   answer: unknown;
 }
 
-const SAMPLES = path.resolve(__dirname, '../../../../engine/samples/worker-requests.jsonl');
+const SAMPLES = path.resolve(__dirname, '../../../../workers/samples/worker-requests.jsonl');
 const recorded: Recorded[] = readFileSync(SAMPLES, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')

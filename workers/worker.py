@@ -1,6 +1,6 @@
 """Runs a real mistralai-workflows worker over the workflow files of a directory.
 
-    .venv-engine/bin/python engine/worker.py DIR [DIR...]
+    .venv-engine/bin/python workers/worker.py DIR [DIR...]
 
 Every *.py file in DIR is imported (DIR goes on sys.path first, so the files may import each
 other); each class decorated with @workflows.workflow.define is served by one worker via the SDK's

@@ -1,6 +1,6 @@
 """Runs a plain temporalio worker (the Temporal Python SDK alone) over the workflow files of a directory.
 
-    .venv-engine/bin/python engine/temporal_worker.py DIR [DIR...]
+    .venv-engine/bin/python workers/temporal_worker.py DIR [DIR...]
 
 Every *.py file in DIR is imported as a module of its own name (DIR goes on sys.path first, so the
 files may import each other and temporalio's workflow sandbox can import them again); every class
