@@ -1,6 +1,6 @@
 /**
  * "Will the fix replay?" on the real engine's big history (bench/engine.ts): the replay check the
- * extension runs (src/replay checkReplay → replay/replay_check.py), side by side with one full replay of
+ * extension runs (src/replay checkReplay → src/replay/replay_check.py), side by side with one full replay of
  * the same history (bench/replay_once.py: the same set-up, one replay, no search), each in a process of
  * its own as a user's check is. The workflow code: big_history.py as it ran (clean), and with its batch
  * size one more from the start (early), from the middle of the history on (middle) and near its end
@@ -20,7 +20,7 @@ import { WORKFLOWS, withBigHistory, type BigHistory } from './engine';
 import { interleave, type Report } from './measure';
 
 const WORKFLOW = 'big-history';
-const SCRIPT = path.join(PROJECT_ROOT, 'replay', 'replay_check.py');
+const SCRIPT = path.join(PROJECT_ROOT, 'src', 'replay', 'replay_check.py');
 const ONCE = path.join(PROJECT_ROOT, 'bench', 'replay_once.py');
 const LIMIT_MS = 5 * 60_000;
 const BATCH = 'BATCH = 500';

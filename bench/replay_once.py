@@ -2,7 +2,7 @@
 
     python bench/replay_once.py --history FILE --workflow NAME DIR [DIR...]
 
-Set up exactly as replay/replay_check.py sets up its check (its own functions read the history, import
+Set up exactly as src/replay/replay_check.py sets up its check (its own functions read the history, import
 the folders and make the Replayer), then the whole history is replayed once, with no search for where
 it diverges. Prints {"replayedEvents": N, "failed": true|false, "replaySeconds": S} on stdout.
 """
@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "replay"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src" / "replay"))
 import replay_check as rc  # noqa: E402  (the script is not a package)
 
 

@@ -1,7 +1,7 @@
 import { UserFacingError } from '../common/errors';
 import { lastSafePoint, verdictOf } from '../replay';
 import { runResetFlow } from '../reset/flow';
-import { runReplayCheck } from '../replayCheck/runCheck';
+import { runReplayCheck } from '../replayUi/runCheck';
 import { ExecutionNode } from '../tree/executionNode';
 import { pickExecutionId } from './pickExecution';
 import type { Services } from '../services';

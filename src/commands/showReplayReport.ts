@@ -1,5 +1,5 @@
 import { UserFacingError } from '../common/errors';
-import { showReplayReport } from '../replayCheck/report';
+import { showReplayReport } from '../replayUi/openReport';
 import { ExecutionNode } from '../tree/executionNode';
 import { RunNode } from '../tree/runNodes';
 import type { Services } from '../services';

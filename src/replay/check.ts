@@ -1,5 +1,5 @@
 /**
- * Runs replay/replay_check.py in an interpreter over one history: the history goes to a temp file,
+ * Runs src/replay/replay_check.py in an interpreter over one history: the history goes to a temp file,
  * the interpreter runs in a process group of its own in that temp folder (so no stray `.env` is read)
  * under a time limit, and its one JSON line becomes a ReplayResult. The group is killed on timeout
  * or abort; an abort rejects with the signal's reason (a user's cancel, not a result). It runs every
@@ -14,7 +14,7 @@ import { checkFailure, readScriptRun, type ReplayResult } from './result';
 export interface CheckReplayOptions {
   /** The interpreter to run, e.g. what pickInterpreter chose. */
   python: string;
-  /** replay/replay_check.py (inside the extension). */
+  /** src/replay/replay_check.py (inside the extension). */
   script: string;
   /** The history as Temporal's HTTP API returns it: `{"events": [...]}` or `{"history": {"events": [...]}}`. */
   historyJson: string;

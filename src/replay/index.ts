@@ -1,6 +1,6 @@
 /**
  * "Will the fix replay?": the workspace's workflow code replayed over an execution's history by
- * temporalio's own replayer (replay/replay_check.py, run in the user's interpreter), and what that
+ * temporalio's own replayer (src/replay/replay_check.py, run in the user's interpreter), and what that
  * verdict means for each reset point. No `vscode` import.
  */
 export { checkReplay } from './check';
@@ -17,4 +17,4 @@ export { pickInterpreter, pythonExtensionSelection, venvPython } from './interpr
 export type { PickedInterpreter } from './interpreter';
 
 /** The helper script's path inside the extension (it ships in the VSIX). */
-export const REPLAY_SCRIPT = 'replay/replay_check.py';
+export const REPLAY_SCRIPT = 'src/replay/replay_check.py';

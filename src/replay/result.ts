@@ -1,5 +1,5 @@
 /**
- * What a replay check answers, and the reading of replay/replay_check.py's one JSON line. A verdict
+ * What a replay check answers, and the reading of src/replay/replay_check.py's one JSON line. A verdict
  * is only ever read from a run that exited 0 with a well-formed verdict; anything else is a failure
  * of the check itself, with what to do about it.
  */

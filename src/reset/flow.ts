@@ -4,7 +4,7 @@ import type { ResetImpact, WorkflowBackend } from '../api';
 import type { Services } from '../services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
-import { replayNoteFor } from '../replayCheck/beforeReset';
+import { replayNoteFor } from '../replayUi/beforeReset';
 import { bindToWorkspace, offerReasonCopy, WorkspaceChanged, type ResetBinding } from './binding';
 import { askOptions, askReason, confirmReset, impactOf, resetPointItems } from './prompts';
 import { announceFound, findOurReset, sendReset, SendOutcome } from './send';

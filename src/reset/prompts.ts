@@ -3,7 +3,7 @@ import { analyzeReset, nextStepAfter, ResetImpact } from '../api';
 import type { WorkflowEvent } from '../api/types';
 import { UserCancelled } from '../common/errors';
 import type { UserInput } from '../common/ui';
-import type { ReplayNote } from '../replayCheck/beforeReset';
+import type { ReplayNote } from '../replayUi/beforeReset';
 import { formatTime } from '../tree/labels';
 import { confirmationDetail, confirmationMessage, optionLabels, ResetChoices, ResetWorkspace, validateReason } from './summary';
 

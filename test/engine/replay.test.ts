@@ -1,6 +1,6 @@
 /**
  * "Will the fix replay?" on the real engine: a refund fails in an activity because of a bug; its
- * history, as the engine's HTTP API returns it, is replayed by replay/replay_check.py (temporalio's
+ * history, as the engine's HTTP API returns it, is replayed by src/replay/replay_check.py (temporalio's
  * Replayer, set up as mistralai-workflows' worker is) with changed copies of the workflow file, and
  * a reset at the last safe point runs on a real worker serving that changed code.
  */
@@ -18,7 +18,7 @@ import { eventually } from '../helpers/eventually';
 import { engine, uniqueId, WORKER_KEY, ENGINE_POLLING, ENGINE_TIMEOUT_MS } from './engine';
 
 const FIXTURE = path.join(PROJECT_ROOT, 'test', 'fixtures', 'replay-workflows', 'refund.py');
-const SCRIPT = path.join(PROJECT_ROOT, 'replay', 'replay_check.py');
+const SCRIPT = path.join(PROJECT_ROOT, 'src', 'replay', 'replay_check.py');
 const QUEUE = 'engine-suite-replay';
 const WORKFLOW = 'engine_test_refund';
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { checkReplay, type CheckReplayOptions, type ReplayResult } from '../../../src/replay';
 import { until } from '../../helpers/eventually';
 
-const SCRIPT = path.resolve(__dirname, '../../../../replay/replay_check.py');
+const SCRIPT = path.resolve(__dirname, '../../../../src/replay/replay_check.py');
 /**
  * The processes of group `pgid` still alive (Linux /proc). A killed process stays a zombie until it is
  * reaped, by init for an orphan, which can take a second or two: a zombie is not alive.

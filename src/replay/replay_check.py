@@ -1,6 +1,6 @@
 """Will the fix replay? Replays a workflow history with the workflow code of some folders.
 
-    python replay/replay_check.py --history=FILE --workflow=NAME -- DIR [DIR...]
+    python src/replay/replay_check.py --history=FILE --workflow=NAME -- DIR [DIR...]
 
 (The extension writes `--workflow=NAME` and `--` so that a name such as `--history` or `-h` is read as
 the name, never as an option.)

@@ -10,7 +10,7 @@ import type { Services } from '../services';
 import { UserCancelled, UserFacingError } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
 import { checkReplay, checkSummary, redactResult, REPLAY_SCRIPT, type CheckedRun } from '../replay';
-import { interpreterFor } from './interpreter';
+import { interpreterFor } from './findInterpreter';
 
 export interface CheckTarget {
   executionId: string;
