@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 import { Pool, request } from 'undici';
 import { normalizeHistory, WorkflowsClient } from '../src/api';
 import { TemporalClient } from '../src/api/temporal';
-import { EngineBackend } from '../sandbox/engine/backend';
+import { EngineStore } from '../sandbox/engine/store';
 import { PROJECT_ROOT, venvBinary } from '../sandbox/engine/paths';
 import { untilStatus } from '../sandbox/engine/sandbox';
 import { startTemporalDevServer, type DevServer } from '../sandbox/engine/temporal';
@@ -79,7 +79,7 @@ export async function withBigHistory(report: Report, use: (history: BigHistory) 
     sandbox = await startSandbox({
       port: 0,
       engine: { grpcAddress: engine.grpcAddress, namespace: engine.namespace },
-      backend: ({ workers }) => new EngineBackend({ client: new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace, timeoutMs: 120_000 }), workers }),
+      store: ({ workers }) => new EngineStore({ client: new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace, timeoutMs: 120_000 }), workers }),
     });
     const built = (await reusable(temporal)) ?? (await build(sandbox, temporal));
     if (!report.figures.some((f) => f.name === EVENTS_FIGURE)) {

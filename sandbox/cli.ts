@@ -6,7 +6,7 @@
  * stops it cleanly, the engine and the worker included.
  */
 import { parseArgs } from 'node:util';
-import { HISTORY_SHAPES, type HistoryShape } from './backend';
+import { HISTORY_SHAPES, type HistoryShape } from './store';
 import { venvBinary } from './engine/paths';
 import { runSetup } from './engine/setup';
 import { DEMO_WORKFLOW, ENGINE_DEMO, startEngineSandbox, TASK_QUEUE } from './engine/sandbox';

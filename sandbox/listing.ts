@@ -1,9 +1,9 @@
 /**
- * GET /v1/workflows/runs, the API's part: query validation, the order and keyset paging every backend
+ * GET /v1/workflows/runs, the API's part: query validation, the order and keyset paging every store
  * follows, and the page token. One row per run, like the platform may answer, so an execution reset
- * twice shows three rows sharing its execution_id. Which runs match is each backend's own business.
+ * twice shows three rows sharing its execution_id. Which runs match is each store's own business.
  */
-import type { RunKey, RunRow, RunsPage, RunsQuery } from './backend';
+import type { RunKey, RunRow, RunsPage, RunsQuery } from './store';
 import { issue, laxInt, type ValidationIssue } from './errors';
 import { STATUSES, type RunStatus } from './model';
 
@@ -82,7 +82,7 @@ export function parseListQuery(params: URLSearchParams): RunsQuery | ValidationI
 }
 
 /**
- * The API's order and keyset paging over any backend's runs: sorted by the query's sort value (open
+ * The API's order and keyset paging over any store's runs: sorted by the query's sort value (open
  * runs have no end time and count as the newest), ties broken by execution id then run id; the page
  * starts strictly after `query.after`. Sort values are the rows' times in whole milliseconds, as the
  * wire rows write them (the routes rebuild the page token from the last row).

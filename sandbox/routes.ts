@@ -1,9 +1,9 @@
 /**
- * The Workflows API routes. Each handler validates like FastAPI would, asks the backend to act or read
+ * The Workflows API routes. Each handler validates like FastAPI would, asks the store to act or read
  * and returns a Reply; sending it (and any fault mangling) is server.ts's job. The validation, the
- * error bodies and the reset records are the API's, so they live here, the same for every backend.
+ * error bodies and the reset records are the API's, so they live here, the same for every store.
  */
-import type { HistoryShape, JsonText, Outcome, WorkflowsBackend } from './backend';
+import type { HistoryShape, JsonText, Outcome, SandboxStore } from './store';
 import { issue, json, laxInt, notFoundExecution, notRunning, plainError, validationError, type Reply, type ValidationIssue } from './errors';
 import { listBody, parseListQuery } from './listing';
 import { bodyObject, type ApiRequest, type RequestBody } from './request';
@@ -22,8 +22,8 @@ export interface ResetRecord {
 }
 
 interface RouteContext extends WorkerRouteContext {
-  backend: WorkflowsBackend;
-  /** One of the backend's `historyShapes`. */
+  store: SandboxStore;
+  /** One of the store's `historyShapes`. */
   historyShape: () => HistoryShape;
   /** Accepted resets are appended here. */
   resets: ResetRecord[];
@@ -36,7 +36,7 @@ export async function route(req: ApiRequest, ctx: RouteContext): Promise<Reply> 
   const tail = rest.join('/');
   const get = req.method === 'GET';
   const post = req.method === 'POST';
-  const { backend } = ctx;
+  const { store } = ctx;
   const worker = workerRoute(req, ctx);
   if (worker) return worker;
 
@@ -44,8 +44,8 @@ export async function route(req: ApiRequest, ctx: RouteContext): Promise<Reply> 
   if (first === 'runs' && id !== undefined && (tail === '' || tail === 'history')) {
     if (!get) return plainError(405);
     if (!UUID.test(id)) return validationError([issue.uuid(['path', 'run_id'], id)]);
-    if (tail === 'history') return jsonText(await backend.history({ runId: id }, ctx.historyShape()));
-    const run = await backend.run(id);
+    if (tail === 'history') return jsonText(await store.history({ runId: id }, ctx.historyShape()));
+    const run = await store.run(id);
     return run ? json(200, run) : notFoundExecution();
   }
   if (first !== 'executions' || id === undefined) return plainError(404);
@@ -56,32 +56,32 @@ export async function route(req: ApiRequest, ctx: RouteContext): Promise<Reply> 
   if (readOnly ? !get : !post) return plainError(405);
   switch (tail) {
     case '': {
-      const execution = await backend.execution(id);
+      const execution = await store.execution(id);
       return execution ? json(200, execution) : notFoundExecution();
     }
     case 'history':
-      return jsonText(await backend.history({ executionId: id }, ctx.historyShape()));
+      return jsonText(await store.history({ executionId: id }, ctx.historyShape()));
     case 'trace/events':
-      return backend.traceEvents ? jsonText(await backend.traceEvents(id)) : plainError(404);
+      return store.traceEvents ? jsonText(await store.traceEvents(id)) : plainError(404);
     case 'stream':
-      return (await backend.execution(id)) ? streamReply(req, id) : notFoundExecution();
+      return (await store.execution(id)) ? streamReply(req, id) : notFoundExecution();
     case 'reset':
       return reset(req, ctx, id);
     case 'terminate':
-      return done(await backend.terminate(id, 'Terminated via API'), () => ({ status: 204 }));
+      return done(await store.terminate(id, 'Terminated via API'), () => ({ status: 204 }));
     case 'cancel':
-      return done(await backend.cancel(id), () => ({ status: 204 }));
+      return done(await store.cancel(id), () => ({ status: 204 }));
     default:
-      return interact(tail, req, backend, id);
+      return interact(tail, req, store, id);
   }
 }
 
-/** A body the backend wrote; undefined = no such execution or run. */
+/** A body the store wrote; undefined = no such execution or run. */
 function jsonText(body: JsonText | undefined): Reply {
   return body === undefined ? notFoundExecution() : { status: 200, body, contentType: 'application/json' };
 }
 
-/** The reply for a backend's outcome: `ok` for done, the API's errors for the refusals. */
+/** The reply for a store's outcome: `ok` for done, the API's errors for the refusals. */
 function done<T>(outcome: Outcome<T>, ok: (value: T) => Reply): Reply {
   if (outcome.kind === 'not_found') return notFoundExecution();
   if (outcome.kind === 'not_running') return notRunning(outcome.status);
@@ -102,7 +102,7 @@ function streamReply(req: ApiRequest, executionId: string): Reply {
 async function listRuns(req: ApiRequest, ctx: RouteContext): Promise<Reply> {
   const query = parseListQuery(req.query);
   if (Array.isArray(query)) return validationError(query);
-  return json(200, listBody(query, await ctx.backend.listRuns(query)));
+  return json(200, listBody(query, await ctx.store.listRuns(query)));
 }
 
 function resetIssues(body: RequestBody): ValidationIssue[] {
@@ -128,7 +128,7 @@ async function reset(req: ApiRequest, ctx: RouteContext, executionId: string): P
     excludeSignals: body.exclude_signals === true,
     excludeUpdates: body.exclude_updates === true,
   };
-  const outcome = await ctx.backend.reset(executionId, request);
+  const outcome = await ctx.store.reset(executionId, request);
   if (outcome.kind === 'invalid_event') {
     return json(422, {
       detail: `Invalid event id for reset: ${request.eventId} is not a WORKFLOW_TASK_COMPLETED event of the latest run`,
@@ -143,14 +143,14 @@ async function reset(req: ApiRequest, ctx: RouteContext, executionId: string): P
 }
 
 /** signals / updates / queries: `{ name, input? }`. */
-async function interact(tail: string, req: ApiRequest, backend: WorkflowsBackend, executionId: string): Promise<Reply> {
+async function interact(tail: string, req: ApiRequest, store: SandboxStore, executionId: string): Promise<Reply> {
   const { issues, value } = bodyObject(req.body);
   if (issues.length === 0 && !('name' in value)) issues.push(issue.missing(['body', 'name'], value));
   else if (issues.length === 0 && typeof value.name !== 'string') issues.push(issue.string(['body', 'name'], value.name));
   // Unlike reset, these answer 404 for an unknown execution before looking at the body.
-  if (issues.length > 0) return (await backend.execution(executionId)) ? validationError(issues) : notFoundExecution();
+  if (issues.length > 0) return (await store.execution(executionId)) ? validationError(issues) : notFoundExecution();
   const name = value.name as string;
-  if (tail === 'queries') return done(await backend.query(executionId, name, value.input), (result) => json(200, { query_name: name, result }));
-  if (tail === 'signals') return done(await backend.signal(executionId, name, value.input), () => json(202, { message: 'Signal accepted' }));
-  return done(await backend.update(executionId, name, value.input), (result) => json(200, { update_name: name, result }));
+  if (tail === 'queries') return done(await store.query(executionId, name, value.input), (result) => json(200, { query_name: name, result }));
+  if (tail === 'signals') return done(await store.signal(executionId, name, value.input), () => json(202, { message: 'Signal accepted' }));
+  return done(await store.update(executionId, name, value.input), (result) => json(200, { update_name: name, result }));
 }

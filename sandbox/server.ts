@@ -4,22 +4,22 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { HISTORY_SHAPES, type HistoryShape, type WorkflowsBackend } from './backend';
+import { HISTORY_SHAPES, type HistoryShape, type SandboxStore } from './store';
 import { plainError, statusBody, type Reply } from './errors';
 import { checkRule, Faults, type FaultRule, type FaultSwitch } from './faults';
 import { CompressionCache, negotiate, type Coding } from './compress';
 import { sendTrickled } from './trickle';
-import { MemoryBackend } from './memory-backend';
+import { MemoryStore } from './memory-store';
 import type { RequestBody } from './request';
 import { route, type ResetRecord } from './routes';
-import { Store } from './store';
+import { MemoryState } from './memory-state';
 import { serveStream } from './stream';
 import { forwardToTemporal, isLongPoll, TEMPORAL_PREFIX, temporalStatusReply, temporalUnauthenticated } from './temporalPassthrough';
 import { WorkerRegistry, type EngineAddress } from './workers';
 
-export type { WorkflowsBackend } from './backend';
+export type { SandboxStore } from './store';
 export type { FaultRule } from './faults';
-export type { HistoryShape } from './backend';
+export type { HistoryShape } from './store';
 
 export { DEMO, DEMO_RESET_REASONS } from './seed';
 export { BIG_EVENT_COUNT } from './seed-big';
@@ -52,7 +52,7 @@ export interface SandboxOptions {
    * The store behind the routes, made once the sandbox has its worker registry; closed with the
    * sandbox. Default: the seeded in-memory store (`seed`, `now`, `completionDelayMs`, `executions`).
    */
-  backend?: (shared: { workers: WorkerRegistry }) => WorkflowsBackend | Promise<WorkflowsBackend>;
+  store?: (shared: { workers: WorkerRegistry }) => SandboxStore | Promise<SandboxStore>;
   /**
    * Compress answers when the client's Accept-Encoding asks for gzip or br, as gateways do. Default
    * true; false: ignore Accept-Encoding (a proxy that never compresses).
@@ -108,9 +108,9 @@ const DEFAULT_GENERIC_EXECUTIONS = 35;
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apiKey = options.apiKey ?? 'sandbox-key';
   const workers = new WorkerRegistry();
-  const backend = options.backend ? await options.backend({ workers }) : memoryBackend(options);
+  const store = options.store ? await options.store({ workers }) : memoryStore(options);
   const resets: ResetRecord[] = [];
-  let shape: HistoryShape = options.historyShape ?? backend.defaultHistoryShape;
+  let shape: HistoryShape = options.historyShape ?? store.defaultHistoryShape;
   const faults = new Faults();
   const requests: RecordedRequest[] = [];
   let openStreams = 0;
@@ -146,13 +146,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const setHistoryShape = (next: HistoryShape): void => {
     if (!HISTORY_SHAPES.includes(next)) throw new Error(`unknown history shape "${String(next)}"`);
-    if (!backend.historyShapes.includes(next)) throw new Error(`this backend does not write the "${next}" history shape`);
+    if (!store.historyShapes.includes(next)) throw new Error(`this store does not write the "${next}" history shape`);
     shape = next;
   };
   try {
     setHistoryShape(shape);
   } catch (err) {
-    await backend.close();
+    await store.close();
     throw err;
   }
 
@@ -182,8 +182,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         return { status: 204 };
       case 'POST history-shape': {
         const next = body.kind === 'json' ? (body.value as { shape?: unknown } | null)?.shape : undefined;
-        if (typeof next !== 'string' || !(backend.historyShapes as readonly string[]).includes(next)) {
-          return jsonReply(400, { detail: `shape must be one of ${backend.historyShapes.join(', ')}` });
+        if (typeof next !== 'string' || !(store.historyShapes as readonly string[]).includes(next)) {
+          return jsonReply(400, { detail: `shape must be one of ${store.historyShapes.join(', ')}` });
         }
         shape = next as HistoryShape;
         return { status: 204 };
@@ -191,7 +191,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       case 'GET bytes-sent':
         return jsonReply(200, { bytes: bytesSent() });
       case 'GET info':
-        return jsonReply(200, { baseUrl, apiKey, historyShape: shape, ...backend.info?.() });
+        return jsonReply(200, { baseUrl, apiKey, historyShape: shape, ...store.info?.() });
       default:
         return plainError(404);
     }
@@ -242,7 +242,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     else {
       const segments = pathSegments(url.pathname.slice(API_PREFIX.length));
       answer = segments
-        ? await route({ method, segments, query: url.searchParams, body }, { backend, historyShape: () => shape, resets, workers, engine: options.engine })
+        ? await route({ method, segments, query: url.searchParams, body }, { store, historyShape: () => shape, resets, workers, engine: options.engine })
         : plainError(404);
     }
 
@@ -250,7 +250,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const header = req.headers['last-event-id'];
       openStreams++;
       res.once('close', () => openStreams--);
-      serveStream(res, backend, answer.streamExecutionId, {
+      serveStream(res, store, answer.streamExecutionId, {
         lastEventId: (Array.isArray(header) ? header[0] : header) ?? url.searchParams.get('last_event_id') ?? undefined,
         dropAfterMs: fault?.drop === 'after' ? (fault.dropAfterMs ?? 100) : undefined,
       });
@@ -315,7 +315,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       resolve();
     });
   }).catch(async (err: unknown) => {
-    await backend.close();
+    await store.close();
     throw err;
   });
   const port = (server.address() as AddressInfo).port;
@@ -333,7 +333,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     openStreams: () => openStreams,
     bytesSent,
     close: async () => {
-      await backend.close();
+      await store.close();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       await new Promise<void>((resolve) => {
@@ -344,9 +344,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
-function memoryBackend(options: SandboxOptions): WorkflowsBackend {
-  return new MemoryBackend(
-    new Store({
+function memoryStore(options: SandboxOptions): SandboxStore {
+  return new MemoryStore(
+    new MemoryState({
       seed: options.seed ?? 42,
       now: options.now ?? Math.floor(Date.now() / 60_000) * 60_000,
       completionDelayMs: options.completionDelayMs ?? 3000,

@@ -2,7 +2,7 @@
  * Wire bodies: execution rows and the three history shapes described in sandbox/README.md. Bodies
  * that may hold nanosecond timestamps contain BigInt values: write them with stringifyExact().
  */
-import type { HistoryShape, RunDetail, RunRow } from './backend';
+import type { HistoryShape, RunDetail, RunRow } from './store';
 import { iso, unixNano } from './json';
 import { events, latestRun, type Attributes, type Execution, type Run, type SandboxEvent } from './model';
 

@@ -11,7 +11,7 @@
  * exists). `metadata` always names the history event and run.
  */
 import { readPath } from '../src/api/attributes';
-import type { StreamPayload } from './backend';
+import type { StreamPayload } from './store';
 import { events, type Execution, type Run } from './model';
 
 /**

@@ -1,13 +1,13 @@
 /**
- * `GET /executions/{id}/stream`: a backend's change feed as Server-Sent Events.
+ * `GET /executions/{id}/stream`: a store's change feed as Server-Sent Events.
  *
  * Each payload's `broker_sequence` is the SSE `id`, so a client that resumes with `Last-Event-ID: n`
  * (or `?last_event_id=n`) first gets every event after n. Without one, the stream starts from now. It
- * ends once the feed says the latest run is closed. The payloads themselves are the backend's
+ * ends once the feed says the latest run is closed. The payloads themselves are the store's
  * (stream-events.ts for the in-memory store).
  */
 import type { ServerResponse } from 'node:http';
-import type { StreamPayload, WorkflowsBackend } from './backend';
+import type { StreamPayload, SandboxStore } from './store';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -22,7 +22,7 @@ interface StreamOptions {
 /** Serves the stream until the execution closes, the client goes away or the socket is dropped. */
 export function serveStream(
   res: ServerResponse,
-  feed: Pick<WorkflowsBackend, 'follow'>,
+  feed: Pick<SandboxStore, 'follow'>,
   executionId: string,
   options: StreamOptions = {},
 ): void {

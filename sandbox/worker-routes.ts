@@ -2,7 +2,7 @@
  * The routes the Mistral worker SDK (mistralai-workflows 3.16) calls, as workers/README.md records them:
  * `whoami` tells a worker where the engine is, `register` / `heartbeat` keep its workflows known,
  * `executions/register` runs at the start of every run, `events` (and `events/batch`) are its progress
- * reports. They are the same for every backend: they need only the engine's address and the registry.
+ * reports. They are the same for every store: they need only the engine's address and the registry.
  */
 import { issue, json, plainError, validationError, type Reply, type ValidationIssue } from './errors';
 import { bodyObject, type ApiRequest } from './request';

@@ -1,5 +1,5 @@
 /**
- * The sandbox on a real engine: the Temporal dev server, the Workflows API over it (EngineBackend), and
+ * The sandbox on a real engine: the Temporal dev server, the Workflows API over it (EngineStore), and
  * a real Mistral worker running the workflow files of a folder, restarted whenever a file there
  * changes (so a fix is live a second or two after it is saved). Seeds the demo's story when the folder
  * defines the demo's workflow (a folder of one's own starts empty): an order that fails on the demo's
@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { TemporalClient } from '../../src/api/temporal';
 import { startSandbox, type Sandbox } from '../server';
-import { EngineBackend } from './backend';
+import { EngineStore } from './store';
 import { workflowNamesIn } from './definitions';
 import { PROJECT_ROOT } from './paths';
 import { startTemporalDevServer, type DevServer } from './temporal';
@@ -100,7 +100,7 @@ export async function startEngineSandbox(options: EngineSandboxOptions = {}): Pr
       apiKey: options.apiKey,
       engine: { grpcAddress: engine.grpcAddress, namespace: engine.namespace },
       temporal: { httpBaseUrl: engine.httpBaseUrl },
-      backend: ({ workers }) => new EngineBackend({ client: new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace }), workers }),
+      store: ({ workers }) => new EngineStore({ client: new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace }), workers }),
     });
     stops.push(() => sandbox.close());
     log(`starting a mistralai-workflows worker over ${workflowsDir}`);

@@ -1,5 +1,5 @@
 /**
- * The Workflows API over the real engine (sandbox/engine/backend.ts), read with the extension's own
+ * The Workflows API over the real engine (sandbox/engine/store.ts), read with the extension's own
  * client: every answer checked against what the engine itself reports through its HTTP API.
  */
 import * as assert from 'node:assert/strict';

@@ -1,13 +1,13 @@
 /**
  * The engine suite's shared world, started once for the whole run by the root hooks below (loaded with
- * `require` in .mocharc.engine.json): a real Temporal dev server, the sandbox over it (EngineBackend:
+ * `require` in .mocharc.engine.json): a real Temporal dev server, the sandbox over it (EngineStore:
  * the Workflows API and the routes the worker SDK calls), and one real worker serving
  * test/fixtures/engine-workflows. Tests reach it through `engine()`.
  */
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { startTemporalDevServer, startWorker, PROJECT_ROOT, type DevServer, type Worker } from '../../sandbox/engine';
-import { EngineBackend } from '../../sandbox/engine/backend';
+import { EngineStore } from '../../sandbox/engine/store';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 import { TemporalClient } from '../../src/api/temporal';
 import type { EventuallyOptions } from '../helpers/eventually';
@@ -64,7 +64,7 @@ export const mochaHooks = {
       port: 0,
       apiKey: WORKER_KEY,
       engine: { grpcAddress: server.grpcAddress, namespace: server.namespace },
-      backend: ({ workers }) => new EngineBackend({ client: new TemporalClient({ baseUrl: server.httpBaseUrl, namespace: server.namespace }), workers }),
+      store: ({ workers }) => new EngineStore({ client: new TemporalClient({ baseUrl: server.httpBaseUrl, namespace: server.namespace }), workers }),
     });
     let worker: Worker;
     try {

@@ -22,15 +22,15 @@ import type {
   JsonText,
   Outcome,
   ResetOutcome,
-  ResetRequest,
+  ResetToApply,
   RunDetail,
   RunRow,
   RunStatus,
   RunsPage,
   RunsQuery,
   RunTarget,
-  WorkflowsBackend,
-} from '../backend';
+  SandboxStore,
+} from '../store';
 import { pageOf } from '../listing';
 import { feedPayload, type FeedEvent } from '../stream-events';
 import type { WorkerRegistry } from '../workers';
@@ -49,7 +49,7 @@ const OPEN = new Set(['RUNNING']);
 const LIST_PAGE = 1000;
 const MAX_LIST_PAGES = 50;
 
-export class EngineBackend implements WorkflowsBackend {
+export class EngineStore implements SandboxStore {
   readonly historyShapes: readonly HistoryShape[] = ['temporal'];
   readonly defaultHistoryShape: HistoryShape = 'temporal';
   private readonly client: TemporalClient;
@@ -90,7 +90,7 @@ export class EngineBackend implements WorkflowsBackend {
     return JSON.stringify({ events });
   }
 
-  async reset(executionId: string, request: ResetRequest): Promise<ResetOutcome> {
+  async reset(executionId: string, request: ResetToApply): Promise<ResetOutcome> {
     const latest = await this.describe(executionId);
     if (!latest) return NOT_FOUND;
     const valid = resetPointIds(await this.client.historyAll(executionId, latest.runId));

@@ -1,6 +1,6 @@
 /**
- * The seeded in-memory store behind the WorkflowsBackend interface: looks executions up, turns the
- * model into wire rows and bodies (shapes.ts, stream-events.ts) and lets the Store act.
+ * The seeded in-memory store behind the SandboxStore interface: looks executions up, turns the
+ * model into wire rows and bodies (shapes.ts, stream-events.ts) and lets the MemoryState act.
  */
 import {
   HISTORY_SHAPES,
@@ -9,20 +9,20 @@ import {
   type JsonText,
   type Outcome,
   type ResetOutcome,
-  type ResetRequest,
+  type ResetToApply,
   type RunDetail,
   type RunsPage,
   type RunsQuery,
   type RunTarget,
-  type WorkflowsBackend,
-} from './backend';
+  type SandboxStore,
+} from './store';
 import { stringifyExact } from './json';
 import { pageOf } from './listing';
 import { events as runEvents, isOpen, latestRun, type Execution, type Run } from './model';
 import { validResetEventIds } from './reset';
 import { DEMO } from './seed';
 import { historyBody, runDetail, runRow, traceBody } from './shapes';
-import type { Store } from './store';
+import type { MemoryState } from './memory-state';
 import { sequenced, ssePayload } from './stream-events';
 
 const NOT_FOUND = { kind: 'not_found' } as const;
@@ -45,11 +45,11 @@ function sandboxStackTrace(execution: Execution): string {
 }
 const DONE: Outcome = { kind: 'done', value: undefined };
 
-export class MemoryBackend implements WorkflowsBackend {
+export class MemoryStore implements SandboxStore {
   readonly historyShapes = HISTORY_SHAPES;
   readonly defaultHistoryShape: HistoryShape = 'seed';
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: MemoryState) {}
 
   async listRuns(query: RunsQuery): Promise<RunsPage> {
     const matching: { execution: Execution; run: Run }[] = [];
@@ -89,7 +89,7 @@ export class MemoryBackend implements WorkflowsBackend {
     return execution && stringifyExact(traceBody(execution, latestRun(execution)));
   }
 
-  async reset(executionId: string, request: ResetRequest): Promise<ResetOutcome> {
+  async reset(executionId: string, request: ResetToApply): Promise<ResetOutcome> {
     const execution = this.store.execution(executionId);
     if (!execution) return NOT_FOUND;
     const valid = validResetEventIds(latestRun(execution));
@@ -159,7 +159,7 @@ export class MemoryBackend implements WorkflowsBackend {
     return execution && { execution, run: latestRun(execution) };
   }
 
-  /** An action the Store refuses (false) when the latest run is not open. */
+  /** An action the MemoryState refuses (false) when the latest run is not open. */
   private act(executionId: string, action: (execution: Execution) => boolean): Outcome {
     const execution = this.store.execution(executionId);
     if (!execution) return NOT_FOUND;

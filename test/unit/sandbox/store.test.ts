@@ -1,13 +1,13 @@
 /**
- * The routes over a backend that is not the in-memory store: a small fake that writes only the
+ * The routes over a store that is not the in-memory store: a small fake that writes only the
  * `temporal` shape, has no trace events and feeds the stream from a timer, as an engine-backed store
  * would. What the routes own (validation, page tokens, error bodies, reset records, the fault switch,
  * SSE framing) must behave the same over it.
  */
 import { strict as assert } from 'node:assert';
-import type { FeedBatch, Outcome, ResetOutcome, ResetRequest, RunDetail, RunsPage, RunsQuery, StreamPayload } from '../../../sandbox/backend';
+import type { FeedBatch, Outcome, ResetOutcome, ResetToApply, RunDetail, RunsPage, RunsQuery, StreamPayload } from '../../../sandbox/store';
 import { pageOf } from '../../../sandbox/listing';
-import { startSandbox, type Sandbox, type WorkflowsBackend } from '../../../sandbox/server';
+import { startSandbox, type Sandbox, type SandboxStore } from '../../../sandbox/server';
 import { SseParser } from '../../../src/api/sse';
 import { call, callJson, W, type WirePage } from '../helpers/sandbox-http';
 
@@ -43,11 +43,11 @@ function payload(executionId: string, seq: number): StreamPayload {
   };
 }
 
-class FakeBackend implements WorkflowsBackend {
+class FakeStore implements SandboxStore {
   readonly historyShapes = ['temporal'] as const;
   readonly defaultHistoryShape = 'temporal' as const;
   readonly runs = [detail('order-1', RUN_A, 1_000_000, 'COMPLETED'), detail('order-2', RUN_B, 2_000_000, 'RUNNING')];
-  readonly resetCalls: ResetRequest[] = [];
+  readonly resetCalls: ResetToApply[] = [];
   /** The stream's events so far; the feed polls it. */
   readonly streamed: StreamPayload[] = [];
   closed = false;
@@ -74,7 +74,7 @@ class FakeBackend implements WorkflowsBackend {
     const known = 'runId' in target ? await this.run(target.runId) : await this.execution(target.executionId);
     return known && `{"events":[{"eventId":"1","eventType":"EVENT_TYPE_WORKFLOW_EXECUTION_STARTED","of":"${known.run_id}"}]}`;
   }
-  async reset(executionId: string, request: ResetRequest): Promise<ResetOutcome> {
+  async reset(executionId: string, request: ResetToApply): Promise<ResetOutcome> {
     const run = await this.execution(executionId);
     if (!run) return { kind: 'not_found' };
     if (request.eventId !== 4) return { kind: 'invalid_event', validResetEvents: [4] };
@@ -113,16 +113,16 @@ class FakeBackend implements WorkflowsBackend {
   }
 }
 
-describe('sandbox: routes over another backend', () => {
-  let fake: FakeBackend;
+describe('sandbox: routes over another store', () => {
+  let fake: FakeStore;
   let sb: Sandbox;
   beforeEach(async () => {
-    fake = new FakeBackend();
-    sb = await startSandbox({ backend: () => fake });
+    fake = new FakeStore();
+    sb = await startSandbox({ store: () => fake });
   });
   afterEach(async () => {
     await sb.close();
-    assert.ok(fake.closed, 'closing the sandbox closes its backend');
+    assert.ok(fake.closed, 'closing the sandbox closes its store');
   });
 
   it('pages with the shared token, reads details and the history in the only shape it writes', async () => {
@@ -143,11 +143,11 @@ describe('sandbox: routes over another backend', () => {
     assert.equal(JSON.parse((await call(sb, `${W}/executions/nope/history`)).text).code, 'WF_1100');
   });
 
-  it('refuses history shapes the backend does not write; no trace events without the capability', async () => {
+  it('refuses history shapes the store does not write; no trace events without the capability', async () => {
     assert.throws(() => sb.setHistoryShape('seed'), /does not write the "seed" history shape/);
     const admin = await call(sb, '/_sandbox/history-shape', { body: { shape: 'trace' } });
     assert.deepEqual([admin.status, JSON.parse(admin.text)], [400, { detail: 'shape must be one of temporal' }]);
-    await assert.rejects(startSandbox({ historyShape: 'seed', backend: () => new FakeBackend() }), /does not write the "seed"/);
+    await assert.rejects(startSandbox({ historyShape: 'seed', store: () => new FakeStore() }), /does not write the "seed"/);
 
     const trace = await call(sb, `${W}/executions/order-1/trace/events`);
     assert.deepEqual([trace.status, JSON.parse(trace.text)], [404, { detail: 'Not Found' }]);
@@ -159,7 +159,7 @@ describe('sandbox: routes over another backend', () => {
     assert.deepEqual(JSON.parse(invalid.text).valid_reset_events, [4]);
     assert.equal((await call(sb, `${W}/executions/order-1/reset`, { body: { reason: 'no event' } })).status, 422);
     assert.equal((await call(sb, `${W}/executions/nope/reset`, { body: { event_id: 4 } })).status, 404);
-    assert.equal(fake.resetCalls.length, 0, 'validation happens before the backend is asked');
+    assert.equal(fake.resetCalls.length, 0, 'validation happens before the store is asked');
 
     assert.equal((await call(sb, `${W}/executions/order-1/reset`, { body: { event_id: '4', reason: 'fixed', exclude_updates: true } })).status, 204);
     assert.deepEqual(fake.resetCalls, [{ eventId: 4, reason: 'fixed', excludeSignals: false, excludeUpdates: true }]);
@@ -199,7 +199,7 @@ describe('sandbox: routes over another backend', () => {
     assert.deepEqual(ids, ['1', '2', '3']);
   });
 
-  it('answers 500 with the platform body when the backend fails', async () => {
+  it('answers 500 with the platform body when the store fails', async () => {
     fake.fail = true;
     const logged: unknown[] = [];
     const original = console.error;
