@@ -10,6 +10,9 @@ interface KindItem extends vscode.QuickPickItem {
   baseUrl: string;
 }
 
+/** What adding a workspace uses: the prompts, the settings and key store it writes, the connection it switches. */
+export type AddWorkspaceServices = Pick<Services, 'ui' | 'settings' | 'keys' | 'connection' | 'log'>;
+
 const KINDS: readonly KindItem[] = [
   { label: '$(organization) Mistral Workflows', description: 'Mistral’s Workflows API, with an API key', service: 'mistral', key: 'required', baseUrl: 'https://api.mistral.ai' },
   { label: '$(server) Temporal cluster', description: 'self-hosted: its HTTP API (mTLS files can be added in settings)', service: 'temporal', key: 'optional', baseUrl: 'http://127.0.0.1:7243' },
@@ -22,7 +25,7 @@ const KINDS: readonly KindItem[] = [
  * the entry goes to the settings, its key to secret storage, and it becomes the active one.
  * Escape at any step adds nothing.
  */
-export async function addWorkspace(services: Pick<Services, 'ui' | 'settings' | 'keys' | 'connection' | 'log'>): Promise<void> {
+export async function addWorkspace(services: AddWorkspaceServices): Promise<void> {
   const choice = await services.ui.pickOne(KINDS, { title: 'Add workspace: what kind', placeHolder: 'Which service is this workspace?' });
   if (!choice) throw new UserCancelled();
   const steps = choice.service === 'temporal' ? 6 : 5;

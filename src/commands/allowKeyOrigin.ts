@@ -7,7 +7,7 @@ import type { Services } from '../services';
  * where MISTRAL_API_KEY from the environment or .env does not go by itself: the key goes there only
  * after the user says so.
  */
-export async function allowKeyOrigin(services: Services): Promise<void> {
+export async function allowKeyOrigin(services: Pick<Services, 'connection' | 'ui' | 'log'>): Promise<void> {
   const state = await services.connection.current();
   if (state.kind !== 'originChanged') {
     throw new UserFacingError('The active workspace’s API key is already allowed for its base URL.');

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { inertLinks } from '../common/notificationText';
 import { oneLine } from '../common/text';
 import type { CheckedRun } from '../replay';
-import { runReplayCheck, type CheckTarget } from '../replayUi/runCheck';
+import { runReplayCheck, type CheckDeps, type CheckTarget } from '../replayUi/runCheck';
 import { showReplayReport } from '../replayUi/openReport';
 import { ExecutionNode } from '../tree/executionNode';
 import { RunNode } from '../tree/runNodes';
@@ -16,7 +16,7 @@ import { COMMAND_IDS } from './ids';
  * Reset to Last Safe Point… and the report one click away. A failure of the check itself is a
  * message with what to do, never a verdict.
  */
-export async function checkReplayCommand(services: Services, arg?: unknown): Promise<CheckedRun> {
+export async function checkReplayCommand(services: CheckDeps & Pick<Services, 'treeView' | 'tree' | 'ui' | 'eventDocuments'>, arg?: unknown): Promise<CheckedRun> {
   const node = arg ?? services.treeView.selection[0];
   const { target, refresh } = await targetOf(services, node);
   const check = await runReplayCheck(services, target);
@@ -26,7 +26,7 @@ export async function checkReplayCommand(services: Services, arg?: unknown): Pro
   return check;
 }
 
-async function targetOf(services: Services, node: unknown): Promise<{ target: CheckTarget; refresh: ExecutionNode | RunNode }> {
+async function targetOf(services: Pick<Services, 'tree' | 'ui'>, node: unknown): Promise<{ target: CheckTarget; refresh: ExecutionNode | RunNode }> {
   if (node instanceof RunNode) {
     return { target: { executionId: node.run.executionId, runId: node.run.runId, latest: false, workflowName: node.run.workflowName }, refresh: node };
   }
@@ -37,7 +37,7 @@ async function targetOf(services: Services, node: unknown): Promise<{ target: Ch
   return { target: { executionId: e.executionId, runId: e.runId, latest: true, workflowName: e.workflowName }, refresh: execution };
 }
 
-async function tell(services: Services, check: CheckedRun, execution: ExecutionNode | undefined): Promise<void> {
+async function tell(services: Pick<Services, 'ui' | 'eventDocuments' | 'definitions'>, check: CheckedRun, execution: ExecutionNode | undefined): Promise<void> {
   const result = check.result;
   const reset = execution ? ['Reset to Last Safe Point…'] : [];
   let choice: string | undefined;

@@ -2,7 +2,7 @@ import { UserFacingError } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
 import type { Services } from '../services';
 
-export async function clearApiKey(services: Services): Promise<void> {
+export async function clearApiKey(services: Pick<Services, 'connection' | 'keys' | 'log' | 'ui'>): Promise<void> {
   const workspace = services.connection.currentWorkspace();
   if (!(await services.keys.hasStored(workspace.name))) {
     throw new UserFacingError(`No API key is stored for the workspace “${workspace.name}” in secret storage.`);

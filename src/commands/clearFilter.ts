@@ -1,7 +1,6 @@
 import { NO_FILTER } from '../tree/filter';
-import { applyFilter } from './filterExecutions';
-import type { Services } from '../services';
+import { applyFilter, type FilterServices } from './filterExecutions';
 
-export async function clearFilter(services: Services): Promise<void> {
+export async function clearFilter(services: FilterServices): Promise<void> {
   await applyFilter(services, NO_FILTER);
 }

@@ -10,7 +10,7 @@ import type { Services } from '../services';
  * The diff editor on a run and the run before it (on an execution: its latest run and the one the
  * last reset replaced), normalised so that ids and timestamps don't drown the real differences.
  */
-export async function compareWithPreviousRun(services: Services, node?: unknown): Promise<void> {
+export async function compareWithPreviousRun(services: Pick<Services, 'treeView' | 'connection' | 'eventDocuments'>, node?: unknown): Promise<void> {
   const target = node ?? services.treeView.selection[0];
   if (!(target instanceof ExecutionNode) && !(target instanceof RunNode)) {
     throw new UserFacingError('Select an execution with earlier runs, or one of its earlier runs.');

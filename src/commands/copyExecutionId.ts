@@ -5,7 +5,7 @@ import { RunNode } from '../tree/runNodes';
 import { pickExecutionId } from './pickExecution';
 import type { Services } from '../services';
 
-export async function copyExecutionId(services: Services, node?: unknown): Promise<string> {
+export async function copyExecutionId(services: Pick<Services, 'treeView' | 'tree' | 'ui'>, node?: unknown): Promise<string> {
   const target = node ?? services.treeView.selection[0];
   const executionId =
     target instanceof ExecutionNode

@@ -4,6 +4,9 @@ import { UserFacingError } from '../common/errors';
 import { EventNode } from '../tree/eventNode';
 import type { Services } from '../services';
 
+/** What copying a reset as code uses: the selection, and the backend that writes the code. */
+type CopyResetServices = Pick<Services, 'treeView' | 'connection'>;
+
 function resetPointOf(services: Pick<Services, 'treeView'>, node: unknown): EventNode {
   const target = node instanceof EventNode ? node : services.treeView.selection[0];
   if (!(target instanceof EventNode) || !target.resettable || target.event.eventId === undefined) {
@@ -13,7 +16,7 @@ function resetPointOf(services: Pick<Services, 'treeView'>, node: unknown): Even
 }
 
 /** The reset to this point as code, in the words of the workspace's service (its backend writes it). */
-async function copy(services: Pick<Services, 'treeView' | 'connection'>, node: unknown, format: ResetCodeFormat): Promise<string> {
+async function copy(services: CopyResetServices, node: unknown, format: ResetCodeFormat): Promise<string> {
   const target = resetPointOf(services, node);
   const backend = await services.connection.client();
   const code = backend.resetAsCode({ executionId: target.run.executionId, runId: target.run.runId, eventId: target.event.eventId ?? 0 }, format);
@@ -22,5 +25,5 @@ async function copy(services: Pick<Services, 'treeView' | 'connection'>, node: u
   return code.text;
 }
 
-export const copyResetAsPython = (services: Services, node?: unknown): Promise<string> => copy(services, node, 'python');
-export const copyResetAsCurl = (services: Services, node?: unknown): Promise<string> => copy(services, node, 'curl');
+export const copyResetAsPython = (services: CopyResetServices, node?: unknown): Promise<string> => copy(services, node, 'python');
+export const copyResetAsCurl = (services: CopyResetServices, node?: unknown): Promise<string> => copy(services, node, 'curl');

@@ -7,11 +7,14 @@ import { CONTEXT_KEYS } from './ids';
 
 const FILTER_STATE_KEY = 'mistralWorkflows.filter';
 
+/** Where the filter is kept (the folder's workspaceState), the view whose title shows it, the tree it filters. */
+export type FilterServices = Pick<Services, 'context' | 'treeView' | 'tree'>;
+
 /**
  * Status (multi-select), then workflow name, then search text, then (backends with a query language:
  * Temporal) a raw visibility query; Escape at any step changes nothing.
  */
-export async function filterExecutions(services: Services): Promise<void> {
+export async function filterExecutions(services: FilterServices & Pick<Services, 'connection' | 'ui'>): Promise<void> {
   const current = services.tree.filter;
   const raw = (await services.connection.client()).capabilities.rawListQuery;
   const steps = raw ? 4 : 3;
@@ -46,7 +49,7 @@ export async function filterExecutions(services: Services): Promise<void> {
 }
 
 /** Sets the filter, remembers it for this folder, and shows it in the view's title. */
-export async function applyFilter(services: Services, filter: ExecutionFilter): Promise<void> {
+export async function applyFilter(services: FilterServices, filter: ExecutionFilter): Promise<void> {
   await services.context.workspaceState.update(FILTER_STATE_KEY, filter);
   showFilter(services.treeView, filter);
   services.tree.setFilter(filter);
@@ -60,7 +63,7 @@ function showFilter(view: vscode.TreeView<unknown>, filter: ExecutionFilter): vo
 }
 
 /** At activation: the filter this folder had last time. */
-export function restoreFilter(services: Services): void {
+export function restoreFilter(services: FilterServices): void {
   const filter = parseFilter(services.context.workspaceState.get(FILTER_STATE_KEY));
   showFilter(services.treeView, filter);
   if (isFiltered(filter)) void applyFilter(services, filter);

@@ -27,7 +27,7 @@ interface DefinitionItem extends vscode.QuickPickItem {
  * activity function, the signal or update handler, or the Nexus operation's handler method. Several
  * candidates (e.g. two services with an operation of that name): the user picks one.
  */
-export async function goToSource(services: Services, node?: unknown): Promise<LocatedDefinition> {
+export async function goToSource(services: Pick<Services, 'treeView' | 'definitions' | 'ui'>, node?: unknown): Promise<LocatedDefinition> {
   const target = targetOf(node ?? services.treeView.selection[0]);
   const found = await services.definitions.find(target.kind, target.name);
   const { files } = found;
@@ -76,7 +76,7 @@ function ownerOf(node: EventNode): { history: readonly WorkflowEvent[]; workflow
   return { history: [], workflowName: undefined };
 }
 
-async function pick(services: Services, target: SourceTarget, definitions: readonly LocatedDefinition[]): Promise<LocatedDefinition> {
+async function pick(services: Pick<Services, 'ui'>, target: SourceTarget, definitions: readonly LocatedDefinition[]): Promise<LocatedDefinition> {
   const items: DefinitionItem[] = definitions.map((definition) => ({
     label: definition.name,
     description: `${vscode.workspace.asRelativePath(definition.uri)}:${definition.line + 1}`,

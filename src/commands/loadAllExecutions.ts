@@ -5,7 +5,7 @@ import type { Services } from '../services';
 const LOAD_ALL_CAP = 5_000;
 
 /** Loads every remaining page of executions, up to LOAD_ALL_CAP, with progress and Cancel. */
-export async function loadAllExecutions(services: Services): Promise<number> {
+export async function loadAllExecutions(services: Pick<Services, 'tree' | 'log' | 'ui'>): Promise<number> {
   const count = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Loading all executions', cancellable: true },
     (progress, token) =>

@@ -1,7 +1,6 @@
 import { LoadMoreNode } from '../tree/node';
-import type { Services } from '../services';
 
-/** The “Load more” rows (executions or events). */
-export async function loadMore(_services: Services, node?: unknown): Promise<void> {
+/** The “Load more” rows (executions or events): the row loads its own next page, no service is needed. */
+export async function loadMore(_services: unknown, node?: unknown): Promise<void> {
   if (node instanceof LoadMoreNode) await node.loadMore();
 }

@@ -92,7 +92,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
  * The one error wrapper: a cancel is silent; anything else is logged in full and shown once, with
  * the error's own actions and “Show Log”. The notification is not awaited, so the command ends.
  */
-async function runCommand(services: Services, id: CommandId, body: () => Promise<unknown>): Promise<unknown> {
+async function runCommand(services: Pick<Services, 'log' | 'ui'>, id: CommandId, body: () => Promise<unknown>): Promise<unknown> {
   try {
     return await body();
   } catch (error) {

@@ -1,11 +1,10 @@
 import { beforeStepResetPoint, resetPointBefore, stepLabel } from '../api';
 import type { StepResetPoint } from '../api';
 import { UserFacingError } from '../common/errors';
-import { runResetFlow } from '../reset/flow';
+import { runResetFlow, type ResetFlowServices } from '../reset/flow';
 import { EventNode } from '../tree/eventNode';
 import { ExecutionNode } from '../tree/executionNode';
 import { StepNode } from '../tree/stepNode';
-import type { Services } from '../services';
 
 const SELECT_FIRST = 'Select a step, or an activity, timer, signal, update, child-workflow or Nexus event, of an execution’s latest run.';
 
@@ -13,7 +12,7 @@ const SELECT_FIRST = 'Select a step, or an activity, timer, signal, update, chil
  * On a step row, or an activity, timer, signal, update, child-workflow or Nexus event, of the latest run:
  * reset to the completed workflow task before that step, saying which one and why, then the usual flow.
  */
-export async function resetBeforeStep(services: Services, node?: unknown): Promise<void> {
+export async function resetBeforeStep(services: ResetFlowServices, node?: unknown): Promise<void> {
   const target = node instanceof EventNode || node instanceof StepNode ? node : services.treeView.selection[0];
   if (!(target instanceof EventNode || target instanceof StepNode) || !target.run.latest) throw new UserFacingError(SELECT_FIRST);
   const owner = target.owner;

@@ -3,18 +3,17 @@ import { firstResetPoint, lastResetPoint, resetPoints } from '../api';
 import type { WorkflowEvent } from '../api/types';
 import { UserCancelled, UserFacingError } from '../common/errors';
 import { resetPointItems } from '../reset/prompts';
-import { runResetFlow } from '../reset/flow';
+import { runResetFlow, type ResetFlowServices } from '../reset/flow';
 import { ExecutionNode } from '../tree/executionNode';
 import { formatTime } from '../tree/labels';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from '../services';
 
 interface PointItem extends vscode.QuickPickItem {
   event?: WorkflowEvent;
 }
 
 /** Palette: an execution (typed, pasted or picked), then a reset point, then the usual flow. */
-export async function resetExecution(services: Services, arg?: unknown): Promise<void> {
+export async function resetExecution(services: ResetFlowServices, arg?: unknown): Promise<void> {
   const executionId =
     arg instanceof ExecutionNode ? arg.executionId : typeof arg === 'string' ? arg : await pickExecutionId(services, 'Reset Execution');
   const node = await services.tree.openExecution(executionId);

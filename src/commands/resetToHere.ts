@@ -1,11 +1,11 @@
 import { UserFacingError } from '../common/errors';
-import { runResetFlow } from '../reset/flow';
+import { runResetFlow, type ResetFlowServices } from '../reset/flow';
 import { EventNode } from '../tree/eventNode';
 import { ExecutionNode } from '../tree/executionNode';
 import type { Services } from '../services';
 
 /** Context menu / inline action on a WORKFLOW_TASK_COMPLETED event of the latest run. */
-export async function resetToHere(services: Services, node?: unknown): Promise<void> {
+export async function resetToHere(services: ResetFlowServices, node?: unknown): Promise<void> {
   const target = node instanceof EventNode ? node : selectedEvent(services);
   if (!target) throw new UserFacingError('Select a WORKFLOW_TASK_COMPLETED event of an execution’s latest run first.');
   if (!target.resettable) {
@@ -27,7 +27,7 @@ export async function resetToHere(services: Services, node?: unknown): Promise<v
   });
 }
 
-function selectedEvent(services: Services): EventNode | undefined {
+function selectedEvent(services: Pick<Services, 'treeView'>): EventNode | undefined {
   const selected = services.treeView.selection[0];
   return selected instanceof EventNode ? selected : undefined;
 }

@@ -1,10 +1,9 @@
 import { UserFacingError } from '../common/errors';
 import { lastSafePoint, verdictOf } from '../replay';
-import { runResetFlow } from '../reset/flow';
+import { runResetFlow, type ResetFlowServices } from '../reset/flow';
 import { runReplayCheck } from '../replayUi/runCheck';
 import { ExecutionNode } from '../tree/executionNode';
 import { pickExecutionId } from './pickExecution';
-import type { Services } from '../services';
 import { COMMAND_IDS } from './ids';
 
 /**
@@ -12,7 +11,7 @@ import { COMMAND_IDS } from './ids';
  * workspace's code replays (before the divergence, or the latest one when it replays cleanly) and
  * that still comes before the run's first failed step. Checks first when this run has no check yet.
  */
-export async function resetToLastSafePoint(services: Services, arg?: unknown): Promise<void> {
+export async function resetToLastSafePoint(services: ResetFlowServices, arg?: unknown): Promise<void> {
   const node = arg instanceof ExecutionNode
     ? arg
     : await services.tree.openExecution(typeof arg === 'string' ? arg : await pickExecutionId(services, 'Reset to Last Safe Point'));

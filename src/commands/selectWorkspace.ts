@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
 import { UserCancelled } from '../common/errors';
-import { addWorkspace } from './addWorkspace';
-import type { Services } from '../services';
+import { addWorkspace, type AddWorkspaceServices } from './addWorkspace';
 
 interface WorkspaceItem extends vscode.QuickPickItem {
   /** Undefined: the “Add Workspace…” item. */
@@ -9,7 +8,7 @@ interface WorkspaceItem extends vscode.QuickPickItem {
 }
 
 /** Switches the view to another configured workspace, Mistral or Temporal (status bar click, palette). */
-export async function selectWorkspace(services: Services): Promise<void> {
+export async function selectWorkspace(services: AddWorkspaceServices): Promise<void> {
   const active = services.connection.currentWorkspace();
   const items: WorkspaceItem[] = services.settings.workspaces().map((w) => ({
     label: `${w.name === active.name ? '$(check) ' : ''}${w.name}`,

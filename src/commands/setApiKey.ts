@@ -4,7 +4,7 @@ import { workspaceTitle } from '../config/workspaceList';
 import type { Services } from '../services';
 
 /** Stores the active workspace's key in SecretStorage (never in settings). */
-export async function setApiKey(services: Services): Promise<void> {
+export async function setApiKey(services: Pick<Services, 'connection' | 'ui' | 'log' | 'keys'>): Promise<void> {
   const workspace = services.connection.currentWorkspace();
   const key = await services.ui.input({
     title: `API key for ${workspaceTitle(workspace)}`,

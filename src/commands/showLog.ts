@@ -1,5 +1,5 @@
 import type { Services } from '../services';
 
-export async function showLog(services: Services): Promise<void> {
+export async function showLog(services: Pick<Services, 'log'>): Promise<void> {
   services.log.show();
 }

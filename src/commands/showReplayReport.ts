@@ -6,7 +6,7 @@ import type { Services } from '../services';
 import { COMMAND_IDS } from './ids';
 
 /** The report of the latest replay check of an execution or run: verdict, what ran, the divergence. */
-export async function showReplayReportCommand(services: Services, arg?: unknown): Promise<void> {
+export async function showReplayReportCommand(services: Pick<Services, 'treeView' | 'checks' | 'eventDocuments' | 'definitions'>, arg?: unknown): Promise<void> {
   const node = arg ?? services.treeView.selection[0];
   const [executionId, runId] = node instanceof ExecutionNode
     ? [node.executionId, node.execution.runId]

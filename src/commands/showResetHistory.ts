@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { Services } from '../services';
 
 /** Opens the audit trail: one JSON line per reset the extension sent. */
-export async function showResetHistory(services: Services): Promise<void> {
+export async function showResetHistory(services: Pick<Services, 'audit' | 'ui'>): Promise<void> {
   const file = services.audit.file;
   const exists = await fs.stat(file).then(() => true, () => false);
   if (!exists) {

@@ -4,14 +4,17 @@ import { pickExecutionId } from '../commands/pickExecution';
 import type { Services } from '../services';
 import { ExecutionNode } from '../tree/executionNode';
 
+/** What watching uses: the live updates, and the loaded executions and prompts of the palette's pick. */
+type WatchServices = Pick<Services, 'liveUpdates' | 'tree' | 'ui'>;
+
 /** Tree: the execution clicked. Palette: an execution id, picked or typed. */
-export async function watchExecution(services: Services, node?: unknown): Promise<void> {
+export async function watchExecution(services: WatchServices, node?: unknown): Promise<void> {
   const executionId = node instanceof ExecutionNode ? node.executionId : await pickExecutionId(services, 'Watch Execution');
   await services.liveUpdates.watch(executionId);
 }
 
 /** Tree: the execution clicked. Palette: one of the watched executions. */
-export async function unwatchExecution(services: Services, node?: unknown): Promise<void> {
+export async function unwatchExecution(services: WatchServices, node?: unknown): Promise<void> {
   if (node instanceof ExecutionNode) {
     services.liveUpdates.unwatch(node.executionId);
     return;

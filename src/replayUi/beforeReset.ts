@@ -18,10 +18,11 @@ export interface ReplayNote {
   offerCheck: boolean;
 }
 
-type NoteDeps = CheckDeps & Pick<Services, 'tree'>;
+/** What the replay note uses: the check's own services, and the tree to show its marks. */
+export type ReplayNoteDeps = CheckDeps & Pick<Services, 'tree'>;
 
 /** `auto`: may run the check by itself (per the setting); `now`: the user asked for it. */
-export async function replayNoteFor(deps: NoteDeps, execution: Execution, point: WorkflowEvent, run: 'auto' | 'now'): Promise<ReplayNote | undefined> {
+export async function replayNoteFor(deps: ReplayNoteDeps, execution: Execution, point: WorkflowEvent, run: 'auto' | 'now'): Promise<ReplayNote | undefined> {
   const existing = deps.checks.get(execution.executionId, execution.runId);
   if (existing && run === 'auto') return { text: verdictForPoint(existing, point).text, offerCheck: false };
   if (!vscode.workspace.isTrusted) return { text: 'Your code was not checked against this history: the replay check runs only in trusted folders.', offerCheck: false };

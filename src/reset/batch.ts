@@ -11,6 +11,12 @@ import { workspaceLine, type ResetChoices, type ResetWorkspace } from './summary
 
 type BatchPoint = 'first' | 'last';
 
+/** What one execution of the batch uses: the hold, the POST and its read-back, the audit, the tree. */
+type ResetOneServices = Pick<Services, 'resets' | 'log' | 'settings' | 'audit' | 'tree'>;
+
+/** What the batch uses: the prompts and the connection it binds to, and what each reset uses. */
+export type BatchResetServices = Pick<Services, 'ui' | 'connection'> & ResetOneServices;
+
 export interface BatchResult {
   executionId: string;
   workflowName: string;
@@ -29,7 +35,7 @@ interface PointItem extends vscode.QuickPickItem {
  * then a summary of what succeeded and what failed, and why. Each reset is sent at most once.
  */
 export async function runBatchReset(
-  services: Services,
+  services: BatchResetServices,
   nodes: readonly ExecutionNode[],
   cancellation?: vscode.CancellationToken,
 ): Promise<BatchResult[]> {
@@ -101,7 +107,7 @@ export async function runBatchReset(
 }
 
 async function confirmBatch(
-  services: Services,
+  services: Pick<Services, 'ui'>,
   workspace: ResetWorkspace,
   nodes: readonly ExecutionNode[],
   point: BatchPoint,
@@ -135,7 +141,7 @@ async function confirmBatch(
 
 /** One execution of the batch; WorkspaceChanged (returned, not thrown) when it was not sent because of a switch. */
 async function resetOne(
-  services: Services,
+  services: ResetOneServices,
   binding: ResetBinding,
   node: ExecutionNode,
   point: BatchPoint,
@@ -176,7 +182,7 @@ function result(node: ExecutionNode, outcome: BatchResult['outcome'], detail: st
   return { executionId: node.executionId, workflowName: node.execution.workflowName, outcome, detail };
 }
 
-async function summarise(services: Services, results: BatchResult[], stopped: WorkspaceChanged | undefined): Promise<void> {
+async function summarise(services: Pick<Services, 'log' | 'ui'>, results: BatchResult[], stopped: WorkspaceChanged | undefined): Promise<void> {
   const count = (o: BatchResult['outcome']): number => results.filter((r) => r.outcome === o).length;
   const parts = [`${count('reset')} of ${results.length} executions reset`];
   if (count('failed')) parts.push(`${count('failed')} failed`);

@@ -4,12 +4,15 @@ import type { ResetImpact, WorkflowBackend } from '../api';
 import type { Services } from '../services';
 import { UserCancelled, UserFacingError, userMessage } from '../common/errors';
 import { inertLinks } from '../common/notificationText';
-import { replayNoteFor } from '../replayUi/beforeReset';
+import { replayNoteFor, type ReplayNoteDeps } from '../replayUi/beforeReset';
 import { bindToWorkspace, offerReasonCopy, WorkspaceChanged, type ResetBinding } from './binding';
 import { askOptions, askReason, confirmReset, impactOf, resetPointItems } from './prompts';
-import { announceFound, findOurReset, sendReset, SendOutcome } from './send';
+import { announceFound, findOurReset, sendReset, SendOutcome, type SendResetServices } from './send';
 import { ResetChoices } from './summary';
 import type { ResetTarget } from './target';
+
+/** What the whole flow uses: the replay check in the confirmation, and the reset itself (its prompts and log among them). */
+export type ResetFlowServices = ReplayNoteDeps & SendResetServices;
 
 /**
  * Reason → options → confirmation (→ typed id in production) → one POST, all bound to the workspace
@@ -19,7 +22,7 @@ import type { ResetTarget } from './target';
  * Nothing is ever re-sent without the user's click, a reset whose answer was lost is read back before
  * anything else is offered, and a Retry reads the execution back before it sends.
  */
-export async function runResetFlow(services: Services, initial: ResetTarget): Promise<void> {
+export async function runResetFlow(services: ResetFlowServices, initial: ResetTarget): Promise<void> {
   if (services.resets.isBusy(initial.execution.executionId)) {
     throw new UserFacingError(`A reset of ${initial.execution.executionId} is already in progress. Wait for it to finish.`);
   }
@@ -37,7 +40,7 @@ export async function runResetFlow(services: Services, initial: ResetTarget): Pr
   }
 }
 
-async function resetBound(services: Services, binding: ResetBinding, initial: ResetTarget, reason: string): Promise<void> {
+async function resetBound(services: ResetFlowServices, binding: ResetBinding, initial: ResetTarget, reason: string): Promise<void> {
   let target = initial;
   let impact = impactOf(target.events, target.point);
   let choices: ResetChoices = { reason, ...(await askOptions(services.ui, impact)) };
@@ -88,7 +91,7 @@ async function resetBound(services: Services, binding: ResetBinding, initial: Re
  * the check ran stops here, before the user is asked to confirm a reset that could not be sent.
  */
 async function confirmWithReplayCheck(
-  services: Services,
+  services: ReplayNoteDeps & Pick<Services, 'ui'>,
   binding: ResetBinding,
   target: ResetTarget,
   impact: ResetImpact,
@@ -124,7 +127,7 @@ async function appliedMeanwhile(
 }
 
 /** After an invalid point: the run may have changed since the tree loaded; offer the server's valid points. */
-async function pickServerPoint(services: Services, client: WorkflowBackend, target: ResetTarget, error: WorkflowsApiError): Promise<ResetTarget> {
+async function pickServerPoint(services: Pick<Services, 'ui' | 'log'>, client: WorkflowBackend, target: ResetTarget, error: WorkflowsApiError): Promise<ResetTarget> {
   const [execution, events] = await Promise.all([
     client.getExecution(target.execution.executionId),
     client.getHistory(target.execution.executionId),

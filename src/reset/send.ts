@@ -30,12 +30,18 @@ const READ_BACK_INTERVAL_MS = 400;
 const MIN_READ_BACK_MS = 2_000;
 const MAX_READ_BACK_MS = 10_000;
 
+/** What announcing an applied reset uses: the log, the tree and its view, the notification. */
+type AnnounceServices = Pick<Services, 'log' | 'ui' | 'tree' | 'treeView'>;
+
+/** What one reset uses, from the hold on the execution to the announcement (sendReset, announceFound). */
+export type SendResetServices = Pick<Services, 'resets' | 'audit' | 'settings'> & AnnounceServices;
+
 /**
  * One POST to the bound workspace, with progress and a spinner on the rows; never retried here. An
  * applied reset is announced while the execution is still held, so that live updates do not rebuild
  * its rows while the new run is being revealed (a reveal of a row the tree just replaced fails).
  */
-export async function sendReset(services: Services, binding: ResetBinding, target: ResetTarget, choices: ResetChoices): Promise<SendOutcome> {
+export async function sendReset(services: SendResetServices, binding: ResetBinding, target: ResetTarget, choices: ResetChoices): Promise<SendOutcome> {
   const executionId = target.execution.executionId;
   const eventId = target.point.eventId;
   if (eventId === undefined) throw new UserFacingError(`Event ${target.point.idText} cannot be a reset point.`);
@@ -72,7 +78,7 @@ export async function sendReset(services: Services, binding: ResetBinding, targe
 }
 
 /** A reset found applied by a read-back before sending again: announced under the same hold as a sent one. */
-export async function announceFound(services: Services, binding: ResetBinding, target: ResetTarget, latest: Execution): Promise<void> {
+export async function announceFound(services: Pick<Services, 'resets'> & AnnounceServices, binding: ResetBinding, target: ResetTarget, latest: Execution): Promise<void> {
   await services.resets.hold(target.execution.executionId, () => announceSuccess(services, binding, target, latest));
 }
 
@@ -202,7 +208,7 @@ async function newestRun(client: WorkflowBackend, executionId: string, oldRunId:
   return latest;
 }
 
-async function withBusyRows<T>(services: Services, target: ResetTarget, action: () => Promise<T>): Promise<T> {
+async function withBusyRows<T>(services: Pick<Services, 'tree'>, target: ResetTarget, action: () => Promise<T>): Promise<T> {
   const rows = [target.node, target.pointNode].filter((n) => n !== undefined);
   for (const row of rows) {
     row.busy = BUSY;
@@ -222,7 +228,7 @@ async function withBusyRows<T>(services: Services, target: ResetTarget, action: 
  * Refreshes the execution, reveals the new run's reset marker and says so, with a “Show” action. After a
  * switch the tree shows another workspace: it is neither read nor changed, and the message names where.
  */
-async function announceSuccess(services: Services, binding: ResetBinding, target: ResetTarget, latest: Execution): Promise<void> {
+async function announceSuccess(services: AnnounceServices, binding: ResetBinding, target: ResetTarget, latest: Execution): Promise<void> {
   const executionId = target.execution.executionId;
   services.log.info('reset', `Reset ${executionId} to event ${target.point.idText} in “${binding.workspace.name}”: new run ${latest.runId ?? 'unknown'}.`);
   if (!binding.isActive()) {

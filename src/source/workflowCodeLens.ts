@@ -9,6 +9,9 @@ import { COMMAND_IDS } from '../commands/ids';
 const COUNTS_TTL_MS = 30_000;
 const SHOW_COMMAND = COMMAND_IDS.showWorkflowExecutions;
 
+/** What the lenses use: the definitions they sit on, the connection that counts, the log. */
+type CodeLensServices = Pick<Services, 'connection' | 'definitions' | 'log'>;
+
 class WorkflowLens extends vscode.CodeLens {
   constructor(
     range: vscode.Range,
@@ -34,7 +37,7 @@ class WorkflowCodeLensProvider implements vscode.CodeLensProvider<WorkflowLens>,
   private readonly titles = new Map<string, CachedTitle>();
   private readonly disposables: vscode.Disposable[] = [this.changed];
 
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: CodeLensServices) {
     this.disposables.push(
       services.connection.onDidChange(() => {
         this.titles.clear();
@@ -90,7 +93,7 @@ class WorkflowCodeLensProvider implements vscode.CodeLensProvider<WorkflowLens>,
   }
 }
 
-export function registerWorkflowCodeLens(services: Services): vscode.Disposable {
+export function registerWorkflowCodeLens(services: CodeLensServices): vscode.Disposable {
   const provider = new WorkflowCodeLensProvider(services);
   return vscode.Disposable.from(provider, vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, provider));
 }
