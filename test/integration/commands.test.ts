@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMAND_IDS, type CommandId } from '../../src/commands/ids';
 import { COMMANDS } from '../../src/commands/registerCommands';
 import { EXTENSION_ID, extensionApi } from './helpers/env';
 
@@ -11,20 +12,20 @@ interface Manifest {
 }
 
 /** Commands that act on a tree row: they make no sense from the palette. */
-const TREE_ONLY = [
-  'mistralWorkflows.clearFind',
-  'mistralWorkflows.compareWithPreviousRun',
-  'mistralWorkflows.copyResetAsCurl',
-  'mistralWorkflows.copyResetAsPython',
-  'mistralWorkflows.goToSource',
-  'mistralWorkflows.loadMore',
-  'mistralWorkflows.resetBeforeStep',
-  'mistralWorkflows.resetSelected',
-  'mistralWorkflows.resetToHere',
-  'mistralWorkflows.retryNode',
-  'mistralWorkflows.showReplayReport',
+const TREE_ONLY: readonly CommandId[] = [
+  COMMAND_IDS.clearFind,
+  COMMAND_IDS.compareWithPreviousRun,
+  COMMAND_IDS.copyResetAsCurl,
+  COMMAND_IDS.copyResetAsPython,
+  COMMAND_IDS.goToSource,
+  COMMAND_IDS.loadMore,
+  COMMAND_IDS.resetBeforeStep,
+  COMMAND_IDS.resetSelected,
+  COMMAND_IDS.resetToHere,
+  COMMAND_IDS.retryNode,
+  COMMAND_IDS.showReplayReport,
   // The CodeLens's action (it takes the workflow name).
-  'mistralWorkflows.showWorkflowExecutions',
+  COMMAND_IDS.showWorkflowExecutions,
 ];
 
 describe('Contributed commands', () => {
