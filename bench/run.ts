@@ -1,7 +1,8 @@
 /**
- * `npm run bench`: every performance figure of the README in one run, against an in-process sandbox on
+ * `npm run bench`: every performance figure of bench/README.md in one run, against an in-process sandbox on
  * 127.0.0.1 (random port), then a real large history on the real engine (bench/engine.ts). Prints `name: value unit` and `ratio name: x.xx` lines and writes them,
- * with the machine, to bench/results.json. Run with --expose-gc (the npm script does).
+ * with the machine, to bench/results.json (from which `npm run bench:readme` writes bench/README.md).
+ * Run with --expose-gc (the npm script does).
  *
  * Environment: BENCH_REPS (default 7) and BENCH_WARMUPS (default 2) per comparison; BENCH_NET_REPS
  * (default 5) and BENCH_NET_WARMUPS (default 1) on the links, where one uncompressed history takes 10 s.

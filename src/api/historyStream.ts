@@ -1,10 +1,11 @@
 /**
  * The first events of a history before all of it has arrived, and how much of it the caller wants
- * (a paged server's next page is read only when wanted). Measured on the 51,200-event
- * history (README, Performance): streaming JSON parsers build every value through a JavaScript
- * tokenizer and are 3–10× slower than `JSON.parse` over the whole body, which is what the complete
- * history needs anyway. So the body is kept as text and parsed once at the end, exactly as before; only
- * the first pages are found early, by HistoryPrefixScanner, as far as someone asked for them.
+ * (a paged server's next page is read only when wanted). Measured on the 51,200-event history
+ * (bench/README.md, the parser comparison of bench/parsers.ts): streaming JSON parsers build every
+ * value through a JavaScript tokenizer and are 3–10× slower than `JSON.parse` over the whole body,
+ * which is what the complete history needs anyway. So the body is kept as text and parsed once at the
+ * end, exactly as before; only the first pages are found early, by HistoryPrefixScanner, as far as
+ * someone asked for them.
  */
 import { BodyDecodeError, type TextSink } from './body';
 import { normalizeHistory, readsNewestFirst } from './history';
