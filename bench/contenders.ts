@@ -4,7 +4,7 @@
  * checks what it got, so that a failing request can never pass for a fast one.
  */
 import { Pool, request } from 'undici';
-import { WorkflowsClient } from '../src/api';
+import { WorkflowsClient } from '../src/api/mistral';
 
 type SdkModule = typeof import('@mistralai/mistralai', { with: { 'resolution-mode': 'import' } });
 type SdkClient = InstanceType<SdkModule['Mistral']>;

@@ -5,7 +5,7 @@
  * Prints `{ retainedBytes, peakHeapBytes, peakRssBytes, events }`.
  * Usage: node --expose-gc out/bench/heapProbe.js <baseUrl> <apiKey> <executionId>
  */
-import { WorkflowsClient } from '../src/api';
+import { WorkflowsClient } from '../src/api/mistral';
 import { RunHistory } from '../src/tree/runHistory';
 import { collectGarbage, hasGc } from './measure';
 

@@ -6,7 +6,7 @@
  */
 import { request } from 'undici';
 import { BIG_EVENT_COUNT, DEMO } from '../sandbox/server';
-import { WorkflowsClient } from '../src/api';
+import { WorkflowsClient } from '../src/api/mistral';
 import type { TreeNode } from '../src/tree/node';
 import type { TreeServices } from '../src/tree/services';
 import { createClients, eventsOf, expectCount, type Clients } from './contenders';

@@ -5,7 +5,8 @@
  * match) against one normalisation pass (describeEvents) of the same loaded history.
  */
 import { describeEvents, findEvents, parseQuery } from '../src/api';
-import type { HistoryQuery, WorkflowsClient } from '../src/api';
+import type { HistoryQuery } from '../src/api';
+import type { WorkflowsClient } from '../src/api/mistral';
 import type { TreeNode } from '../src/tree/node';
 import type { HistoryMode, TreeServices } from '../src/tree/services';
 import { BIG_EVENT_COUNT, DEMO } from '../sandbox/server';

@@ -4,7 +4,7 @@
  * the user expands a node: getChildren(), then getTreeItem() for every child. Rendering in the
  * workbench is not included. Requests are counted on the sandbox, not assumed.
  */
-import type { WorkflowsClient } from '../src/api';
+import type { WorkflowsClient } from '../src/api/mistral';
 import type { TreeNode } from '../src/tree/node';
 import type { TreeServices } from '../src/tree/services';
 import type { Sandbox } from '../sandbox/server';

@@ -6,7 +6,7 @@
  * Callers branch on `capabilities` and on WorkflowsApiError's neutral `kind`/`problem`, never on a
  * backend's name.
  */
-import type { StreamExecutionOptions, StreamMessage } from './stream';
+import type { StreamExecutionOptions, StreamMessage } from './liveEvents';
 import type { HistoryStream } from './historyStream';
 import type { ResetCode, ResetCodeFormat, ResetCodeRequest } from './resetCode';
 import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';

@@ -4,7 +4,8 @@
  * Behaviour callers rely on:
  * - Every failure is a `WorkflowsApiError` (`kind`: http | network | timeout | parse | aborted | redirect);
  *   an answer's neutral reading is `problem` (notFound, invalidArgument, ...), the same for Mistral's API and
- *   for Temporal's HTTP API (`./temporal`, a module of its own: import it from there).
+ *   for Temporal's HTTP API. Each service's client is a module of its own: `./mistral` (WorkflowsClient)
+ *   and `./temporal`; import them from there. This module is the neutral model and the seam.
  *   A caller's AbortSignal firing gives kind 'aborted' (also during a retry's backoff), never a raw AbortError.
  * - Reads (GET) retry 429/502/503/504, WF_1103 and dropped/refused connections, up to `maxRetries`,
  *   with exponential backoff + jitter, honouring Retry-After up to `maxRetryDelayMs`. A plain 500 and a
@@ -31,8 +32,6 @@
  * - `streamExecution` follows an execution's events (SSE) and reconnects with Last-Event-ID after a drop
  *   or a 5xx/429, a bounded number of times in a row; other HTTP errors throw at once; abort ends it quietly.
  */
-export { WorkflowsClient } from './client';
-export type { WorkflowsClientOptions } from './client';
 export type { BackendCapabilities, WorkflowBackend } from './backend';
 export { WorkflowsApiError, isWorkflowsApiError } from './errors';
 export type { RequestEnd } from './errors';
@@ -63,8 +62,6 @@ export { pendingWork } from './pending';
 export type { PendingWork } from './pending';
 export type { ResetLink } from './runLineage';
 
-export { isTerminalMessage } from './stream';
-export type { StreamExecutionOptions, StreamMessage } from './stream';
-export { SseParser } from './sse';
-export type { SseMessage } from './sse';
+export { isTerminalMessage } from './liveEvents';
+export type { StreamExecutionOptions, StreamMessage } from './liveEvents';
 export type { Execution, ExecutionStatus, WorkflowEvent } from './types';

@@ -1,5 +1,5 @@
 import type { BackendCapabilities } from '../api';
-import { MISTRAL_CAPABILITIES } from '../api/client';
+import { MISTRAL_CAPABILITIES } from '../api/mistral';
 import { TEMPORAL_CAPABILITIES } from '../api/temporal';
 import type { WorkspaceKind } from './workspaceList';
 

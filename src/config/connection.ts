@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { WorkflowsClient, type WorkflowBackend } from '../api';
+import { type WorkflowBackend } from '../api';
+import { WorkflowsClient } from '../api/mistral';
 import { TemporalBackend, TemporalClient } from '../api/temporal';
 import { ApiKeys, KeySource } from '../auth/apiKeys';
 import { Log } from '../common/log';

@@ -3,7 +3,8 @@
  * client: every answer checked against what the engine itself reports through its HTTP API.
  */
 import * as assert from 'node:assert/strict';
-import { isWorkflowsApiError, WorkflowsClient, type StreamMessage } from '../../src/api';
+import { isWorkflowsApiError, type StreamMessage } from '../../src/api';
+import { WorkflowsClient } from '../../src/api/mistral';
 import { resetPointIds } from '../../src/api/temporal';
 import { eventually } from '../helpers/eventually';
 import { engine, PARCEL, uniqueId, WORKER_KEY, ENGINE_POLLING, ENGINE_TIMEOUT_MS } from './engine';

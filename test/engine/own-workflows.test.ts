@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../../sandbox/engine';
 import { spawnGroup, waitUntilReady, type GroupProcess } from '../../sandbox/engine/process';
-import { WorkflowsClient } from '../../src/api';
+import { WorkflowsClient } from '../../src/api/mistral';
 import { eventually } from '../helpers/eventually';
 import { uniqueId, ENGINE_POLLING } from './engine';
 

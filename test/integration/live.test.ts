@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO } from '../../sandbox/seed';
-import { WorkflowsClient } from '../../src/api';
+import { WorkflowsClient } from '../../src/api/mistral';
 import type { ExecutionNode } from '../../src/tree/executionNode';
 import { eventually } from '../helpers/eventually';
 import { children, description, isEvent, setUpEnv, showView, tearDownEnv, type TestEnv } from './helpers/env';

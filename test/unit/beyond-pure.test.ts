@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { normalizeHistory, resetPointBefore } from '../../src/api';
-import { curlSnippet, pythonSnippet, REASON_PLACEHOLDER } from '../../src/api/resetCode';
+import { REASON_PLACEHOLDER } from '../../src/api/resetCode';
+import { curlSnippet, pythonSnippet } from '../../src/api/mistral/resetCode';
 
 const history = normalizeHistory({
   events: [

@@ -16,7 +16,7 @@ import { MAX_RUN_PAGES, RUN_PAGE_SIZE, type BackendCapabilities, type GetHistory
 import { isWorkflowsApiError, WorkflowsApiError } from '../errors';
 import { normalizeHistory } from '../history';
 import { resetPointMessage } from '../httpErrors';
-import type { StreamExecutionOptions, StreamMessage } from '../stream';
+import type { StreamExecutionOptions, StreamMessage } from '../liveEvents';
 import type { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
 import { TemporalClient } from './client';
 import { followHistory, REAL_TIMING, type LongPollTiming } from './longPoll';

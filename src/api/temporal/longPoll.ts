@@ -11,7 +11,7 @@
  */
 import { sleep } from '../../common/sleep';
 import { WorkflowsApiError } from '../errors';
-import type { StreamExecutionOptions, StreamMessage } from '../stream';
+import type { StreamExecutionOptions, StreamMessage } from '../liveEvents';
 import type { TemporalClient } from './client';
 
 /** An answer sooner than this did not wait: Temporal holds a long poll for ~20 s when nothing happens. */

@@ -3,7 +3,7 @@
  * world, the extension pointed at its Workflows API. What it applied is its own record of the resets
  * it accepted.
  */
-import { WorkflowsClient } from '../../../src/api';
+import { WorkflowsClient } from '../../../src/api/mistral';
 import { BIG_EVENT_COUNT, DEMO, DEMO_RESET_REASONS, startSandbox, type RecordedRequest } from '../../../sandbox/server';
 import { pointAtWorkspace, setKeyHeard, TEST_API_KEY, WORKSPACE } from './env';
 import type { SentReset, World, WorldFactory, WorldOptions } from './world';

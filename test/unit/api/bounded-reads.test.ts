@@ -7,9 +7,10 @@
 import * as assert from 'node:assert/strict';
 import type { ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
-import { HistoryStream, isWorkflowsApiError, SseParser, WorkflowsClient, type WorkflowsApiError } from '../../../src/api';
+import { HistoryStream, isWorkflowsApiError, type WorkflowsApiError } from '../../../src/api';
+import { SseParser, WorkflowsClient } from '../../../src/api/mistral';
 import { DEFAULT_MAX_BODY_BYTES } from '../../../src/api/body';
-import { DEFAULT_MAX_SSE_LINE, SseLimitError } from '../../../src/api/sse';
+import { DEFAULT_MAX_SSE_LINE, SseLimitError } from '../../../src/api/mistral/sse';
 import { TemporalClient } from '../../../src/api/temporal';
 import { clientFor, rejection, startServer, TEST_KEY, type TestServer } from './testServer';
 

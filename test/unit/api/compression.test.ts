@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { request } from 'undici';
-import { HistoryStream, isWorkflowsApiError, normalizeHistory, WorkflowsClient, type WorkflowEvent } from '../../../src/api';
+import { HistoryStream, isWorkflowsApiError, normalizeHistory, type WorkflowEvent } from '../../../src/api';
+import { WorkflowsClient } from '../../../src/api/mistral';
 import { DEMO, startSandbox, type Sandbox, type SandboxOptions } from '../../../sandbox/server';
 
 const FAILED = DEMO.failed;

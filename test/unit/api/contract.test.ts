@@ -10,7 +10,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
 import { DEMO, startSandbox, type Sandbox } from '../../../sandbox/server';
-import { SseParser } from '../../../src/api/sse';
+import { SseParser } from '../../../src/api/mistral/sse';
 import { call, callJson, W, type WirePage } from '../helpers/sandbox-http';
 
 // A copy kept in the repository (see test/fixtures/api/README.md): tests never read outside it.

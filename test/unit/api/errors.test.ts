@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { KEY_FORBIDDEN_MESSAGE, KEY_REJECTED_MESSAGE, WorkflowsApiError, WorkflowsClient } from '../../../src/api';
+import { KEY_FORBIDDEN_MESSAGE, KEY_REJECTED_MESSAGE, WorkflowsApiError } from '../../../src/api';
+import { WorkflowsClient } from '../../../src/api/mistral';
 import { httpError, parseRetryAfter } from '../../../src/api/httpErrors';
 import { Handler, json, raw, rejection, TEST_KEY, withServer } from './testServer';
 

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { HistoryStream, isWorkflowsApiError, normalizeHistory, WorkflowsClient, type WorkflowEvent } from '../../../src/api';
+import { HistoryStream, isWorkflowsApiError, normalizeHistory, type WorkflowEvent } from '../../../src/api';
+import { WorkflowsClient } from '../../../src/api/mistral';
 import { normalizeEvents } from '../../../src/api/history';
 import { DEMO, startSandbox, type HistoryShape, type Sandbox } from '../../../sandbox/server';
 

@@ -8,7 +8,7 @@ import { until } from '../../helpers/eventually';
 const row = (id: string, start: string): Record<string, unknown> => ({ workflow_name: 'order', execution_id: id, status: 'RUNNING', start_time: start });
 const RESET = { executionId: 'e1', eventId: 4, reason: 'fix deployed', excludeSignals: false, excludeUpdates: false };
 
-describe('api/client: retries', () => {
+describe('api/mistral/client: retries', () => {
   it('retries a GET after 503 and succeeds', async () => {
     await withServer((_q, res, _b, n) => (n === 1 ? json(res, 503, { detail: 'An error occurred' }) : json(res, 200, row('e1', '2026-01-01T00:00:00Z'))), async (c, s) => {
       assert.equal((await c.getExecution('e1')).executionId, 'e1');
@@ -97,7 +97,7 @@ describe('api/client: retries', () => {
   });
 });
 
-describe('api/client: timeouts and aborts', () => {
+describe('api/mistral/client: timeouts and aborts', () => {
   const stall = (): void => undefined; // never answers; the server drops the socket at close
 
   it('times out a slow read (not retried) and a slow write (outcome unknown)', async () => {

@@ -4,7 +4,7 @@
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { WorkflowsClient, WorkflowsClientOptions } from '../../../src/api';
+import { WorkflowsClient, WorkflowsClientOptions } from '../../../src/api/mistral';
 
 export const TEST_KEY = 'sk-test-SECRET-0123456789abcdef';
 

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { Agent } from 'undici';
-import { WorkflowsClient } from '../../../src/api';
+import { WorkflowsClient } from '../../../src/api/mistral';
 import { TemporalClient } from '../../../src/api/temporal';
 import { compressionOption } from '../../../src/config/workspaceList';
 

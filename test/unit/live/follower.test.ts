@@ -1,7 +1,7 @@
 /** The Follower (src/live, no vscode): stream first, polling when the stream endpoint is missing. */
 import { strict as assert } from 'node:assert';
 import { DEMO, startSandbox, type Sandbox } from '../../../sandbox/server';
-import type { WorkflowsClient } from '../../../src/api';
+import type { WorkflowsClient } from '../../../src/api/mistral';
 import { Follower, type FollowerDeps } from '../../../src/live/follower';
 import { clientFor } from '../api/testServer';
 import { until } from '../../helpers/eventually';

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import type { FeedBatch, Outcome, ResetOutcome, ResetToApply, RunDetail, RunsPage, RunsQuery, StreamPayload } from '../../../sandbox/store';
 import { pageOf } from '../../../sandbox/listing';
 import { startSandbox, type Sandbox, type SandboxStore } from '../../../sandbox/server';
-import { SseParser } from '../../../src/api/sse';
+import { SseParser } from '../../../src/api/mistral/sse';
 import { call, callJson, W, type WirePage } from '../helpers/sandbox-http';
 
 const RUN_A = '0b5c3f0e-1d2a-4e5f-8a9b-000000000001';

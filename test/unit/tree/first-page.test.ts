@@ -3,7 +3,7 @@
  * fake `vscode` and a sandbox on 127.0.0.1 that holds the rest of the body back.
  */
 import * as assert from 'node:assert/strict';
-import { WorkflowsClient } from '../../../src/api';
+import { WorkflowsClient } from '../../../src/api/mistral';
 import { DEMO, startSandbox, type Sandbox } from '../../../sandbox/server';
 import type { TreeNode } from '../../../src/tree/node';
 import { treeServices, useFakeTree, type TreeModules } from '../helpers/fakeTree';

@@ -7,7 +7,8 @@
  * body (one request, counted, never timed).
  */
 import * as assert from 'node:assert/strict';
-import { groupSteps, isOpenStatus, isStep, resetPointLabel, stepLabel, WorkflowsClient } from '../../../src/api';
+import { groupSteps, isOpenStatus, isStep, resetPointLabel, stepLabel } from '../../../src/api';
+import { WorkflowsClient } from '../../../src/api/mistral';
 import type { HistoryStep, StepListEntry, WorkflowEvent } from '../../../src/api';
 import { RunHistory } from '../../../src/tree/runHistory';
 import type { TreeNode } from '../../../src/tree/node';

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { curlSnippet, pythonSnippet } from '../../../../src/api/resetCode';
+import { curlSnippet, pythonSnippet } from '../../../../src/api/mistral/resetCode';
 import { TemporalBackend, TemporalClient } from '../../../../src/api/temporal';
 import { resetRequestBody } from '../../../../src/api/temporal/client';
 

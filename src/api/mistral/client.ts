@@ -1,16 +1,18 @@
 /**
- * The Workflows API client the extension uses. Reads retry (see http.ts), writes never do; every
+ * Mistral's Workflows API (`/v1/workflows`): the client the extension uses for a Mistral workspace. Reads retry (see http.ts), writes never do; every
  * failure is a WorkflowsApiError. Wire bodies are turned into the model in types.ts here and nowhere else.
  */
-import { mistralResetCode, type ResetCode, type ResetCodeFormat, type ResetCodeRequest } from './resetCode';
 import type { Dispatcher } from 'undici';
-import { MAX_RUN_PAGES, RUN_PAGE_SIZE, type BackendCapabilities, type GetHistoryOptions, type WorkflowBackend } from './backend';
-import { Agent } from './undici';
-import { HistoryFormatError, normalizeHistory } from './history';
-import { HttpCall, HttpTransport, shapeError, type AnswerSource } from './http';
+import { MAX_RUN_PAGES, RUN_PAGE_SIZE, type BackendCapabilities, type GetHistoryOptions, type WorkflowBackend } from '../backend';
+import { Agent } from '../undici';
+import { HistoryFormatError, normalizeHistory } from '../history';
+import { HttpCall, HttpTransport, shapeError, type AnswerSource } from '../http';
+import type { StreamExecutionOptions, StreamMessage } from '../liveEvents';
+import type { ResetCode, ResetCodeFormat, ResetCodeRequest } from '../resetCode';
+import { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
 import { newestFirst, parseExecution, parseExecutionPage } from './parse';
-import { streamExecution, type StreamExecutionOptions, type StreamMessage } from './stream';
-import { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from './types';
+import { mistralResetCode } from './resetCode';
+import { streamExecution } from './stream';
 
 export interface WorkflowsClientOptions {
   baseUrl: string;

@@ -1,11 +1,10 @@
 import * as assert from 'node:assert/strict';
-import {
-  analyzeReset, describeEvents, isResetMarker, lastResetPoint, resetPoints, WorkflowEvent, WorkflowsApiError, WorkflowsClient,
-} from '../../../src/api';
-import { DEMO, DEMO_RESET_REASONS, Sandbox, startSandbox } from '../../../sandbox/server';
+import { analyzeReset, describeEvents, isResetMarker, lastResetPoint, resetPoints, WorkflowEvent, WorkflowsApiError } from '../../../../src/api';
+import { WorkflowsClient } from '../../../../src/api/mistral';
+import { DEMO, DEMO_RESET_REASONS, Sandbox, startSandbox } from '../../../../sandbox/server';
 
 /** The client against the real sandbox: the wire format end to end, in every history shape. */
-describe('api/client against the sandbox', () => {
+describe('api/mistral/client against the sandbox', () => {
   let sandbox: Sandbox;
   let client: WorkflowsClient;
 

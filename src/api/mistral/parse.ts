@@ -3,8 +3,8 @@
  * unknown statuses are kept as sent, unreadable dates become undefined. A row without an
  * `execution_id` cannot be addressed by any action, so list parsing skips it instead of failing the page.
  */
-import { date, isObject } from './json';
-import { Execution, ExecutionPage } from './types';
+import { date, isObject } from '../json';
+import { Execution, ExecutionPage } from '../types';
 
 function str(v: unknown): string | undefined {
   if (typeof v === 'string') return v;

@@ -4,10 +4,11 @@
  */
 import { strict as assert } from 'node:assert';
 import type { ServerResponse } from 'node:http';
-import { isTerminalMessage, isWorkflowsApiError, type StreamExecutionOptions, type StreamMessage, type WorkflowsClient } from '../../../src/api';
-import { DEMO, startSandbox, type Sandbox } from '../../../sandbox/server';
-import { clientFor, startServer, TEST_KEY, withServer } from './testServer';
-import { until } from '../../helpers/eventually';
+import { isTerminalMessage, isWorkflowsApiError, type StreamExecutionOptions, type StreamMessage } from '../../../../src/api';
+import { type WorkflowsClient } from '../../../../src/api/mistral';
+import { DEMO, startSandbox, type Sandbox } from '../../../../sandbox/server';
+import { clientFor, startServer, TEST_KEY, withServer } from '../testServer';
+import { until } from '../../../helpers/eventually';
 
 const FAST: StreamExecutionOptions = { reconnectBaseDelayMs: 5, maxReconnectDelayMs: 20 };
 

@@ -12,43 +12,12 @@
  * - A connection silent for `idleTimeoutMs` (the server sends a comment every ~15 s) counts as dropped.
  */
 import type { Dispatcher } from 'undici';
-import { sleep } from '../common/sleep';
-import { WorkflowsApiError } from './errors';
-import { httpError, parseRetryAfter } from './httpErrors';
-import { MAX_ERROR_BODY_BYTES, readTextUpTo } from './body';
+import { sleep } from '../../common/sleep';
+import { WorkflowsApiError } from '../errors';
+import { httpError, parseRetryAfter } from '../httpErrors';
+import { MAX_ERROR_BODY_BYTES, readTextUpTo } from '../body';
 import { SseLimitError, SseParser } from './sse';
-
-export interface StreamExecutionOptions {
-  /** Resume after this id (the `id` of the last message handled). */
-  lastEventId?: string;
-  signal?: AbortSignal;
-  /** Failures in a row before giving up. Default 5. */
-  maxReconnects?: number;
-  /** Default 1000. */
-  reconnectBaseDelayMs?: number;
-  /** Default 30000. */
-  maxReconnectDelayMs?: number;
-  /** Default 60000. */
-  idleTimeoutMs?: number;
-  /** Told about each failure that will be retried (for logs). */
-  onReconnect?: (error: WorkflowsApiError, attempt: number, delayMs: number) => void;
-}
-
-/** One message of the stream. */
-export interface StreamMessage {
-  /** The SSE id (the platform's broker sequence): what a resume sends as Last-Event-ID. */
-  id: string | undefined;
-  /** The SSE event name: the event type, e.g. `WORKFLOW_EXECUTION_COMPLETED`; `message` if unnamed. */
-  event: string;
-  data: string;
-  payload: StreamPayload;
-}
-
-/** The message's data as far as the extension reads it (`StreamEventSsePayload` / `StreamEventSseErrorData`). */
-type StreamPayload =
-  | { kind: 'event'; eventType: string | undefined; executionId: string | undefined; runId: string | undefined }
-  | { kind: 'error'; error: string; reason: string }
-  | { kind: 'other' };
+import type { StreamExecutionOptions, StreamMessage, StreamPayload } from '../liveEvents';
 
 interface StreamTransport {
   origin: string;
@@ -60,15 +29,6 @@ interface StreamTransport {
 }
 
 const HEALTHY_CONNECTION_MS = 30_000;
-const TERMINAL_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'WORKFLOW_EXECUTION_COMPLETED', 'WORKFLOW_EXECUTION_FAILED', 'WORKFLOW_EXECUTION_CANCELED', 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
-]);
-
-/** True for a message that reports the end of a run (the execution may go on after a reset). */
-export function isTerminalMessage(message: StreamMessage): boolean {
-  return message.payload.kind === 'event' && message.payload.eventType !== undefined && TERMINAL_EVENT_TYPES.has(message.payload.eventType);
-}
-
 export async function* streamExecution(t: StreamTransport, executionId: string, options: StreamExecutionOptions = {}): AsyncGenerator<StreamMessage> {
   const path = `/v1/workflows/executions/${encodeURIComponent(executionId)}/stream`;
   // Resume after the last message delivered, not the last `id:` line read: a drop may cut a message after it.

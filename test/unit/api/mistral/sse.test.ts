@@ -1,6 +1,6 @@
 /** The SSE parser: line endings split anywhere, comments, multi-line data, ids, retry, UTF-8 splits. */
 import { strict as assert } from 'node:assert';
-import { SseParser, type SseMessage } from '../../../src/api';
+import { SseParser, type SseMessage } from '../../../../src/api/mistral';
 
 function parseAll(chunks: (string | Uint8Array)[], parser = new SseParser()): SseMessage[] {
   return chunks.flatMap((c) => parser.push(c));

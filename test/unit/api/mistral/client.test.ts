@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { MockAgent } from 'undici';
-import { isWorkflowsApiError, WorkflowsClient } from '../../../src/api';
-import { clientFor, json, raw, startServer, TEST_KEY, withServer } from './testServer';
+import { isWorkflowsApiError } from '../../../../src/api';
+import { WorkflowsClient } from '../../../../src/api/mistral';
+import { clientFor, json, raw, startServer, TEST_KEY, withServer } from '../testServer';
 
 const row = (id: string, start: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   workflow_name: 'order', execution_id: id, root_execution_id: id, run_id: `run-${start}`, status: 'RUNNING',
@@ -9,7 +10,7 @@ const row = (id: string, start: string, extra: Record<string, unknown> = {}): Re
 });
 const RESET = { executionId: 'a/b c', eventId: 4, reason: 'fix deployed', excludeSignals: true, excludeUpdates: false };
 
-describe('api/client: requests', () => {
+describe('api/mistral/client: requests', () => {
   it('lists executions with repeated status, renamed keys and the auth headers', async () => {
     await withServer((_q, res) => json(res, 200, { executions: [row('e1', '2026-01-01T00:00:00Z')], next_page_token: 'tok2' }), async (c, s) => {
       const page = await c.listExecutions({ status: ['RUNNING', 'FAILED'], workflow: 'order flow', search: 'x&y', pageSize: 25, pageToken: 'tok1' });
