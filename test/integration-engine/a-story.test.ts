@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { attr, attrText } from '../../src/api';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { eventually } from '../helpers/eventually';
 import { description, isEarlierRuns, isRun, label } from '../integration/helpers/env';
@@ -37,7 +38,7 @@ describe('On the real engine: fix the bug, reset to before the failed step', fun
 
     await fixTheBug();
     env.ui.script(...resetSteps(REASON));
-    await run('mistralWorkflows.resetBeforeStep', failed);
+    await run(COMMAND_IDS.resetBeforeStep, failed);
     env.ui.assertDone();
 
     await untilEngineStatus(env, id, 'COMPLETED');

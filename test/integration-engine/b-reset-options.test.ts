@@ -8,6 +8,7 @@ import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { attrText, type WorkflowEvent } from '../../src/api';
 import { resetPointIds } from '../../src/api/temporal';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import { eventually } from '../helpers/eventually';
 import { eventsOf, latestRun, waitingOrder, resetMarkers, resetSteps, run, useEngineEnv, type EngineEnv } from './helpers';
 
@@ -39,7 +40,7 @@ describe('On the real engine: Reset to Here, exclusions, and an invalid point', 
       const node = events.find((e) => e.event.eventId === point);
       assert.ok(node?.resettable, `event ${point} is offered as a reset point`);
       env.ui.script(...resetSteps(`exclude ${what}`, exclude));
-      await run('mistralWorkflows.resetToHere', node);
+      await run(COMMAND_IDS.resetToHere, node);
       env.ui.assertDone();
 
       const now = await eventually('the new run', async () => {
@@ -87,7 +88,7 @@ describe('On the real engine: Reset to Here, exclusions, and an invalid point', 
       { kind: 'pickMany', titleMatch: /options/, choose: () => [] },
       { kind: 'confirm', answer: true },
     );
-    await run('mistralWorkflows.resetToHere', stale);
+    await run(COMMAND_IDS.resetToHere, stale);
     env.ui.assertDone();
     const third = await eventually('the reset to the chosen point', async () => {
       const latest = await latestRun(env, id);

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import { eventually } from '../helpers/eventually';
 import { admin, eventsOf, latestRun, resetMarkers, resetSteps, run, useEngineEnv, type EngineEnv } from './helpers';
@@ -32,7 +33,7 @@ describe('On the real engine: a lost answer', function () {
     const posts = async (): Promise<number> => ((await admin('GET', 'requests')) as { method: string; path: string }[]).filter((r) => r.method === 'POST' && r.path.endsWith('/reset')).length;
     const postsBefore = await posts();
     env.ui.script(...resetSteps('lost answer check'));
-    await run('mistralWorkflows.resetToHere', node);
+    await run(COMMAND_IDS.resetToHere, node);
     env.ui.assertDone();
     assert.equal(env.ui.notifications.filter((n) => n.level === 'error').length, 0, `no error: ${JSON.stringify(env.ui.notifications)}`);
     assert.equal(await posts() - postsBefore, 1, 'one POST, not re-sent');

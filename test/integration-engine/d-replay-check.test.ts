@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { attr, attrText, type WorkflowEvent } from '../../src/api';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { CheckedRun } from '../../src/replay';
 import { ENGINE_DEMO, TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import type { EventNode } from '../../src/tree/eventNode';
@@ -40,7 +41,7 @@ async function failedOrder(env: EngineEnv): Promise<{ id: string; events: Workfl
 }
 
 async function check(id: string): Promise<{ result: CheckedRun; events: EventNode[] }> {
-  const result = await vscode.commands.executeCommand<CheckedRun>('mistralWorkflows.checkReplay', id);
+  const result = await vscode.commands.executeCommand<CheckedRun>(COMMAND_IDS.checkReplay, id);
   assert.ok(result, 'the command returns the check');
   return { result, events: (await eventsOf(worldEnv, id)).events };
 }
@@ -78,7 +79,7 @@ describe('On the real engine: check the workflow code against the history, then 
     assert.match(description(node), /replays cleanly/);
 
     env.ui.script(...resetSteps('Fixed the address key in create_shipment (replay checked)'));
-    await vscode.commands.executeCommand('mistralWorkflows.resetToLastSafePoint', node);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToLastSafePoint, node);
     env.ui.assertDone();
     const confirmation = env.ui.asked.filter((a) => a.kind === 'confirm').at(-1);
     assert.match(confirmation?.detail ?? '', new RegExp(`your current code replays the kept ${order.point - 1} events cleanly`));
@@ -115,7 +116,7 @@ describe('On the real engine: check the workflow code against the history, then 
       assert.match(description(divergent as EventNode), /your code diverges here/);
 
       const { node } = await eventsOf(env, order.id);
-      await vscode.commands.executeCommand('mistralWorkflows.showReplayReport', node);
+      await vscode.commands.executeCommand(COMMAND_IDS.showReplayReport, node);
       const report = vscode.window.activeTextEditor?.document.getText() ?? '';
       assert.match(report, new RegExp(`## Diverges at event ${scheduledShipment.eventId}\n\nEvent ${scheduledShipment.eventId} ACTIVITY_TASK_SCHEDULED, in activity create_shipment`));
       assert.ok(report.includes(result.result.message), 'the replayer’s message, verbatim');
@@ -123,7 +124,7 @@ describe('On the real engine: check the workflow code against the history, then 
       assert.match(report, /Python: the folder's \.venv/);
 
       env.ui.script(...resetSteps('Ship only after the packing email (replay checked)'));
-      await vscode.commands.executeCommand('mistralWorkflows.resetToLastSafePoint', node);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetToLastSafePoint, node);
       env.ui.assertDone();
       const reasonPrompt = env.ui.asked.filter((a) => a.kind === 'input').at(-1);
       assert.match(reasonPrompt?.prompt ?? '', new RegExp(`Event ${order.point} is the latest safe reset point: your code diverges at event ${scheduledShipment.eventId}, after it`));
@@ -148,7 +149,7 @@ describe('On the real engine: check the workflow code against the history, then 
       assert.ok(late, 'a reset point after the divergence');
       // No check yet: the flow runs it by itself (the default), then asks; the user cancels.
       env.ui.script(...resetSteps('Trying a late point', {}, false));
-      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', late);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, late);
       env.ui.assertDone();
       const confirmation = env.ui.asked.filter((a) => a.kind === 'confirm').at(-1);
       assert.match(confirmation?.detail ?? '', /Warning: your code diverges at event \d+, before this point: the new run would fail again/);
@@ -168,7 +169,7 @@ describe('On the real engine: check the workflow code against the history, then 
       const point = events.filter((e) => e.resettable).at(-1);
       assert.ok(point, 'a reset point');
       env.ui.script(...resetSteps('Only looking', {}, 'alternative'), { kind: 'confirm', answer: false });
-      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
       env.ui.assertDone();
       const [first, second] = env.ui.asked.filter((a) => a.kind === 'confirm').slice(-2);
       assert.match(first?.detail ?? '', /Your code has not been checked against this history yet\./);

@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { CheckFailure, CheckFailureKind, CheckedRun } from '../../src/replay';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { description } from '../integration/helpers/env';
@@ -35,7 +36,7 @@ describe('On the real engine: a replay check that cannot run says why and what t
 
   /** Runs the check on the seeded completed order; asserts the failure kind, the notification and no marks. */
   async function failsWith(kind: CheckFailureKind, message: RegExp): Promise<CheckFailure> {
-    const check = await vscode.commands.executeCommand<CheckedRun>('mistralWorkflows.checkReplay', id);
+    const check = await vscode.commands.executeCommand<CheckedRun>(COMMAND_IDS.checkReplay, id);
     assert.ok(check, 'the command returns the check');
     assert.equal(check.result.outcome, 'failed', JSON.stringify(check.result));
     if (check.result.outcome !== 'failed') throw new Error('unreachable');

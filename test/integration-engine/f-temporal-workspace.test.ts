@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import * as vscode from 'vscode';
 import { attrText } from '../../src/api';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { Services } from '../../src/services';
 import type { TreeNode } from '../../src/tree/node';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
@@ -80,7 +81,7 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
     const point = (await services.tree.getChildren(node)).filter(isEvent).filter((e) => e.resettable).at(-1);
     assert.ok(point, 'a reset point');
     ui.script(...resetSteps('Reset from a Temporal workspace'));
-    await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
     ui.assertDone();
     const after = await eventually('the engine to start a new run', async () => {
       const run = await latestRun(env, id);
@@ -111,7 +112,7 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
     assert.ok(started?.resettable, 'WORKFLOW_TASK_STARTED is a reset target on Temporal');
     assert.match(description(started), /Temporal reset target/);
     ui.script(...resetSteps('Reset to a started workflow task'));
-    await vscode.commands.executeCommand('mistralWorkflows.resetToHere', started);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, started);
     ui.assertDone();
     const after = await eventually('the engine to start a new run', async () => {
       const r = await latestRun(env, id);
@@ -205,7 +206,7 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
       assert.ok(point);
       ui.notifications.length = 0;
       ui.script(...resetSteps('lost answer on a Temporal workspace'));
-      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
       ui.assertDone();
       assert.equal(ui.notifications.filter((n) => n.level === 'error').length, 0, JSON.stringify(ui.notifications));
       await ui.waitForNotification(/New run/);

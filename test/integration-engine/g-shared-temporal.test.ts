@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { randomUUID } from 'node:crypto';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import { SHIPPING, shipmentOrder } from '../../sandbox/engine/sandbox';
 import { eventually } from '../helpers/eventually';
 import { children, description, extensionApi, isEvent, isExecution, isMessage, label, roots, showView, WORKSPACE } from '../integration/helpers/env';
@@ -60,12 +61,12 @@ describe('Temporal workspaces only: keys are optional, and Add Workspace… make
     const id = await world.failed();
     const point = (await children(world, await world.services.tree.openExecution(id))).filter(isEvent).find((e) => e.resettable && e.event.type === 'WORKFLOW_TASK_COMPLETED');
     assert.ok(point);
-    await vscode.commands.executeCommand('mistralWorkflows.copyResetAsCurl', point);
+    await vscode.commands.executeCommand(COMMAND_IDS.copyResetAsCurl, point);
     const curl = await vscode.env.clipboard.readText();
     assert.ok(curl.startsWith(`curl -X POST '${world.sandbox.baseUrl}/api/v1/namespaces/${SHIPPING.namespace}/workflows/${id}/reset'`), curl);
     assert.ok(curl.includes('Bearer $TEMPORAL_API_KEY'));
     assert.ok(curl.includes(`"workflowTaskFinishEventId":"${point.event.eventId}"`));
-    await vscode.commands.executeCommand('mistralWorkflows.copyResetAsPython', point);
+    await vscode.commands.executeCommand(COMMAND_IDS.copyResetAsPython, point);
     const python = await vscode.env.clipboard.readText();
     assert.match(python, new RegExp(`workflow_execution=WorkflowExecution\\(workflow_id="${id}", run_id="${point.run.runId}"\\)`));
     for (const text of [curl, python]) assert.ok(!text.includes(world.sandbox.apiKey), 'no key in the copied code');
@@ -80,7 +81,7 @@ describe('Temporal workspaces only: keys are optional, and Add Workspace… make
       { kind: 'pickOne', titleMatch: /production/, choose: (items) => items.find((i) => i.label === 'Production') },
       { kind: 'input', titleMatch: /\(6\/6\): API key/, rejected: ['', 'has space'], answer: world.sandbox.apiKey },
     );
-    await vscode.commands.executeCommand('mistralWorkflows.addWorkspace');
+    await vscode.commands.executeCommand(COMMAND_IDS.addWorkspace);
     world.ui.assertDone();
     assert.match(world.ui.validationMessages.join(' | '), /A namespace is required.*Temporal Cloud needs an API key.*no spaces/);
     const entries = vscode.workspace.getConfiguration('mistralWorkflows').get<Record<string, unknown>[]>('workspaces') ?? [];
@@ -116,7 +117,7 @@ describe('Live runs on a Temporal workspace: long polls of the history', functio
     await world.services.tree.reloadExecution(node);
     const before = (await children(world, node)).filter(isEvent).length;
     world.ui.script({ kind: 'pickOrEnter', answer: id });
-    await vscode.commands.executeCommand('mistralWorkflows.watchExecution');
+    await vscode.commands.executeCommand(COMMAND_IDS.watchExecution);
     world.ui.assertDone();
     assert.match(description(node), /watching/);
     await eventually('the execution to be followed', async () => (world.services.liveUpdates.following.get(id) === 'stream' ? true : undefined));

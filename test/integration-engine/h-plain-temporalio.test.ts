@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { attrText, normalizeHistory, type WorkflowEvent } from '../../src/api';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { CheckedRun } from '../../src/replay';
 import type { EventNode } from '../../src/tree/eventNode';
 import { SHIPPING, SHIPPING_DEMO, shipmentOrder, untilStatus } from '../../sandbox/engine/sandbox';
@@ -71,7 +72,7 @@ describe('On the real engine: plain temporalio workflows in a Temporal workspace
     const go = async (type: string, which: (e: EventNode) => boolean = () => true): Promise<void> => {
       const event = shown.find((e) => e.event.type === type && which(e));
       assert.ok(event, `a ${type} event`);
-      await vscode.commands.executeCommand('mistralWorkflows.goToSource', event);
+      await vscode.commands.executeCommand(COMMAND_IDS.goToSource, event);
     };
     await go('ACTIVITY_TASK_FAILED');
     await assertOpenedAt('temporal-workflows/carrier.py', 'async def book_carrier', 'book_carrier');
@@ -88,7 +89,7 @@ describe('On the real engine: plain temporalio workflows in a Temporal workspace
 
   it('the replay check replays a plain temporalio workflow with temporalio’s defaults: unchanged code replays cleanly', async () => {
     const id = await world.failed();
-    const result = await vscode.commands.executeCommand<CheckedRun>('mistralWorkflows.checkReplay', id);
+    const result = await vscode.commands.executeCommand<CheckedRun>(COMMAND_IDS.checkReplay, id);
     assert.ok(result, 'the command returns the check');
     assert.equal(result.result.outcome, 'clean', JSON.stringify(result.result));
     assert.deepEqual(result.dirs.map((d) => path.basename(d)), ['temporal-workflows'], 'it loaded the folder that defines the workflow');
@@ -112,7 +113,7 @@ describe('On the real engine: plain temporalio workflows in a Temporal workspace
     const node = await world.services.tree.openExecution(id);
     await world.services.tree.reloadExecution(node);
     world.ui.script(...resetSteps('Book the carrier with the order’s address (replay checked)'));
-    await vscode.commands.executeCommand('mistralWorkflows.resetToLastSafePoint', node);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToLastSafePoint, node);
     world.ui.assertDone();
     const confirmation = world.ui.asked.filter((a) => a.kind === 'confirm').at(-1);
     assert.match(confirmation?.detail ?? '', /your current code replays the kept \d+ events cleanly/);

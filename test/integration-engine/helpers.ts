@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { isResetMarker, normalizeHistory, type WorkflowEvent } from '../../src/api';
 import { TemporalClient } from '../../src/api/temporal';
+import type { CommandId } from '../../src/commands/ids';
 import type { Services } from '../../src/services';
 import { TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import type { EventNode } from '../../src/tree/eventNode';
@@ -150,6 +151,6 @@ export const resetMarkers = (events: readonly WorkflowEvent[]): WorkflowEvent[] 
 
 export { resetSteps } from '../integration/helpers/scriptedUi';
 
-export async function run(command: string, ...args: unknown[]): Promise<void> {
+export async function run(command: CommandId, ...args: unknown[]): Promise<void> {
   await vscode.commands.executeCommand(command, ...args);
 }

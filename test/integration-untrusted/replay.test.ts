@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { ExecutionNode } from '../../src/tree/executionNode';
 import { isEvent, isExecution, roots, setUpEnv, tearDownEnv, TestEnv } from '../integration/helpers/env';
 import { resetSteps } from '../integration/helpers/scriptedUi';
@@ -34,7 +35,7 @@ describe('In an untrusted folder: the replay check', () => {
 
   it('does not run, says why and offers to manage trust', async () => {
     const order = await anOrder();
-    const result = await vscode.commands.executeCommand('mistralWorkflows.checkReplay', order);
+    const result = await vscode.commands.executeCommand(COMMAND_IDS.checkReplay, order);
     assert.equal(result, undefined, 'no check result');
     const shown = await env.ui.waitForNotification(/trusted folder/);
     assert.equal(shown.level, 'error');
@@ -48,7 +49,7 @@ describe('In an untrusted folder: the replay check', () => {
     const point = (await env.services.tree.getChildren(order)).filter(isEvent).find((e) => e.resettable);
     assert.ok(point, 'a reset point');
     env.ui.script(...resetSteps('Checking the untrusted flow', {}, false));
-    await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
     env.ui.assertDone();
     const confirmation = env.ui.asked.filter((a) => a.kind === 'confirm').at(-1);
     assert.match(confirmation?.detail ?? '', /Your code was not checked against this history: the replay check runs only in trusted folders\./);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { resetSteps } from './helpers/scriptedUi';
 import { DEMO } from '../../sandbox/seed';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { EventNode } from '../../src/tree/eventNode';
 import { children, isEvent, setUpEnv, tearDownEnv, TestEnv } from './helpers/env';
 import { menuCommandsFor } from './helpers/menus';
@@ -24,16 +25,16 @@ describe('Beyond reset-to-here', () => {
     const events = await failedEvents(env);
     const failed = events.find((e) => e.event.type === 'ACTIVITY_TASK_FAILED');
     assert.ok(failed);
-    assert.ok(menuCommandsFor(failed).includes('mistralWorkflows.resetBeforeStep'));
+    assert.ok(menuCommandsFor(failed).includes(COMMAND_IDS.resetBeforeStep));
     for (const e of events.filter((x) => x.event.type === 'WORKFLOW_TASK_COMPLETED')) {
-      assert.ok(!menuCommandsFor(e).includes('mistralWorkflows.resetBeforeStep'), 'not on a workflow task');
+      assert.ok(!menuCommandsFor(e).includes(COMMAND_IDS.resetBeforeStep), 'not on a workflow task');
     }
     const scheduledId = String((failed.event.attributes as { scheduled_event_id?: unknown }).scheduled_event_id);
     const scheduled = events.find((e) => e.event.idText === scheduledId);
     const decidedBy = (scheduled?.event.attributes as { workflow_task_completed_event_id?: number }).workflow_task_completed_event_id;
     assert.ok(typeof decidedBy === 'number', 'the sandbox records which task scheduled the activity');
     env.ui.script(...resetSteps(REASON));
-    await vscode.commands.executeCommand('mistralWorkflows.resetBeforeStep', failed);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetBeforeStep, failed);
     env.ui.assertDone();
     const prompt = env.ui.asked.find((a) => a.kind === 'input')?.prompt ?? '';
     assert.match(prompt, new RegExp(`Resetting to event ${decidedBy}: event ${decidedBy} is the completed workflow task that decided this step \\(event ${scheduledId}\\)`));
@@ -45,13 +46,13 @@ describe('Beyond reset-to-here', () => {
   it('Copy as code: the reset as a Python SDK call and as curl, with $MISTRAL_API_KEY and never the key', async () => {
     const point = (await failedEvents(env)).find((e) => e.resettable);
     assert.ok(point);
-    assert.ok(menuCommandsFor(point).includes('mistralWorkflows.copyResetAsPython'));
-    await vscode.commands.executeCommand('mistralWorkflows.copyResetAsPython', point);
+    assert.ok(menuCommandsFor(point).includes(COMMAND_IDS.copyResetAsPython));
+    await vscode.commands.executeCommand(COMMAND_IDS.copyResetAsPython, point);
     const python = await vscode.env.clipboard.readText();
     assert.match(python, new RegExp(`reset_workflow\\(\\n    execution_id="${DEMO.failed}",\\n    event_id=${point.event.eventId},`));
     assert.match(python, /os\.environ\["MISTRAL_API_KEY"\]/);
     assert.match(python, new RegExp(`server_url="${env.sandbox.baseUrl}"`));
-    await vscode.commands.executeCommand('mistralWorkflows.copyResetAsCurl', point);
+    await vscode.commands.executeCommand(COMMAND_IDS.copyResetAsCurl, point);
     const curl = await vscode.env.clipboard.readText();
     assert.ok(curl.includes(`'${env.sandbox.baseUrl}/v1/workflows/executions/${DEMO.failed}/reset'`));
     assert.ok(curl.includes('Bearer $MISTRAL_API_KEY'));
@@ -63,9 +64,9 @@ describe('Beyond reset-to-here', () => {
     const before = (await env.services.audit.entries()).length;
     env.sandbox.faults.add({ method: 'POST', pathIncludes: '/reset', status: 500, times: 1 });
     env.ui.script({ kind: 'input', answer: `${REASON} (first try)` }, { kind: 'pickMany', choose: () => [] }, { kind: 'confirm', answer: true });
-    await vscode.commands.executeCommand('mistralWorkflows.resetToHere', points[1]);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, points[1]);
     env.ui.script({ kind: 'input', answer: REASON }, { kind: 'pickMany', choose: (items) => items.filter((i) => /signals/.test(i.label)) }, { kind: 'confirm', answer: true });
-    await vscode.commands.executeCommand('mistralWorkflows.resetToHere', points[1]);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, points[1]);
     env.ui.assertDone();
     const entries = (await env.services.audit.entries()).slice(before);
     assert.equal(entries.length, 2);
@@ -79,7 +80,7 @@ describe('Beyond reset-to-here', () => {
     );
     assert.equal(entries[1].newRunId, env.sandbox.resets[0].newRunId);
     assert.match(entries[0].error ?? '', /internal error \(500\)/);
-    await vscode.commands.executeCommand('mistralWorkflows.showResetHistory');
+    await vscode.commands.executeCommand(COMMAND_IDS.showResetHistory);
     const text = vscode.window.activeTextEditor?.document.getText() ?? '';
     assert.ok(text.includes(REASON) && text.includes(env.sandbox.resets[0].newRunId));
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
@@ -88,8 +89,8 @@ describe('Beyond reset-to-here', () => {
   it('Compare with previous run: a diff of the two histories without ids and timestamps, and the lineage on earlier runs', async () => {
     const node = await env.services.tree.openExecution(DEMO.reset);
     const rows = await children(env, node);
-    assert.ok(menuCommandsFor(node).includes('mistralWorkflows.compareWithPreviousRun'));
-    await vscode.commands.executeCommand('mistralWorkflows.compareWithPreviousRun', node);
+    assert.ok(menuCommandsFor(node).includes(COMMAND_IDS.compareWithPreviousRun));
+    await vscode.commands.executeCommand(COMMAND_IDS.compareWithPreviousRun, node);
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
     assert.ok(tab?.input instanceof vscode.TabInputTextDiff, 'a diff editor opened');
     const left = (await vscode.workspace.openTextDocument(tab.input.original)).getText();
@@ -126,7 +127,7 @@ describe('Beyond reset-to-here', () => {
       { kind: 'pickMany', choose: (items) => items.filter((i) => /signals/.test(i.label)) },
       { kind: 'confirm', answer: true },
     );
-    const results = await vscode.commands.executeCommand<{ executionId: string; outcome: string; detail: string }[]>('mistralWorkflows.resetSelected', nodes[0], nodes);
+    const results = await vscode.commands.executeCommand<{ executionId: string; outcome: string; detail: string }[]>(COMMAND_IDS.resetSelected, nodes[0], nodes);
     env.ui.assertDone();
     assert.deepEqual(results.map((r) => r.outcome), ['reset', 'reset', 'failed']);
     assert.match(results[2].detail, /internal error \(500\)/);
@@ -154,7 +155,7 @@ describe('Beyond reset-to-here', () => {
     const timer = setInterval(() => {
       if (env.sandbox.requests.some((r) => r.method === 'POST')) cancel.cancel();
     }, 50);
-    const results = await vscode.commands.executeCommand<{ outcome: string }[]>('mistralWorkflows.resetSelected', nodes[0], nodes, cancel.token);
+    const results = await vscode.commands.executeCommand<{ outcome: string }[]>(COMMAND_IDS.resetSelected, nodes[0], nodes, cancel.token);
     clearInterval(timer);
     env.ui.assertDone();
     assert.deepEqual(results.map((r) => r.outcome), ['reset', 'not attempted', 'not attempted']);

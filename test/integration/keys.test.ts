@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import { isExecution, label, roots, setUpEnv, tearDownEnv, TestEnv, WORKSPACE } from './helpers/env';
 
 /** Key resolution: SecretStorage, then the folder's .env (trusted folders only), then the environment. */
@@ -41,7 +42,7 @@ describe('API key resolution (trusted folder)', () => {
   it('Set API Key… stores the key in SecretStorage (never in settings) and the tree loads', async () => {
     await env.services.keys.clear(WORKSPACE);
     env.ui.script({ kind: 'input', titleMatch: /API key/, rejected: ['', 'has space'], answer: env.sandbox.apiKey });
-    await vscode.commands.executeCommand('mistralWorkflows.setApiKey');
+    await vscode.commands.executeCommand(COMMAND_IDS.setApiKey);
     env.ui.assertDone();
     assert.equal((await env.services.keys.resolve(WORKSPACE))?.source, 'secret storage');
     const settingsText = JSON.stringify(vscode.workspace.getConfiguration('mistralWorkflows'));
@@ -79,7 +80,7 @@ describe('API key resolution (trusted folder)', () => {
 
   it('Clear API Key removes the stored key and falls back to the next source', async () => {
     process.env.MISTRAL_API_KEY = env.sandbox.apiKey;
-    await vscode.commands.executeCommand('mistralWorkflows.clearApiKey');
+    await vscode.commands.executeCommand(COMMAND_IDS.clearApiKey);
     assert.equal(await env.services.keys.hasStored(WORKSPACE), false);
     const note = await env.ui.waitForNotification(/Removed the stored key/);
     assert.match(note.message, /environment variable/);
@@ -112,10 +113,10 @@ describe('API key resolution (trusted folder)', () => {
         await assert.rejects(env.services.connection.client(), /points at https:\/\/workflows\.invalid\. The API key from the .* is not sent there until you allow it/);
 
         env.ui.script({ kind: 'confirm', answer: false });
-        await vscode.commands.executeCommand('mistralWorkflows.allowKeyOrigin');
+        await vscode.commands.executeCommand(COMMAND_IDS.allowKeyOrigin);
         assert.equal((await env.services.connection.current()).kind, 'originChanged', 'Cancel allows nothing');
         env.ui.script({ kind: 'confirm', answer: true });
-        await vscode.commands.executeCommand('mistralWorkflows.allowKeyOrigin');
+        await vscode.commands.executeCommand(COMMAND_IDS.allowKeyOrigin);
         env.ui.assertDone();
         assert.match(env.ui.asked.at(-1)?.message ?? '', new RegExp(`^Send the API key from the ${source} to https://workflows\\.invalid\\?$`));
         const allowed = await env.services.connection.current();
@@ -137,7 +138,7 @@ describe('API key resolution (trusted folder)', () => {
       { name: 'prod', baseUrl: 'https://api.mistral.ai', production: true },
     ], vscode.ConfigurationTarget.Global);
     env.ui.script({ kind: 'pickOne', titleMatch: /workspace/, choose: (items) => items.find((i) => i.description?.endsWith('https://api.mistral.ai') === true) });
-    await vscode.commands.executeCommand('mistralWorkflows.selectWorkspace');
+    await vscode.commands.executeCommand(COMMAND_IDS.selectWorkspace);
     env.ui.assertDone();
     assert.equal(env.services.connection.currentWorkspace().name, 'prod');
     assert.equal(env.services.connection.currentWorkspace().production, true);
@@ -163,7 +164,7 @@ describe('Add Workspace… (a Mistral one; the engine suite adds Temporal ones)'
       { kind: 'pickOne', titleMatch: /production/, choose: (items) => items.find((i) => i.label === 'Development') },
       { kind: 'input', titleMatch: /\(5\/5\): API key/, rejected: ['has space'], answer: env.sandbox.apiKey },
     );
-    await vscode.commands.executeCommand('mistralWorkflows.addWorkspace');
+    await vscode.commands.executeCommand(COMMAND_IDS.addWorkspace);
     env.ui.assertDone();
     assert.match(env.ui.validationMessages.join(' | '), /A name is required.*exists already.*plain HTTP.*not a valid URL.*no spaces/);
     // A configuration object is a snapshot: read the settings again.
@@ -186,7 +187,7 @@ describe('Add Workspace… (a Mistral one; the engine suite adds Temporal ones)'
       { kind: 'input', titleMatch: /base URL/, answer: 'http://127.0.0.1:7243' },
       { kind: 'input', titleMatch: /namespace/, answer: undefined },
     );
-    await vscode.commands.executeCommand('mistralWorkflows.addWorkspace');
+    await vscode.commands.executeCommand(COMMAND_IDS.addWorkspace);
     env.ui.assertDone();
     assert.equal(workspaces(), before);
     assert.equal(await env.services.keys.hasStored('local-temporal'), false);

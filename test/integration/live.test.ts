@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO } from '../../sandbox/seed';
 import { WorkflowsClient } from '../../src/api/mistral';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { ExecutionNode } from '../../src/tree/executionNode';
 import { eventually } from '../helpers/eventually';
 import { children, description, isEvent, setUpEnv, showView, tearDownEnv, type TestEnv } from './helpers/env';
@@ -70,7 +71,7 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
   it('Watch (from the palette) marks the execution and notifies exactly once when it completes', async () => {
     const node = await runningAgain();
     env.ui.script({ kind: 'pickOrEnter', answer: DEMO.failed });
-    await vscode.commands.executeCommand('mistralWorkflows.watchExecution');
+    await vscode.commands.executeCommand(COMMAND_IDS.watchExecution);
     env.ui.assertDone();
     assert.ok(env.services.liveUpdates.isWatched(DEMO.failed));
     assert.match(description(node), /watching/);
@@ -90,9 +91,9 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
 
   it('Unwatch from the tree ends the watch without a notification', async () => {
     const node = await runningAgain();
-    await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);
+    await vscode.commands.executeCommand(COMMAND_IDS.watchExecution, node);
     assert.ok(env.services.liveUpdates.isWatched(DEMO.failed));
-    await vscode.commands.executeCommand('mistralWorkflows.unwatchExecution', node);
+    await vscode.commands.executeCommand(COMMAND_IDS.unwatchExecution, node);
     assert.equal(env.services.liveUpdates.isWatched(DEMO.failed), false);
     await eventually('the run to complete', async () => ((await client.getExecution(DEMO.failed)).status === 'COMPLETED' ? true : undefined));
     // A watch that survived would keep its follower until the end was seen, and notify right then.
@@ -103,7 +104,7 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
   it('falls back to polling when the stream endpoint answers 404, and still notifies', async () => {
     env.sandbox.faults.add({ pathIncludes: '/stream', status: 404 });
     const node = await runningAgain();
-    await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);
+    await vscode.commands.executeCommand(COMMAND_IDS.watchExecution, node);
     await eventually('polling after the 404', async () => (env.services.liveUpdates.following.get(DEMO.failed) === 'poll' ? true : undefined));
     await env.ui.waitForNotification(COMPLETED, 30_000);
     assert.equal(node.execution.status, 'COMPLETED');
@@ -117,16 +118,16 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     await eventually('streams opened before the setting changed to close', async () => (env.sandbox.openStreams() === 0 ? true : undefined));
     const baseline = env.sandbox.requests.filter((r) => r.path.endsWith('/stream')).length;
     const node = await runningAgain();
-    await vscode.commands.executeCommand('mistralWorkflows.watchExecution', node);
+    await vscode.commands.executeCommand(COMMAND_IDS.watchExecution, node);
     assert.equal(env.services.liveUpdates.following.get(DEMO.failed), 'poll');
     await env.ui.waitForNotification(COMPLETED, 30_000);
     // Watching reconciles at once, with the view visible and DEMO.running listed: only what is watched is
     // followed, and by polling.
     const running = env.services.tree.findExecution(DEMO.running);
     assert.ok(running, 'DEMO.running is listed');
-    await vscode.commands.executeCommand('mistralWorkflows.watchExecution', running);
+    await vscode.commands.executeCommand(COMMAND_IDS.watchExecution, running);
     assert.deepEqual([...env.services.liveUpdates.following], [[DEMO.running, 'poll']]);
-    await vscode.commands.executeCommand('mistralWorkflows.unwatchExecution', running);
+    await vscode.commands.executeCommand(COMMAND_IDS.unwatchExecution, running);
     assert.equal(env.sandbox.requests.filter((r) => r.path.endsWith('/stream')).length, baseline, 'no stream requests');
   });
 });

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import { DEMO } from '../../sandbox/server';
 import { notificationLinks } from '../helpers/notificationLinks';
 import { setUpEnv, tearDownEnv, type TestEnv } from './helpers/env';
@@ -28,7 +29,7 @@ describe('Server text in a notification makes no link', () => {
     const body = JSON.stringify({ ...completed, execution_id: LINK_ID, workflow_name: LINK_NAME });
     env.sandbox.faults.add({ method: 'GET', pathIncludes: `/executions/${encodeURIComponent(LINK_ID)}`, status: 200, body });
     env.ui.script({ kind: 'pickOrEnter', answer: LINK_ID });
-    await vscode.commands.executeCommand('mistralWorkflows.watchExecution');
+    await vscode.commands.executeCommand(COMMAND_IDS.watchExecution);
     env.ui.assertDone();
     const note = await env.ui.waitForNotification(/has already completed/);
     assert.deepEqual(notificationLinks(note.message), [], note.message);
@@ -38,7 +39,7 @@ describe('Server text in a notification makes no link', () => {
   it('an error detail from the server shaped like a command link', async () => {
     const detail = `No execution here. [Reload](command:workbench.action.quit)`;
     env.sandbox.faults.add({ method: 'GET', pathIncludes: '/executions/order-gone', status: 404, body: JSON.stringify({ detail, code: 'WF_1100' }) });
-    await vscode.commands.executeCommand('mistralWorkflows.openExecution', 'order-gone');
+    await vscode.commands.executeCommand(COMMAND_IDS.openExecution, 'order-gone');
     const note = await env.ui.waitForNotification(/Execution not found/);
     assert.equal(note.level, 'error');
     assert.deepEqual(notificationLinks(note.message), [], note.message);

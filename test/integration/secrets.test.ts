@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import { DEMO } from '../../sandbox/seed';
 import { eventually } from '../helpers/eventually';
 import { children, isEvent, roots, setUpEnv, tearDownEnv, TEST_API_KEY, WORKSPACE, type TestEnv } from './helpers/env';
@@ -34,7 +35,7 @@ describe('Secrets', function () {
     // Set API Key… with the key typed in.
     await env.services.keys.clear(WORKSPACE);
     env.ui.script({ kind: 'input', titleMatch: /API key/, answer: TEST_API_KEY });
-    await vscode.commands.executeCommand('mistralWorkflows.setApiKey');
+    await vscode.commands.executeCommand(COMMAND_IDS.setApiKey);
     assert.ok((await roots(env)).length > 0);
     // A server that echoes the key back in an error body, for a listing and for a history.
     const echo = JSON.stringify({ detail: `invalid token Bearer ${TEST_API_KEY}`, code: 'WF_1200' });
@@ -45,7 +46,7 @@ describe('Secrets', function () {
     assert.ok(!labels.includes(TEST_API_KEY), `the error row does not show the key: ${labels}`);
     // A command that fails on such an answer: logged in full by the command wrapper, and shown.
     env.sandbox.faults.add({ method: 'GET', pathIncludes: '/executions/no-such-execution', status: 500, body: echo, contentType: 'application/json' });
-    await vscode.commands.executeCommand('mistralWorkflows.openExecution', 'no-such-execution');
+    await vscode.commands.executeCommand(COMMAND_IDS.openExecution, 'no-such-execution');
     await env.ui.waitForNotification(/invalid token/);
     env.sandbox.faults.clear();
     // A reset (its notifications), then Copy Reset as curl (the clipboard).
@@ -58,9 +59,9 @@ describe('Secrets', function () {
       { kind: 'pickMany', titleMatch: /options/, choose: () => [] },
       { kind: 'confirm', answer: true },
     );
-    await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
     await eventually('the reset', async () => (env.sandbox.resets.length === 1 ? true : undefined));
-    await vscode.commands.executeCommand('mistralWorkflows.copyResetAsCurl', point);
+    await vscode.commands.executeCommand(COMMAND_IDS.copyResetAsCurl, point);
     const clipboard = await vscode.env.clipboard.readText();
     assert.match(clipboard, /curl/, 'the reset was copied as curl');
     assert.ok(!clipboard.includes(TEST_API_KEY), 'the copied command reads the key from the environment');

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { DEMO } from '../../sandbox/seed';
 import type { Execution } from '../../src/api/types';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { EventNode } from '../../src/tree/eventNode';
 import { children, isEvent, setUpEnv, tearDownEnv, TestEnv, WORKSPACE } from './helpers/env';
 import { assertOpenedAt, locate } from './helpers/source';
@@ -35,27 +36,27 @@ describe('Go to source (in the extension host, against the sandbox)', function (
     const failed = eventById(events, 38);
     assert.equal(failed.event.type, 'ACTIVITY_TASK_FAILED');
     assert.match(failed.getTreeItem().contextValue ?? '', /^event \+activity\b/);
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', failed);
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, failed);
     await assertOpenedAt('workflows/activities.py', 'async def create_shipment', 'create_shipment');
     assert.deepEqual(env.ui.notifications, [], 'no error');
   });
 
   it('opens the workflow class, and the signal and update handlers, from their events and the execution', async () => {
     const events = await failedEvents(env);
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', eventById(events, 1)); // WORKFLOW_EXECUTION_STARTED
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, eventById(events, 1)); // WORKFLOW_EXECUTION_STARTED
     await assertOpenedAt('workflows/orders.py', 'class OrderFulfillment', 'OrderFulfillment');
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', eventById(events, 42)); // WORKFLOW_EXECUTION_FAILED
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, eventById(events, 42)); // WORKFLOW_EXECUTION_FAILED
     await assertOpenedAt('workflows/orders.py', 'class OrderFulfillment', 'OrderFulfillment');
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', eventById(events, 17)); // signal address_updated (name=)
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, eventById(events, 17)); // signal address_updated (name=)
     await assertOpenedAt('workflows/orders.py', 'async def on_address_updated', 'on_address_updated');
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', eventById(events, 32)); // signal priority_changed (method name)
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, eventById(events, 32)); // signal priority_changed (method name)
     await assertOpenedAt('workflows/orders.py', 'async def priority_changed', 'priority_changed');
     const update = events.find((e) => e.event.type === 'WORKFLOW_EXECUTION_UPDATE_COMPLETED');
     assert.ok(update, 'the update completed');
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', update); // name followed back to UPDATE_ACCEPTED
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, update); // name followed back to UPDATE_ACCEPTED
     await assertOpenedAt('workflows/orders.py', 'async def set_window', 'set_window');
     const execution = await env.services.tree.openExecution(DEMO.failed);
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', execution);
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, execution);
     await assertOpenedAt('workflows/orders.py', 'class OrderFulfillment', 'OrderFulfillment');
     assert.deepEqual(env.ui.notifications, [], 'no error');
   });
@@ -72,7 +73,7 @@ describe('Go to source (in the extension host, against the sandbox)', function (
         return items.find((i) => i.description?.startsWith('legacy/'));
       },
     });
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', charge);
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, charge);
     const legacy = await locate('legacy/payments.py', 'async def charge_payment', 'charge_payment');
     const current = await locate('workflows/activities.py', 'async def charge_payment', 'charge_payment');
     assert.deepEqual(offered, [`charge_payment legacy/payments.py:${legacy.line + 1}`, `charge_payment workflows/activities.py:${current.line + 1}`]);
@@ -83,14 +84,14 @@ describe('Go to source (in the extension host, against the sandbox)', function (
     const charge = (await failedEvents(env)).find((e) => e.event.type === 'ACTIVITY_TASK_SCHEDULED' && e.detail === 'charge_payment');
     assert.ok(charge);
     env.ui.script({ kind: 'pickOne', choose: () => undefined });
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', charge);
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, charge);
     assert.equal(vscode.window.activeTextEditor, undefined);
     assert.deepEqual(env.ui.notifications, [], 'a cancel is silent');
   });
 
   it('says clearly when nothing in the workspace defines the name', async () => {
     const running = await env.services.tree.openExecution(DEMO.running); // customer-onboarding: not in the fixtures
-    await vscode.commands.executeCommand('mistralWorkflows.goToSource', running);
+    await vscode.commands.executeCommand(COMMAND_IDS.goToSource, running);
     const shown = await env.ui.waitForNotification(/No Python definition/);
     assert.equal(shown.level, 'error');
     assert.match(shown.message, /^No Python definition of workflow “customer-onboarding” found in this workspace \(searched \d+ Python files\)\.$/);

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { resetSteps } from './helpers/scriptedUi';
 import { DEMO } from '../../sandbox/seed';
+import { COMMAND_IDS } from '../../src/commands/ids';
 import type { EventNode } from '../../src/tree/eventNode';
 import type { ExecutionNode } from '../../src/tree/executionNode';
 import type { TreeNode } from '../../src/tree/node';
@@ -28,7 +29,7 @@ async function execution(env: TestEnv, executionId: string): Promise<ExecutionNo
 
 async function find(env: TestEnv, node: TreeNode, answer: string, rejected?: string[]): Promise<TreeNode[]> {
   env.ui.script({ kind: 'input', titleMatch: /^Find in History/, answer, rejected });
-  await vscode.commands.executeCommand('mistralWorkflows.findInHistory', node);
+  await vscode.commands.executeCommand(COMMAND_IDS.findInHistory, node);
   env.ui.assertDone();
   return children(env, node);
 }
@@ -39,9 +40,9 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     env = await setUpEnv({ completionDelayMs: 60_000 });
   });
   afterEach(async () => {
-    await vscode.commands.executeCommand('mistralWorkflows.showEvents');
+    await vscode.commands.executeCommand(COMMAND_IDS.showEvents);
     const failed = env.services.tree.findExecution(DEMO.failed);
-    if (failed) await vscode.commands.executeCommand('mistralWorkflows.clearFind', failed);
+    if (failed) await vscode.commands.executeCommand(COMMAND_IDS.clearFind, failed);
   });
   after(async () => tearDownEnv(env));
 
@@ -53,7 +54,7 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     const historyReads = (): number => env.sandbox.requests.filter((r) => r.path.includes(DEMO.failed) && r.path.endsWith('/history')).length;
     const requests = historyReads();
 
-    await vscode.commands.executeCommand('mistralWorkflows.showSteps');
+    await vscode.commands.executeCommand(COMMAND_IDS.showSteps);
     assert.equal(env.services.context.workspaceState.get(MODE_KEY), 'steps');
     const rows = await children(env, node);
     const steps = rows.filter(isStepRow);
@@ -73,7 +74,7 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     assert.ok(resets.length >= 5, `reset points between steps (${resets.length})`);
     assert.equal(label(resets[0]), 'Reset point after workflow started order-fulfillment');
     assert.ok(resets.every((r) => r.event.type === 'WORKFLOW_TASK_COMPLETED' && /\+resettable\b/.test(contextOf(r))));
-    assert.ok(resets.every((r) => menuCommandsFor(r).includes('mistralWorkflows.resetToHere')), 'Reset to Here on every reset point row');
+    assert.ok(resets.every((r) => menuCommandsFor(r).includes(COMMAND_IDS.resetToHere)), 'Reset to Here on every reset point row');
     // A reset point sits right after the step it names.
     const reserve = rows.findIndex((r) => label(r) === 'activity reserve_inventory');
     assert.equal(label(rows[reserve + 1]), 'Reset point after activity reserve_inventory');
@@ -83,23 +84,23 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     assert.match(contextOf(failed), /^step \+activity \+failed \+latest$/);
     assert.match(description(failed), /^failed · \d.* · .*'shipping_address'/);
     assert.equal((failed.getTreeItem().iconPath as vscode.ThemeIcon).id, 'error');
-    assert.ok(menuCommandsFor(failed).includes('mistralWorkflows.resetBeforeStep'), 'Reset to Before This Step on the step');
+    assert.ok(menuCommandsFor(failed).includes(COMMAND_IDS.resetBeforeStep), 'Reset to Before This Step on the step');
     assert.equal(historyReads(), requests, 'switching views does not read the history again');
 
-    await vscode.commands.executeCommand('mistralWorkflows.showEvents');
+    await vscode.commands.executeCommand(COMMAND_IDS.showEvents);
     assert.equal(env.services.context.workspaceState.get(MODE_KEY), 'events');
     assert.equal((await children(env, node)).filter(isEvent).length, FAILED_EVENTS);
   });
 
   it('expands a step into its raw events; an earlier run shows steps without reset actions', async () => {
-    await vscode.commands.executeCommand('mistralWorkflows.showSteps');
+    await vscode.commands.executeCommand(COMMAND_IDS.showSteps);
     const node = await execution(env, DEMO.failed);
     const failed = (await children(env, node)).filter(isStepRow).find((s) => label(s) === 'activity create_shipment');
     assert.ok(failed);
     const events = await children(env, failed);
     assert.deepEqual(events.map(label), ['36 ACTIVITY_TASK_SCHEDULED', '37 ACTIVITY_TASK_STARTED', '38 ACTIVITY_TASK_FAILED']);
     assert.ok(events.every((e) => isEvent(e) && e.owner === node), 'the events belong to the execution (their actions work)');
-    assert.ok(menuCommandsFor(events[2]).includes('mistralWorkflows.resetBeforeStep'));
+    assert.ok(menuCommandsFor(events[2]).includes(COMMAND_IDS.resetBeforeStep));
 
     const reset = await execution(env, DEMO.reset);
     const earlier = (await children(env, reset)).find((r) => kindOf(r) === 'earlierRuns');
@@ -110,12 +111,12 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     assert.ok(runSteps.length > 0 && runSteps.every((s) => /\+earlier$/.test(contextOf(s))));
     for (const row of runRows) {
       const menu = menuCommandsFor(row);
-      assert.ok(!menu.includes('mistralWorkflows.resetBeforeStep') && !menu.includes('mistralWorkflows.resetToHere'), `${label(row)}: no reset on an earlier run`);
+      assert.ok(!menu.includes(COMMAND_IDS.resetBeforeStep) && !menu.includes(COMMAND_IDS.resetToHere), `${label(row)}: no reset on an earlier run`);
     }
   });
 
   it('pages the 51,200-event history as steps: one request, a page of rows, Load more', async () => {
-    await vscode.commands.executeCommand('mistralWorkflows.showSteps');
+    await vscode.commands.executeCommand(COMMAND_IDS.showSteps);
     const before = env.sandbox.requests.length;
     const node = await execution(env, DEMO.big);
     const rows = await children(env, node);
@@ -129,7 +130,7 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     const whole = await children(env, node);
     assert.equal(whole[0], rows[0], 'the first row keeps its node');
     assert.match(label(whole[whole.length - 1]), /^Load 500 more \(500 of [\d,]+ rows/);
-    await vscode.commands.executeCommand('mistralWorkflows.loadMore', whole[whole.length - 1]);
+    await vscode.commands.executeCommand(COMMAND_IDS.loadMore, whole[whole.length - 1]);
     assert.equal((await children(env, node)).length - 1, 1000);
   });
 
@@ -142,23 +143,23 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     for (const e of found as EventNode[]) assert.match(JSON.stringify(e.event.raw), /shipping_address/i, label(e));
     assert.ok(found.some((e) => (e as EventNode).event.type === 'ACTIVITY_TASK_FAILED'), 'the failure message matched');
     assert.match(contextOf(node), /\+searching\b/);
-    assert.ok(menuCommandsFor(node).includes('mistralWorkflows.clearFind'));
-    assert.ok(menuCommandsFor(summary).includes('mistralWorkflows.clearFind'));
-    assert.ok(!menuCommandsFor(node).includes('mistralWorkflows.resetToHere'));
+    assert.ok(menuCommandsFor(node).includes(COMMAND_IDS.clearFind));
+    assert.ok(menuCommandsFor(summary).includes(COMMAND_IDS.clearFind));
+    assert.ok(!menuCommandsFor(node).includes(COMMAND_IDS.resetToHere));
 
-    await vscode.commands.executeCommand('mistralWorkflows.clearFind', summary);
+    await vscode.commands.executeCommand(COMMAND_IDS.clearFind, summary);
     assert.doesNotMatch(contextOf(node), /\+searching\b/);
     assert.equal((await children(env, node)).filter(isEvent).length, FAILED_EVENTS);
   });
 
   it('Find in History: a /regex/ in the steps view shows the matching steps, still offering their resets', async () => {
-    await vscode.commands.executeCommand('mistralWorkflows.showSteps');
+    await vscode.commands.executeCommand(COMMAND_IDS.showSteps);
     const node = await execution(env, DEMO.failed);
     const [summary, ...found] = await find(env, node, '/key ?error/i');
     assert.match(label(summary), /^2 of 9 steps match “\/key \?error\/i” \(\d+ events\)$/);
     assert.deepEqual(found.map(label), ['activity create_shipment', 'workflow failed']);
     const step = found.find(isStepRow);
-    assert.ok(step && menuCommandsFor(step).includes('mistralWorkflows.resetBeforeStep'));
+    assert.ok(step && menuCommandsFor(step).includes(COMMAND_IDS.resetBeforeStep));
   });
 
   it('Find in History: no match says so; a bad regex is refused inline with the reason', async () => {
@@ -178,7 +179,7 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     const [summary, ...found] = await find(env, node, 'progress_report_requested');
     assert.equal(label(summary), '6 of 51,200 events match “progress_report_requested”');
     assert.deepEqual(found.map((e) => (e as EventNode).event.type), Array(6).fill('WORKFLOW_EXECUTION_SIGNALED'));
-    await vscode.commands.executeCommand('mistralWorkflows.clearFind', node);
+    await vscode.commands.executeCommand(COMMAND_IDS.clearFind, node);
   });
 
   it('Pending on a running execution: a retrying activity, an open timer and a running child', async () => {
@@ -192,19 +193,19 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     assert.match(activity, /^started · attempt 3 · since .+ ago · last failure: ServiceUnavailable: fraud-score service unavailable \(HTTP 503\)$/);
     assert.match(timer, /^fires in (1|2) hours? \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\) · since /);
     assert.match(child, /^running · notify-rf_9c2e71ab · since /);
-    assert.ok(menuCommandsFor(pending).includes('mistralWorkflows.showCallStack'));
-    assert.ok(menuCommandsFor(node).includes('mistralWorkflows.showCallStack'));
+    assert.ok(menuCommandsFor(pending).includes(COMMAND_IDS.showCallStack));
+    assert.ok(menuCommandsFor(node).includes(COMMAND_IDS.showCallStack));
 
     const closed = await execution(env, DEMO.failed);
     assert.ok(!(await children(env, closed)).some((r) => kindOf(r) === 'pending'), 'no Pending row on a closed execution');
-    assert.ok(!menuCommandsFor(closed).includes('mistralWorkflows.showCallStack'));
+    assert.ok(!menuCommandsFor(closed).includes(COMMAND_IDS.showCallStack));
   });
 
   it('Show Call Stack runs the __stack_trace query and opens the answer read-only', async () => {
     const node = await execution(env, DEMO.pending);
     const [pending] = await children(env, node);
     const before = env.sandbox.requests.length;
-    await vscode.commands.executeCommand('mistralWorkflows.showCallStack', pending);
+    await vscode.commands.executeCommand(COMMAND_IDS.showCallStack, pending);
     const queries = env.sandbox.requests.slice(before).filter((r) => r.path.endsWith('/queries'));
     assert.deepEqual(queries.map((q) => [q.method, q.body]), [['POST', { name: '__stack_trace' }]]);
     const editor = vscode.window.activeTextEditor;
@@ -215,7 +216,7 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
   });
 
   it('Reset to Before This Step… on a step row resets to the workflow task that decided it', async () => {
-    await vscode.commands.executeCommand('mistralWorkflows.showSteps');
+    await vscode.commands.executeCommand(COMMAND_IDS.showSteps);
     const node = await execution(env, DEMO.failed);
     const rows = await children(env, node);
     const failed = rows.filter(isStepRow).find((s) => label(s) === 'activity create_shipment');
@@ -224,7 +225,7 @@ describe('Steps, Find in History and Pending (issue #15)', function () {
     const decidedBy = (scheduled.event.attributes as { workflow_task_completed_event_id?: number }).workflow_task_completed_event_id;
     assert.equal(typeof decidedBy, 'number');
     env.ui.script(...resetSteps(REASON));
-    await vscode.commands.executeCommand('mistralWorkflows.resetBeforeStep', failed);
+    await vscode.commands.executeCommand(COMMAND_IDS.resetBeforeStep, failed);
     env.ui.assertDone();
     const prompt = env.ui.asked.filter((a) => a.kind === 'input' && /reason/.test(a.title ?? '')).at(-1)?.prompt;
     assert.match(prompt ?? '', new RegExp(`^Resetting to event ${decidedBy}: .*decided this step \\(event ${scheduled.event.idText}\\)`));

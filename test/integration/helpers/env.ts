@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { focusViewCommand, VIEW_IDS } from '../../../src/commands/ids';
 import type { ExtensionApi } from '../../../src/extension';
 import type { Services } from '../../../src/services';
 import type { EventNode } from '../../../src/tree/eventNode';
@@ -118,7 +119,7 @@ export async function tearDownEnv(env: TestEnv | undefined): Promise<void> {
 
 /** Shows the Executions view (only a visible view follows what it shows) and lists the executions. */
 export async function showView(env: TestEnv): Promise<void> {
-  await vscode.commands.executeCommand('mistralWorkflows.executions.focus');
+  await vscode.commands.executeCommand(focusViewCommand(VIEW_IDS.executions));
   await eventually('the Executions view to be visible', async () => (env.services.treeView.visible ? true : undefined));
   await roots(env);
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { VIEW_IDS } from '../../../src/commands/ids';
 import type { TreeNode } from '../../../src/tree/node';
 import { EXTENSION_ID } from './env';
 import { evaluateWhen } from './whenClause';
@@ -19,6 +20,6 @@ export function contextMenu(): MenuEntry[] {
 export function menuCommandsFor(node: TreeNode): string[] {
   const viewItem = node.getTreeItem().contextValue;
   return contextMenu()
-    .filter((entry) => evaluateWhen(entry.when ?? 'true', { view: 'mistralWorkflows.executions', viewItem }))
+    .filter((entry) => evaluateWhen(entry.when ?? 'true', { view: VIEW_IDS.executions, viewItem }))
     .map((entry) => entry.command);
 }

@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FaultRule } from '../../../sandbox/faults';
+import { COMMAND_IDS } from '../../../src/commands/ids';
 import type { TreeNode } from '../../../src/tree/node';
 import { children, isEvent, isExecution, isMessage, label, roots } from '../helpers/env';
 import { closeWorld, type FaultCase, type World, type WorldFactory } from '../helpers/world';
@@ -59,7 +60,7 @@ export function faultsSuite(factory: WorldFactory): void {
         world.sandbox.faults.clear();
         const command = row.getTreeItem().command;
         assert.equal(command?.title, keyRefused(fault.rule) ? 'Set API Key' : 'Retry');
-        if (keyRefused(fault.rule)) await vscode.commands.executeCommand('mistralWorkflows.refresh');
+        if (keyRefused(fault.rule)) await vscode.commands.executeCommand(COMMAND_IDS.refresh);
         else await vscode.commands.executeCommand(command.command, ...(command.arguments ?? []));
         assert.ok((await roots(world)).some(isExecution), 'the next attempt lists the executions');
       });
@@ -76,7 +77,7 @@ export function faultsSuite(factory: WorldFactory): void {
         world.sandbox.faults.clear();
         const command = row.getTreeItem().command;
         assert.equal(command?.title, keyRefused(fault.rule) ? 'Set API Key' : 'Retry');
-        await vscode.commands.executeCommand('mistralWorkflows.retryNode', node);
+        await vscode.commands.executeCommand(COMMAND_IDS.retryNode, node);
         assert.ok((await children(world, node)).some(isEvent), 'the next attempt loads the events');
       });
     }

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../../src/commands/ids';
 import type { EventNode } from '../../../src/tree/eventNode';
 import type { ExecutionNode } from '../../../src/tree/executionNode';
 import { eventually } from '../../helpers/eventually';
@@ -58,7 +59,7 @@ export function resetSuite(factory: WorldFactory): void {
           },
         }, { kind: 'confirm', answer: true });
         const oldRunId = point.run.runId;
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+        await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
         world.ui.assertDone();
         assert.equal(world.ui.validationMessages.length, 3, 'empty, blank and too-long reasons refused inline');
         assert.match(world.ui.validationMessages[0], /reason is required/i);
@@ -92,7 +93,7 @@ export function resetSuite(factory: WorldFactory): void {
         assert.equal(world.services.treeView.selection[0]?.id, marker.id, 'the new run’s events are revealed');
         await world.finishRun(id);
         await eventually(`the new run to end ${world.newRunEnds}`, async () => {
-          await vscode.commands.executeCommand('mistralWorkflows.refresh', node);
+          await vscode.commands.executeCommand(COMMAND_IDS.refresh, node);
           return node.execution.status === world.newRunEnds ? true : undefined;
         }, 60_000);
       });
@@ -104,7 +105,7 @@ export function resetSuite(factory: WorldFactory): void {
           if (cancelAt !== 'reason') steps.push(cancelAt === 'options' ? { kind: 'pickMany', choose: () => undefined } : noExclusions);
           if (cancelAt === 'confirmation') steps.push({ kind: 'confirm', answer: false });
           world.ui.script(...steps);
-          await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+          await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
           world.ui.assertDone();
           assert.equal(posts(world), 0);
           assert.equal(world.ui.notifications.filter((n) => n.level === 'error').length, 0, 'a cancel is silent');
@@ -116,7 +117,7 @@ export function resetSuite(factory: WorldFactory): void {
         world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, status: 503, times: 1 });
         world.ui.notificationAnswers.push({ match: /not applied|error|unavailable|503/i, action: 'Retry' });
         world.ui.script(reasonStep(REASON), excludeSignals, { kind: 'confirm', answer: true });
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+        await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
         world.ui.assertDone();
         const sent = world.sentResets();
         assert.equal(sent.length, 2, 'one failed POST, one retried by the user');
@@ -129,7 +130,7 @@ export function resetSuite(factory: WorldFactory): void {
         const point = await middlePoint(world);
         world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, drop: 'after', times: 1 });
         world.ui.script(reasonStep(REASON), noExclusions, { kind: 'confirm', answer: true });
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+        await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
         world.ui.assertDone();
         assert.equal(posts(world), 1);
         assert.equal((await world.appliedResets(point.run.executionId)).length, 1);
@@ -140,9 +141,9 @@ export function resetSuite(factory: WorldFactory): void {
         const point = await middlePoint(world);
         world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, latencyMs: 1500, times: 1 });
         world.ui.script(reasonStep(REASON), noExclusions, { kind: 'confirm', answer: true });
-        const first = vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+        const first = vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
         await eventually('the first reset to be in flight', async () => (world.services.resets.isBusy(point.run.executionId) ? true : undefined));
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+        await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
         await first;
         world.ui.assertDone();
         assert.ok(world.ui.notifications.some((n) => n.level === 'error' && /already in progress/.test(n.message)));
@@ -167,7 +168,7 @@ export function resetSuite(factory: WorldFactory): void {
           noExclusions,
           { kind: 'confirm', answer: true },
         );
-        await vscode.commands.executeCommand('mistralWorkflows.resetExecution');
+        await vscode.commands.executeCommand(COMMAND_IDS.resetExecution);
         world.ui.assertDone();
         const sent = world.sentResets();
         assert.equal(sent.length, 1);
@@ -193,7 +194,7 @@ export function resetSuite(factory: WorldFactory): void {
           titleMatch: /not a valid reset point/,
           choose: (items) => items[0],
         }, noExclusions, { kind: 'confirm', answer: true });
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', stale);
+        await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, stale);
         world.ui.assertDone();
         assert.equal(world.ui.asked.filter((a) => a.kind === 'input').length, 1, 'the reason was asked once');
         const applied = await world.appliedResets(id);
@@ -216,7 +217,7 @@ export function resetSuite(factory: WorldFactory): void {
           rejected: ['yes', id.slice(0, 8)],
           answer: id,
         });
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+        await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
         world.ui.assertDone();
         assert.equal((await world.appliedResets(id)).length, 1);
       });
@@ -224,7 +225,7 @@ export function resetSuite(factory: WorldFactory): void {
       it('sends nothing when the typed confirmation is cancelled', async () => {
         const point = await middlePoint(world);
         world.ui.script(reasonStep(REASON), noExclusions, { kind: 'confirm', answer: true }, { kind: 'input', titleMatch: /Production/, answer: undefined });
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+        await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
         world.ui.assertDone();
         assert.equal(posts(world), 0);
       });
@@ -250,10 +251,10 @@ export function resetSuite(factory: WorldFactory): void {
         { kind: 'confirm', answer: true },
       ];
       world.ui.script(...start, { kind: 'input', titleMatch: /Production/, answer: undefined });
-      await vscode.commands.executeCommand('mistralWorkflows.resetSelected', nodes[0], nodes);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetSelected, nodes[0], nodes);
       assert.equal(posts(world), 0, 'Escape at the typed confirmation sends nothing');
       world.ui.script(...start, { kind: 'input', titleMatch: /Production/, rejected: ['2', 'yes'], answer: 'reset 2' });
-      await vscode.commands.executeCommand('mistralWorkflows.resetSelected', nodes[0], nodes);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetSelected, nodes[0], nodes);
       world.ui.assertDone();
       assert.equal(world.sentResets().length, 2);
       for (const [i, id] of ids.entries()) {

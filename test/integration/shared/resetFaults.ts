@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FaultRule } from '../../../sandbox/faults';
+import { COMMAND_IDS } from '../../../src/commands/ids';
 import type { EventNode } from '../../../src/tree/eventNode';
 import type { Step } from '../helpers/scriptedUi';
 import { closeWorld, type World, type WorldFactory } from '../helpers/world';
@@ -98,7 +99,7 @@ export function resetFaultsSuite(factory: WorldFactory, runs: number): void {
         const postsBefore = world.sandbox.requests.filter((r) => r.method === 'POST').length;
         const audited = (await world.services.audit.entries()).length;
 
-        await vscode.commands.executeCommand('mistralWorkflows.resetToHere', row);
+        await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, row);
         // A slow server may still act after the flow gave up on its answer: let it, then count.
         await new Promise((resolve) => setTimeout(resolve, rule?.latencyMs ? Math.max(1500, rule.latencyMs) : 0));
         world.ui.assertDone();

@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FaultRule, Sandbox } from '../../../sandbox/server';
+import { COMMAND_IDS } from '../../../src/commands/ids';
 import type { AuditOutcome } from '../../../src/reset/auditLog';
 import type { EventNode } from '../../../src/tree/eventNode';
 import { children, isEvent, WORKSPACE } from '../helpers/env';
@@ -97,7 +98,7 @@ export function resetSafetySuite(factory: WorldFactory): void {
           await switchTo(world, OTHER);
         },
       });
-      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
       world.ui.assertDone();
       assert.ok(firstSeen >= 0, 'the switch happened at the prompt');
       assert.deepEqual(resetPosts(world, other), [], 'no reset reached the other workspace’s server');
@@ -134,7 +135,7 @@ export function resetSafetySuite(factory: WorldFactory): void {
           },
         },
       );
-      await vscode.commands.executeCommand('mistralWorkflows.resetSelected', nodes[0], nodes);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetSelected, nodes[0], nodes);
       world.ui.assertDone();
       assert.ok(firstSeen >= 0, 'the switch happened at the prompt');
       assert.deepEqual(resetPosts(world, other), [], 'no reset reached the other workspace’s server');
@@ -169,7 +170,7 @@ export function resetSafetySuite(factory: WorldFactory): void {
       world.sandbox.faults.add({ method: 'POST', pathIncludes: world.paths.reset, times: 1, ...fault });
       world.ui.notificationAnswers.push({ match: retryWhen, action: 'Retry' });
       world.ui.script(reasonStep, noExclusions, { kind: 'confirm', answer: true });
-      await vscode.commands.executeCommand('mistralWorkflows.resetToHere', point);
+      await vscode.commands.executeCommand(COMMAND_IDS.resetToHere, point);
       world.ui.assertDone();
       return {
         appliedReasons: async (): Promise<string[]> => (await world.appliedResets(id)).slice(before).map((a) => a.reason),

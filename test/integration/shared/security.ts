@@ -3,6 +3,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../../src/commands/ids';
 import type { Sandbox } from '../../../sandbox/server';
 import { eventually } from '../../helpers/eventually';
 import { children, description, isEvent, isExecution, label, roots, showAndSettle, WORKSPACE } from '../helpers/env';
@@ -51,11 +52,11 @@ export function securitySuite(factory: WorldFactory): void {
         assert.ok(!tooltip.value.includes('<img'), `${label(event)}: no raw HTML`);
       }
       assert.match(description(events[3]), /ship/);
-      await vscode.commands.executeCommand('mistralWorkflows.showEventDetails', events[0]);
+      await vscode.commands.executeCommand(COMMAND_IDS.showEventDetails, events[0]);
       const text = vscode.window.activeTextEditor?.document.getText() ?? '';
       assert.ok(text.length > 4 * 1024 * 1024, 'the full MB-sized payload is in the JSON document');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-      await vscode.commands.executeCommand('mistralWorkflows.showEventDetails', events[1]);
+      await vscode.commands.executeCommand(COMMAND_IDS.showEventDetails, events[1]);
       assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /"leaf": true/);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
@@ -129,7 +130,7 @@ export function securitySuite(factory: WorldFactory): void {
       assert.match(label(rows[0]), /now points at http:\/\/127\.0\.0\.1:\d+: click to allow/);
       assert.equal(other.requests.length, 0, 'nothing was sent to the new origin');
       world.ui.script({ kind: 'confirm', answer: true });
-      await vscode.commands.executeCommand('mistralWorkflows.allowKeyOrigin');
+      await vscode.commands.executeCommand(COMMAND_IDS.allowKeyOrigin);
       world.ui.assertDone();
       assert.ok((await roots(world)).some(isExecution));
       assert.ok(other.requests.length > 0 && other.requests.every((r) => r.authorized));

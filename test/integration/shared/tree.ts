@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { COMMAND_IDS } from '../../../src/commands/ids';
 import type { ExecutionNode } from '../../../src/tree/executionNode';
 import { children, description, isEarlierRuns, isEvent, isExecution, isLoadMore, isMessage, isRun, label, roots } from '../helpers/env';
 import { contextMenu, menuCommandsFor } from '../helpers/menus';
@@ -61,7 +62,7 @@ export function treeSuite(factory: WorldFactory): void {
       const more = before[before.length - 1];
       assert.ok(isLoadMore(more), 'the last row is “Load more”');
       const countBefore = before.filter(isExecution).length;
-      await vscode.commands.executeCommand('mistralWorkflows.loadMore', more);
+      await vscode.commands.executeCommand(COMMAND_IDS.loadMore, more);
       const after = (await roots(world)).filter(isExecution);
       assert.ok(after.length > countBefore, `more executions after Load more (${countBefore} → ${after.length})`);
       assert.equal(new Set(after.map((n) => n.executionId)).size, after.length, 'no duplicates across pages');
@@ -91,23 +92,23 @@ export function treeSuite(factory: WorldFactory): void {
       const events = rows.filter(isEvent);
       assert.ok(events.some((e) => e.event.type === 'WORKFLOW_TASK_COMPLETED'));
       for (const event of events) {
-        const offered = menuCommandsFor(event).includes('mistralWorkflows.resetToHere');
+        const offered = menuCommandsFor(event).includes(COMMAND_IDS.resetToHere);
         assert.equal(offered, world.resetTargets.includes(event.event.type), `${label(event)}: reset offered = ${offered}`);
         if (offered && event.event.type !== 'WORKFLOW_TASK_COMPLETED') assert.match(description(event), /Temporal reset target/, 'the other targets say what they are');
       }
-      assert.ok(!menuCommandsFor(node).includes('mistralWorkflows.resetToHere'), 'not on the execution node');
+      assert.ok(!menuCommandsFor(node).includes(COMMAND_IDS.resetToHere), 'not on the execution node');
       const earlier = rows.find(isEarlierRuns);
       assert.ok(earlier, 'an “Earlier runs” node');
-      assert.ok(!menuCommandsFor(earlier).includes('mistralWorkflows.resetToHere'));
+      assert.ok(!menuCommandsFor(earlier).includes(COMMAND_IDS.resetToHere));
       const runs = (await children(world, earlier)).filter(isRun);
       assert.equal(runs.length, 2);
       const oldCompleted = (await children(world, runs[0])).filter(isEvent).filter((e) => e.event.type === 'WORKFLOW_TASK_COMPLETED');
       assert.ok(oldCompleted.length > 0);
       for (const event of oldCompleted) {
-        assert.ok(!menuCommandsFor(event).includes('mistralWorkflows.resetToHere'), 'never on events of an earlier run');
+        assert.ok(!menuCommandsFor(event).includes(COMMAND_IDS.resetToHere), 'never on events of an earlier run');
         assert.match(event.getTreeItem().contextValue ?? '', /\+earlier/);
       }
-      const inline = contextMenu().filter((e) => e.command === 'mistralWorkflows.resetToHere' && e.group?.startsWith('inline'));
+      const inline = contextMenu().filter((e) => e.command === COMMAND_IDS.resetToHere && e.group?.startsWith('inline'));
       assert.equal(inline.length, 1, 'also an inline action');
     });
 
@@ -133,7 +134,7 @@ export function treeSuite(factory: WorldFactory): void {
       assert.ok(shown > 0 && shown <= 500 && shown < total, `a first page (${shown} of ${total})`);
       const more = rows[rows.length - 1];
       assert.ok(isLoadMore(more), label(more));
-      await vscode.commands.executeCommand('mistralWorkflows.loadMore', more);
+      await vscode.commands.executeCommand(COMMAND_IDS.loadMore, more);
       const after = (await children(world, node)).filter(isEvent).length;
       assert.ok(after > shown, `Load more shows more events (${shown} → ${after})`);
       if (world.historyPaging === 'oneBody') {
@@ -150,7 +151,7 @@ export function treeSuite(factory: WorldFactory): void {
     it('opens an event as a read-only JSON document', async () => {
       const event = (await children(world, await open(await world.failed()))).filter(isEvent).find((n) => n.event.type === 'WORKFLOW_TASK_COMPLETED');
       assert.ok(event);
-      await vscode.commands.executeCommand('mistralWorkflows.showEventDetails', event);
+      await vscode.commands.executeCommand(COMMAND_IDS.showEventDetails, event);
       const editor = vscode.window.activeTextEditor;
       assert.ok(editor, 'an editor opened');
       assert.equal(editor.document.languageId, 'json');
@@ -164,7 +165,7 @@ export function treeSuite(factory: WorldFactory): void {
       // A backend with a query language (Temporal's visibility queries) asks for a raw query too.
       const questions = (await world.services.connection.client()).capabilities.rawListQuery ? 4 : 3;
       world.ui.script({ kind: 'pickMany', choose: (items) => items.filter((i) => i.label === 'FAILED') }, ...Array.from({ length: questions - 1 }, () => ({ kind: 'input' as const, answer: '' })));
-      await vscode.commands.executeCommand('mistralWorkflows.filterExecutions');
+      await vscode.commands.executeCommand(COMMAND_IDS.filterExecutions);
       world.ui.assertDone();
       assert.deepEqual(world.services.tree.filter.statuses, ['FAILED']);
       assert.match(world.services.treeView.description ?? '', /FAILED/);
@@ -173,7 +174,7 @@ export function treeSuite(factory: WorldFactory): void {
       assert.ok(nodes.length > 0 && nodes.every((n) => n.execution.status === 'FAILED'));
       const listed = world.sandbox.requests.filter((r) => world.isList(r)).pop();
       assert.ok(listed && world.isList(listed, 'FAILED'), `the server was asked for FAILED ones only: ${listed?.query ?? 'no request'}`);
-      await vscode.commands.executeCommand('mistralWorkflows.clearFilter');
+      await vscode.commands.executeCommand(COMMAND_IDS.clearFilter);
       assert.equal(world.services.treeView.description, undefined);
       assert.equal(world.services.treeView.title, 'Executions');
     });
@@ -229,7 +230,7 @@ export function treeSuite(factory: WorldFactory): void {
       const beforeOpening = listCalls();
       await roots(world);
       assert.equal(listCalls() - beforeOpening, 1, 'opening the view reads one page');
-      const count = await vscode.commands.executeCommand<number>('mistralWorkflows.loadAllExecutions');
+      const count = await vscode.commands.executeCommand<number>(COMMAND_IDS.loadAllExecutions);
       const all = (await roots(world)).filter(isExecution);
       assert.equal(all.length, count);
       const expected = await world.executionCount();

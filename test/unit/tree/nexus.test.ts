@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Execution } from '../../../src/api';
 import { TemporalBackend, TemporalClient } from '../../../src/api/temporal';
+import { COMMAND_IDS, VIEW_IDS } from '../../../src/commands/ids';
 import type { EventNode } from '../../../src/tree/eventNode';
 import { escapeMarkdownText } from '../../../src/tree/labels';
 import type { TreeNode } from '../../../src/tree/node';
@@ -53,7 +54,7 @@ const label = (n: TreeNode): string => String(n.getTreeItem().label);
 const contextOf = (n: TreeNode): string => n.getTreeItem().contextValue ?? '';
 const iconOf = (n: TreeNode): string => (n.getTreeItem().iconPath as { id: string }).id;
 const menuOf = (n: TreeNode): string[] =>
-  MENUS.filter((m) => evaluateWhen(m.when ?? 'true', { view: 'mistralWorkflows.executions', viewItem: contextOf(n) })).map((m) => m.command);
+  MENUS.filter((m) => evaluateWhen(m.when ?? 'true', { view: VIEW_IDS.executions, viewItem: contextOf(n) })).map((m) => m.command);
 
 describe('the Executions view on real Nexus histories (Temporal workspace)', () => {
   const modules = useFakeTree();
@@ -104,7 +105,7 @@ describe('the Executions view on real Nexus histories (Temporal workspace)', () 
     const failed = nexus[3];
     assert.equal(contextOf(failed), 'step +nexus +failed +latest');
     assert.match(String(failed.getTreeItem().description), /^failed · .* · TooHeavy: parcel order-1-c weighs 40 kg, over the 30 kg limit$/);
-    assert.ok(menuOf(failed).includes('mistralWorkflows.resetBeforeStep'), 'Reset to Before This Step on a Nexus step');
+    assert.ok(menuOf(failed).includes(COMMAND_IDS.resetBeforeStep), 'Reset to Before This Step on a Nexus step');
     const md = (text: string): string => escapeMarkdownText(text);
     assert.ok(failed.resolveTooltip().value.includes(`- Failure: ${md('TooHeavy: parcel order-1-c weighs 40 kg, over the 30 kg limit')}\n`));
     assert.ok(nexus[6].resolveTooltip().value.includes(`- Reason: ${md('cancel refused: BAD_REQUEST: track-order-1-f cannot be cancelled: the parcel is in transit')}\n`));
@@ -125,7 +126,7 @@ describe('the Executions view on real Nexus histories (Temporal workspace)', () 
       assert.equal(e.getTreeItem().description, 'nexus-tour-carriers · CarrierService · book_pickup', label(e));
       assert.equal(iconOf(e), 'plug');
       assert.equal(contextOf(e), 'event +nexus +latest');
-      assert.ok(menuOf(e).includes('mistralWorkflows.resetBeforeStep') && menuOf(e).includes('mistralWorkflows.goToSource'), label(e));
+      assert.ok(menuOf(e).includes(COMMAND_IDS.resetBeforeStep) && menuOf(e).includes(COMMAND_IDS.goToSource), label(e));
       assert.ok(e.resolveTooltip().value.includes(`- Detail: ${escapeMarkdownText('nexus-tour-carriers · CarrierService · book_pickup')}\n`), label(e));
     }
   });
@@ -139,7 +140,7 @@ describe('the Executions view on real Nexus histories (Temporal workspace)', () 
       ['15 NEXUS_OPERATION_FAILED', 'nexus-tour-carriers · CarrierService · book_pickup: TooHeavy: parcel order-2 weighs 45 kg, over the 30 kg limit', 'plug'],
       ['19 WORKFLOW_EXECUTION_FAILED', 'TooHeavy: parcel order-2 weighs 45 kg, over the 30 kg limit', 'symbol-class'],
     ]);
-    assert.ok(!menuOf(events[3]).includes('mistralWorkflows.resetBeforeStep'), 'not on a workflow task');
+    assert.ok(!menuOf(events[3]).includes(COMMAND_IDS.resetBeforeStep), 'not on a workflow task');
   });
 
   it('lists the operation a running execution waits on in its Pending row', async () => {
