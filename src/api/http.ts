@@ -59,6 +59,47 @@ interface HttpSettings {
   maxBodyBytes?: number;
 }
 
+/** What a client's caller may set on its transport; each client adds its service's own settings. */
+export interface TransportOptions {
+  /** The service's origin, and path prefix if any. */
+  baseUrl: string;
+  /** Per attempt, including reading the body. Default 30000. */
+  timeoutMs?: number;
+  /** Injectable for tests; otherwise one keep-alive undici Pool for the base URL's origin. */
+  dispatcher?: Dispatcher;
+  /** Retries for reads only. Default 3. */
+  maxRetries?: number;
+  /** First backoff delay; doubles per retry, with jitter. Default 500. */
+  retryBaseDelayMs?: number;
+  /** Cap on any one backoff delay, including a server's Retry-After. Default 10000. */
+  maxRetryDelayMs?: number;
+  /** Default: the service's own (ServiceTransport.userAgent). */
+  userAgent?: string;
+  /** Ask for gzip/br answers; default 'auto': yes, except from a loopback host. */
+  compression?: 'auto' | 'on' | 'off';
+  /** The most one answer may decode to; default 128 MiB (DEFAULT_MAX_BODY_BYTES in body.ts). */
+  maxBodyBytes?: number;
+}
+
+/** What a service sets on its transport, whatever its caller chose. */
+type ServiceTransport = Pick<HttpSettings, 'apiKey' | 'userAgent' | 'mapError' | 'serviceName' | 'tls' | 'tlsHints'>;
+
+/** The transport's settings: the caller's options over the defaults both services share. */
+export function transportSettings(options: TransportOptions, service: ServiceTransport): HttpSettings {
+  return {
+    ...service,
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    dispatcher: options.dispatcher,
+    maxRetries: options.maxRetries ?? 3,
+    retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
+    maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
+    userAgent: options.userAgent ?? service.userAgent,
+    compression: options.compression,
+    maxBodyBytes: options.maxBodyBytes,
+  };
+}
+
 export interface HttpCall {
   method: 'GET' | 'POST';
   /** Path below the base URL (e.g. `/v1/...`), path parameters already percent-encoded. */

@@ -6,7 +6,7 @@ import type { Dispatcher } from 'undici';
 import { MAX_RUN_PAGES, RUN_PAGE_SIZE, type BackendCapabilities, type GetHistoryOptions, type WorkflowBackend } from '../backend';
 import { Agent } from '../undici';
 import { HistoryFormatError, normalizeHistory } from '../history';
-import { HttpCall, HttpTransport, shapeError, type AnswerSource } from '../http';
+import { HttpCall, HttpTransport, shapeError, transportSettings, type AnswerSource, type TransportOptions } from '../http';
 import type { StreamExecutionOptions, StreamMessage } from '../liveEvents';
 import type { ResetCode, ResetCodeFormat, ResetCodeRequest } from '../resetCode';
 import { Execution, ExecutionPage, ListExecutionsQuery, ResetRequest, WorkflowEvent } from '../types';
@@ -14,24 +14,9 @@ import { newestFirst, parseExecution, parseExecutionPage } from './parse';
 import { mistralResetCode } from './resetCode';
 import { streamExecution } from './stream';
 
-export interface WorkflowsClientOptions {
-  baseUrl: string;
+export interface WorkflowsClientOptions extends TransportOptions {
+  /** The workspace's key, sent as `Authorization: Bearer <key>`. */
   apiKey: string;
-  /** Per attempt, including reading the body. Default 30000. */
-  timeoutMs?: number;
-  /** Injectable for tests; otherwise one keep-alive undici Pool for the base URL's origin. */
-  dispatcher?: Dispatcher;
-  /** Retries for reads only. Default 3. */
-  maxRetries?: number;
-  /** First backoff delay; doubles per retry, with jitter. Default 500. */
-  retryBaseDelayMs?: number;
-  /** Cap on any one backoff delay, including a server's Retry-After. Default 10000. */
-  maxRetryDelayMs?: number;
-  userAgent?: string;
-  /** Ask for gzip/br answers; default 'auto': yes, except from a loopback host (see http.ts). */
-  compression?: 'auto' | 'on' | 'off';
-  /** The most one answer may decode to; default 128 MiB (DEFAULT_MAX_BODY_BYTES in body.ts). */
-  maxBodyBytes?: number;
 }
 
 
@@ -53,18 +38,7 @@ export class WorkflowsClient implements WorkflowBackend {
   private streamDispatcher: Dispatcher | undefined;
 
   constructor(private readonly options: WorkflowsClientOptions) {
-    this.http = new HttpTransport({
-      baseUrl: options.baseUrl,
-      apiKey: options.apiKey,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      dispatcher: options.dispatcher,
-      maxRetries: options.maxRetries ?? 3,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
-      userAgent: options.userAgent ?? DEFAULT_USER_AGENT,
-      compression: options.compression,
-      maxBodyBytes: options.maxBodyBytes,
-    });
+    this.http = new HttpTransport(transportSettings(options, { apiKey: options.apiKey, userAgent: DEFAULT_USER_AGENT }));
   }
 
   async listExecutions(query: ListExecutionsQuery, signal?: AbortSignal): Promise<ExecutionPage> {

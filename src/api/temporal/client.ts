@@ -6,38 +6,23 @@
  * (camelCase, int64 as strings); see workers/README.md for the exact bodies checked on the engine.
  */
 import { randomUUID } from 'node:crypto';
-import type { Dispatcher } from 'undici';
 import type { TlsSettings } from '../tls';
-import { HttpCall, HttpTransport, shapeError, type AnswerSource } from '../http';
+import { HttpCall, HttpTransport, shapeError, transportSettings, type AnswerSource, type TransportOptions } from '../http';
 import { isObject, text } from '../json';
 import { temporalError } from './errors';
 import { enumName, parseDescription, parseExecutionPage } from './parse';
 import { decodePayloads } from './payloads';
 import { HistoryPage, TemporalDescription, TemporalExecutionPage, UpdateOutcome } from './types';
 
-export interface TemporalClientOptions {
-  /** The HTTP API's origin (and path prefix, if any), e.g. `http://127.0.0.1:7243`. */
-  baseUrl: string;
+/** `timeoutMs` is per attempt: keep it above the server's long polls (updates). */
+export interface TemporalClientOptions extends TransportOptions {
   namespace: string;
   /** Sent as `Authorization: Bearer <key>`; none by default (a dev server needs none). */
   apiKey?: string;
-  /** Per attempt, including reading the body. Default 30000; keep it above the server's long polls (updates). */
-  timeoutMs?: number;
-  /** Injectable for tests; otherwise one keep-alive undici Pool for the base URL's origin. */
-  dispatcher?: Dispatcher;
-  /** Retries for reads only. Default 3. */
-  maxRetries?: number;
-  retryBaseDelayMs?: number;
-  maxRetryDelayMs?: number;
-  userAgent?: string;
-  /** Ask for gzip/br answers; default 'auto': yes, except from a loopback host (see http.ts). */
-  compression?: 'auto' | 'on' | 'off';
   /** Recorded by the server on signals, updates, terminations and cancellations. */
   identity?: string;
   /** TLS: a client certificate and key (PEM) for mTLS, a private CA (PEM) to trust, a server name. */
   tls?: TlsSettings;
-  /** The most one answer (one history page) may decode to; default 128 MiB (DEFAULT_MAX_BODY_BYTES in body.ts). */
-  maxBodyBytes?: number;
 }
 
 interface ListWorkflowsOptions {
@@ -135,22 +120,16 @@ export class TemporalClient {
     this.identity = options.identity ?? DEFAULT_TEMPORAL_IDENTITY;
     this.base = `/api/v1/namespaces/${enc(options.namespace)}`;
     this.endpoint = { baseUrl: options.baseUrl, namespace: options.namespace, withApiKey: Boolean(options.apiKey), identity: this.identity };
-    this.http = new HttpTransport({
-      baseUrl: options.baseUrl,
-      apiKey: options.apiKey ?? '',
-      timeoutMs: options.timeoutMs ?? 30_000,
-      dispatcher: options.dispatcher,
-      maxRetries: options.maxRetries ?? 3,
-      retryBaseDelayMs: options.retryBaseDelayMs ?? 500,
-      maxRetryDelayMs: options.maxRetryDelayMs ?? 10_000,
-      userAgent: options.userAgent ?? DEFAULT_TEMPORAL_IDENTITY,
-      compression: options.compression,
-      mapError: temporalError,
-      serviceName: 'The Temporal service',
-      tls: options.tls,
-      tlsHints: true,
-      maxBodyBytes: options.maxBodyBytes,
-    });
+    this.http = new HttpTransport(
+      transportSettings(options, {
+        apiKey: options.apiKey ?? '',
+        userAgent: DEFAULT_TEMPORAL_IDENTITY,
+        mapError: temporalError,
+        serviceName: 'The Temporal service',
+        tls: options.tls,
+        tlsHints: true,
+      }),
+    );
   }
 
   async listWorkflows(options: ListWorkflowsOptions = {}, signal?: AbortSignal): Promise<TemporalExecutionPage> {
