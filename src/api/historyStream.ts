@@ -1,8 +1,8 @@
 /**
  * The first events of a history before all of it has arrived, and how much of it the caller wants
- * (a paged server's next page is read only when wanted). Measured on the 51,200-event history
- * (bench/README.md, the parser comparison of bench/parsers.ts): streaming JSON parsers build every
- * value through a JavaScript tokenizer and are 3–10× slower than `JSON.parse` over the whole body,
+ * (a paged server's next page is read only when wanted). Measured on the 51,200-event history by
+ * bench/parsers.ts (its figures are in bench/README.md): streaming JSON parsers build every value
+ * through a JavaScript tokenizer and are many times slower than `JSON.parse` over the whole body,
  * which is what the complete history needs anyway. So the body is kept as text and parsed once at the
  * end, exactly as before; only the first pages are found early, by HistoryPrefixScanner, as far as
  * someone asked for them.
