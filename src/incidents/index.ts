@@ -3,3 +3,5 @@
  * where and why, and grouped by signature. The Executions view's "Group by Problem" is built on this.
  */
 export { maskMessage } from './mask';
+export { readFailure } from './failure';
+export type { FailedStep, FailureReading, RecognisedFailure } from './failure';
