@@ -5,3 +5,5 @@
 export { maskMessage } from './mask';
 export { readFailure } from './failure';
 export type { FailedStep, FailureReading, RecognisedFailure } from './failure';
+export { readStuck, stuckText } from './stuck';
+export type { Stuck, WorkflowTaskStuck } from './stuck';
