@@ -109,8 +109,24 @@ export async function editWorkflowFile(file: string, from: string, to: string): 
   }, 60_000);
 }
 
-/** The demo's one-line fix (see workers/demo-workflows/activities.py). */
-export const fixTheBug = (): Promise<void> => editWorkflowFile('activities.py', 'order["shipping_address"]', 'order["address"]');
+/** The demo's bug and its one-line fix (see workers/demo-workflows/activities.py). */
+export const DEMO_BUG = 'order["shipping_address"]';
+export const DEMO_FIX = 'order["address"]';
+
+/** A workflow file as the worker runs it. */
+const workerFile = (name: string): string => fs.readFileSync(path.join(ENGINE.workflows, name), 'utf8');
+
+/** The developer's fix of the demo's bug: the code must be the buggy one. */
+export const fixTheBug = (): Promise<void> => editWorkflowFile('activities.py', DEMO_BUG, DEMO_FIX);
+
+/**
+ * The code a file's story starts from, whatever files ran before it (no file may depend on another's
+ * order): `buggy` deploys the bug again where an earlier file left it fixed, `fixed` fixes it.
+ */
+export async function deployDemoCode(code: 'buggy' | 'fixed'): Promise<void> {
+  const [from, to] = code === 'buggy' ? [DEMO_FIX, DEMO_BUG] : [DEMO_BUG, DEMO_FIX];
+  if (workerFile('activities.py').includes(from)) await editWorkflowFile('activities.py', from, to);
+}
 
 /** The latest run's id and events, as the engine reports them. */
 export async function latestRun(env: EngineEnv, workflowId: string): Promise<{ runId: string; status: string; raw: unknown[]; events: WorkflowEvent[] }> {

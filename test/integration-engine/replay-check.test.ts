@@ -6,8 +6,6 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { attr, attrText, type WorkflowEvent } from '../../src/api';
 import { COMMAND_IDS } from '../../src/commands/ids';
 import type { CheckedRun } from '../../src/replay';
@@ -15,11 +13,11 @@ import { ENGINE_DEMO, TASK_QUEUE } from '../../sandbox/engine/sandbox';
 import type { EventNode } from '../../src/tree/eventNode';
 import { eventually } from '../helpers/eventually';
 import { description } from '../integration/helpers/env';
-import { editWorkflowFile, ENGINE, eventsOf, latestRun, resetMarkers, resetSteps, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
+import { DEMO_BUG, DEMO_FIX, deployDemoCode, editWorkflowFile, eventsOf, latestRun, resetMarkers, resetSteps, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
 import * as vscode from 'vscode';
 
-const BUG = 'order["shipping_address"]';
-const FIX = 'order["address"]';
+const BUG = DEMO_BUG;
+const FIX = DEMO_FIX;
 const SHIP = '        shipment = await create_shipment(order, self.window)\n';
 /** A non-deterministic change: an activity call added before the one that failed. */
 const PACKED = '        await send_email(order["order_id"], "order_packed")\n';
@@ -47,7 +45,6 @@ async function check(id: string): Promise<{ result: CheckedRun; events: EventNod
 }
 
 let worldEnv: EngineEnv;
-const workerFile = (name: string): string => fs.readFileSync(path.join(ENGINE.workflows, name), 'utf8');
 
 describe('On the real engine: check the workflow code against the history, then reset to the last safe point', function () {
   this.timeout(240_000);
@@ -55,12 +52,12 @@ describe('On the real engine: check the workflow code against the history, then 
   let env: EngineEnv;
   before(async () => {
     env = worldEnv = world();
-    // Earlier tests may have fixed the bug; this story starts from the buggy code the worker ran.
-    if (workerFile('activities.py').includes(FIX)) await editWorkflowFile('activities.py', FIX, BUG);
+    // Earlier files may have fixed the bug; this story starts from the buggy code the worker ran.
+    await deployDemoCode('buggy');
   });
   after(async () => {
-    // Leave the code fixed, as the story before this one did.
-    if (workerFile('activities.py').includes(BUG)) await editWorkflowFile('activities.py', BUG, FIX);
+    // Leave the code fixed, as the story does.
+    await deployDemoCode('fixed');
   });
 
   it('a fix inside an activity replays cleanly: every reset point safe, and the reset at the last one completes', async () => {

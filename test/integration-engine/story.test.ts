@@ -9,7 +9,7 @@ import { COMMAND_IDS } from '../../src/commands/ids';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { eventually } from '../helpers/eventually';
 import { description, isEarlierRuns, isRun, label } from '../integration/helpers/env';
-import { eventsOf, fixTheBug, latestRun, resetMarkers, resetSteps, run, useEngineEnv, untilEngineStatus, type EngineEnv } from './helpers';
+import { deployDemoCode, eventsOf, fixTheBug, latestRun, resetMarkers, resetSteps, run, useEngineEnv, untilEngineStatus, type EngineEnv } from './helpers';
 
 const REASON = 'Fixed the shipping address key in create_shipment (#4821)';
 
@@ -17,6 +17,8 @@ describe('On the real engine: fix the bug, reset to before the failed step', fun
   this.timeout(180_000);
   const world = useEngineEnv();
   let env: EngineEnv;
+  // The story's developer meets the bug the seeded order failed on, whatever files ran before.
+  before(() => deployDemoCode('buggy'));
   beforeEach(() => {
     env = world();
   });

@@ -9,8 +9,6 @@
  */
 import * as assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -25,7 +23,7 @@ import { eventually } from '../helpers/eventually';
 import { description, extensionApi, isEvent, isExecution, isMessage, label } from '../integration/helpers/env';
 import { ScriptedUi, resetSteps } from '../integration/helpers/scriptedUi';
 import { makeTestPki, mtlsServerOptions, type TestPki } from '../helpers/tls';
-import { backToEngineSandbox, ENGINE, fixTheBug, latestRun, waitingOrder, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
+import { backToEngineSandbox, deployDemoCode, ENGINE, latestRun, waitingOrder, resetMarkers, untilEngineStatus, useEngineEnv, type EngineEnv } from './helpers';
 
 const NAME = 'local-temporal';
 
@@ -72,8 +70,8 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
   });
 
   it('Reset to Here resets on the engine: a new run, the reason in its marker, the tree shows both runs', async () => {
-    // The order completes only with the demo's bug fixed (earlier stories leave it fixed; alone, fix it here).
-    if (fs.readFileSync(path.join(ENGINE.workflows, 'activities.py'), 'utf8').includes('order["shipping_address"]')) await fixTheBug();
+    // The order completes only with the demo's bug fixed, whatever ran before.
+    await deployDemoCode('fixed');
     const before = await waitingOrder(env, 'tw');
     const id = before.id;
     await useTemporalWorkspace(services, {});
