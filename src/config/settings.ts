@@ -93,6 +93,11 @@ export class Settings {
     return this.get<unknown>('replayCheck.beforeReset', true) !== false;
   }
 
+  /** Group by Problem: how many histories are read at once. */
+  problemsConcurrency(): number {
+    return clampInt(this.get('problems.concurrency', 4), 1, 16);
+  }
+
   private get<T>(key: string, fallback: T): T {
     return vscode.workspace.getConfiguration(SECTION).get<T>(key, fallback);
   }
