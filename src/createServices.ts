@@ -14,6 +14,9 @@ import { DefinitionIndex } from './source/definitionIndex';
 import { EventDocuments } from './tree/eventDocuments';
 import { ExecutionsProvider } from './tree/executionsProvider';
 import { VIEW_IDS } from './commands/ids';
+import { ProblemReader } from './incidentsUi/problemReader';
+import { ProblemsView } from './incidentsUi/problemsView';
+import { notificationProgress } from './incidentsUi/progress';
 
 /** Builds every service once; the caller registers them for disposal. */
 export function createServices(context: vscode.ExtensionContext): Services {
@@ -22,7 +25,14 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const keys = new ApiKeys(context.secrets);
   const connection = new Connection(settings, keys, log, context.globalState);
   const checks = new CheckedRuns();
-  const tree = new ExecutionsProvider(connection, settings, userMessage, checks);
+  const problemReader = new ProblemReader({
+    client: () => connection.client(),
+    concurrency: () => settings.problemsConcurrency(),
+    progress: notificationProgress,
+    describeError: userMessage,
+    log,
+  });
+  const tree = new ExecutionsProvider(connection, settings, userMessage, checks, new ProblemsView(problemReader, userMessage));
   const auditFile = vscode.Uri.joinPath(context.globalStorageUri, 'reset-history.jsonl').fsPath;
   const services = {
     context,

@@ -26,6 +26,8 @@ const NODE_KINDS = {
   pendingItem: 'pendingItem',
   message: 'message',
   loadMore: 'loadMore',
+  /** Group by Problem: one incident, the executions that share its signature. */
+  problem: 'problem',
 } as const;
 
 type NodeKind = (typeof NODE_KINDS)[keyof typeof NODE_KINDS];
@@ -51,6 +53,8 @@ const FLAGS = {
   error: '+error',
   /** The head row of a Find's results. */
   findSummary: '+findSummary',
+  /** A problem group of executions whose problem could not be read. */
+  unreadable: '+unreadable',
 } as const satisfies Record<string, ContextFlag>;
 
 /** `+activity`, `+running`: the flag naming what sort of thing the row shows (an event's kind, a status). */
@@ -116,4 +120,6 @@ export const FIXED_CONTEXT_VALUES = {
   earlierRuns: contextValue(NODE_KINDS.earlierRuns),
   /** “Pending: …” shows only while the execution runs. */
   pending: contextValue(NODE_KINDS.pending, [FLAGS.running]),
+  problem: contextValue(NODE_KINDS.problem),
+  unreadableProblem: contextValue(NODE_KINDS.problem, [FLAGS.unreadable]),
 } as const;

@@ -21,6 +21,8 @@ export class ExecutionNode extends TreeNode {
   watched = false;
   /** Runs of this execution seen in the list (the list may return one row per run). */
   knownRunIds = new Set<string>();
+  /** Under Group by Problem, a running run that is stuck: why (stuckText). Shown in its description and tooltip. */
+  stuck: string | undefined;
   rows: HistoryRows;
   private earlier: EarlierRunsNode | undefined;
   private pending: PendingNode | undefined;
@@ -49,7 +51,8 @@ export class ExecutionNode extends TreeNode {
     const check = this.check;
     // A check that could not run is no verdict: the row stays as it was (its report says why).
     const checked = check && check.result.outcome !== 'failed' ? ` · ${checkSummary(check)}` : '';
-    item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}${checked}`;
+    const stuck = this.stuck === undefined ? '' : ` · ${this.stuck}`;
+    item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}${checked}${stuck}`;
     item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
     item.contextValue = this.contextValue;
     item.accessibilityInformation = {
@@ -74,6 +77,7 @@ export class ExecutionNode extends TreeNode {
     const duration = durationOf(e);
     return tooltip(e.workflowName, [
       ['Status', statusText(e.status)],
+      ['Stuck', this.stuck],
       ['Execution ID', e.executionId],
       ['Run ID', e.runId],
       ['Started', formatTime(e.startTime)],

@@ -8,7 +8,8 @@ import type { CheckedRun, CheckedRuns } from '../replay';
 import { ExecutionNode } from './executionNode';
 import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
-import { HistoryMode, TreeServices } from './services';
+import { Grouping, HistoryMode, TreeServices } from './services';
+import type { ProblemsView } from '../incidentsUi/problemsView';
 import { COMMAND_IDS } from '../commands/ids';
 
 /**
@@ -29,12 +30,15 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
   private generation = 0;
   private currentFilter: ExecutionFilter = NO_FILTER;
   private mode: HistoryMode = 'events';
+  private grouping: Grouping = 'executions';
 
   constructor(
-    private readonly connection: Connection,
-    private readonly settings: Settings,
+    private readonly connection: Pick<Connection, 'client' | 'current'>,
+    private readonly settings: Pick<Settings, 'activeWorkspace' | 'eventsPageSize' | 'executionsPageSize'>,
     readonly describeError: (error: unknown) => string,
     private readonly checks: CheckedRuns,
+    /** Group by Problem's roots, over the executions listed here. */
+    private readonly problems: ProblemsView,
   ) {}
 
   get filter(): ExecutionFilter {
@@ -50,6 +54,14 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
   setHistoryMode(mode: HistoryMode): void {
     if (mode === this.mode) return;
     this.mode = mode;
+    this.changed.fire(undefined);
+  }
+
+  /** The roots: the listed executions, or problem groups over them (built when first shown). */
+  setGrouping(grouping: Grouping): void {
+    if (grouping === this.grouping) return;
+    this.grouping = grouping;
+    this.problems.leave(this.roots);
     this.changed.fire(undefined);
   }
 
@@ -86,7 +98,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
-    return node.parent;
+    return (this.grouping === 'problems' ? this.problems.parentOf(node) : undefined) ?? node.parent;
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
@@ -109,6 +121,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     this.firstPageLoaded = false;
     this.pageError = undefined;
     this.pending = undefined;
+    this.problems.invalidate(true);
     this.changed.fire(undefined);
   }
 
@@ -155,6 +168,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     if (known) return known;
     const execution = await (await this.client()).getExecution(executionId);
     const node = this.byId.get(execution.executionId) ?? this.add(execution, 'top');
+    this.problems.invalidate();
     this.changed.fire(undefined);
     return node;
   }
@@ -162,7 +176,14 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
   /** Reads the execution again (after a reset: its new run) and refreshes only its subtree. */
   async reloadExecution(node: ExecutionNode): Promise<void> {
     const latest = await (await this.client()).getExecution(node.executionId);
+    const before = node.execution;
     node.replaceLatest(latest);
+    // A run that ended, or was reset, may belong to another group now (or to none).
+    if (this.grouping === 'problems' && (latest.status !== before.status || latest.runId !== before.runId)) {
+      this.problems.invalidate();
+      this.changed.fire(undefined);
+      return;
+    }
     this.changed.fire(node);
   }
 
@@ -206,7 +227,9 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
         ];
       }
     }
-    const rows: TreeNode[] = [...this.roots];
+    const rows: TreeNode[] = this.grouping === 'problems' && this.roots.length > 0
+      ? await this.problems.rows(this.roots, state.workspace.name)
+      : [...this.roots];
     if (rows.length === 0) {
       rows.push(
         isFiltered(this.currentFilter)
@@ -254,6 +277,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
       });
       if (generation !== this.generation) return;
       for (const execution of page.executions) this.add(execution, 'bottom');
+      this.problems.invalidate();
       this.nextPageToken = page.nextPageToken;
       this.firstPageLoaded = true;
     };

@@ -5,6 +5,9 @@ import type { TreeNode } from './node';
 /** How run histories are shown: raw events, or steps with the reset points between them. */
 export type HistoryMode = 'events' | 'steps';
 
+/** What the view's roots are: the executions, or Group by Problem's groups of them. */
+export type Grouping = 'executions' | 'problems';
+
 /** What the nodes need from the rest of the extension. */
 export interface TreeServices {
   client(): Promise<WorkflowBackend>;
