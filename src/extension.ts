@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { restoreFilter } from './commands/filterExecutions';
 import { restoreHistoryMode } from './commands/historyMode';
+import { restoreGrouping } from './commands/grouping';
 import { registerCommands } from './commands/registerCommands';
 import type { Services } from './services';
 import { createWorkspaceStatusBar } from './config/statusBar';
@@ -30,6 +31,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   );
   restoreFilter(services);
   restoreHistoryMode(services);
+  restoreGrouping(services);
   return context.extensionMode === vscode.ExtensionMode.Test ? { services } : undefined;
 }
 

@@ -43,6 +43,8 @@ export const COMMAND_IDS = {
   findInHistory: 'mistralWorkflows.findInHistory',
   clearFind: 'mistralWorkflows.clearFind',
   showCallStack: 'mistralWorkflows.showCallStack',
+  groupByProblem: 'mistralWorkflows.groupByProblem',
+  showAllExecutions: 'mistralWorkflows.showAllExecutions',
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];
@@ -67,6 +69,8 @@ export const CONTEXT_KEYS = {
   watching: 'mistralWorkflows.watching',
   /** `steps` or `events`: which of Show Steps / Show Events the view title offers. */
   historyMode: 'mistralWorkflows.historyMode',
+  /** `problems` or `executions`: which of Group by Problem / Show All Executions the view title offers. */
+  grouping: 'mistralWorkflows.grouping',
   /** A filter is set: Clear Filter shows. */
   filtered: 'mistralWorkflows.filtered',
 } as const;

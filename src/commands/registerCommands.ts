@@ -15,6 +15,7 @@ import { clearFind, findInHistory } from './findInHistory';
 import { goToSource } from './goToSource';
 import { COMMAND_IDS, type CommandId } from './ids';
 import { showEvents, showSteps } from './historyMode';
+import { groupByProblem, showAllExecutions } from './grouping';
 import { loadAllExecutions } from './loadAllExecutions';
 import { loadMore } from './loadMore';
 import { openExecution } from './openExecution';
@@ -78,6 +79,8 @@ export const COMMANDS: Readonly<Record<CommandId, Handler>> = {
   [COMMAND_IDS.findInHistory]: findInHistory,
   [COMMAND_IDS.clearFind]: clearFind,
   [COMMAND_IDS.showCallStack]: showCallStack,
+  [COMMAND_IDS.groupByProblem]: groupByProblem,
+  [COMMAND_IDS.showAllExecutions]: showAllExecutions,
 };
 
 /** Registers the whole typed set of ids, each with its handler from COMMANDS. */

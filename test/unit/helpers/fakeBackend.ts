@@ -1,0 +1,78 @@
+/**
+ * A WorkflowBackend over fixed data: one page of executions and a history (or an error) per execution
+ * id, each read after `delayMs` (aborted by its signal). It counts what the tests assert on: history
+ * reads per id, and how many are in flight at once.
+ */
+import type { StreamMessage, WorkflowBackend } from '../../../src/api';
+import type { ResetCode } from '../../../src/api/resetCode';
+import type { Execution, ExecutionPage, WorkflowEvent } from '../../../src/api/types';
+import { sleep } from '../../../src/common/sleep';
+
+export class FakeBackend implements WorkflowBackend {
+  readonly capabilities = { rawListQuery: false, resetRequestId: false, extraResetTargets: [], liveEvents: 'longPoll' as const };
+  readonly reads: string[] = [];
+  inFlight = 0;
+  maxInFlight = 0;
+  listCalls = 0;
+  /** Called as each history read starts, with how many have started. */
+  onRead: (started: number) => void = () => undefined;
+
+  constructor(
+    public executions: Execution[],
+    readonly histories: Map<string, WorkflowEvent[] | Error>,
+    readonly delayMs = 5,
+  ) {}
+
+  readsOf(executionId: string): number {
+    return this.reads.filter((id) => id === executionId).length;
+  }
+
+  listExecutions(): Promise<ExecutionPage> {
+    this.listCalls++;
+    return Promise.resolve({ executions: this.executions });
+  }
+
+  async getHistory(executionId: string, _options?: unknown, signal?: AbortSignal): Promise<WorkflowEvent[]> {
+    this.reads.push(executionId);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    this.onRead(this.reads.length);
+    try {
+      if (!(await sleep(this.delayMs, signal))) throw new Error('aborted');
+      const history = this.histories.get(executionId);
+      if (history instanceof Error) throw history;
+      return history ?? [];
+    } finally {
+      this.inFlight--;
+    }
+  }
+
+  getExecution(executionId: string): Promise<Execution> {
+    const found = this.executions.find((e) => e.executionId === executionId);
+    return found === undefined ? Promise.reject(new Error(`no ${executionId}`)) : Promise.resolve(found);
+  }
+
+  listRuns(executionId: string): Promise<Execution[]> {
+    return this.getExecution(executionId).then((e) => [e]);
+  }
+
+  query(): Promise<unknown> {
+    return Promise.reject(new Error('not in the fake'));
+  }
+
+  reset(): Promise<void> {
+    return Promise.reject(new Error('not in the fake'));
+  }
+
+  resetAsCode(): ResetCode {
+    throw new Error('not in the fake');
+  }
+
+  streamExecution(): AsyncIterable<StreamMessage> {
+    throw new Error('not in the fake');
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
