@@ -1,10 +1,14 @@
-import * as vscode from 'vscode';
 import type { Grouping } from '../tree/services';
 import type { Services } from '../services';
+import { restoreChoice, saveChoice, type FolderChoice } from './folderChoice';
 import { CONTEXT_KEYS } from './ids';
 
-/** Where the folder's choice is kept (workspaceState); the view title's toggle reads CONTEXT_KEYS.grouping. */
-const GROUPING_KEY = 'mistralWorkflows.grouping';
+const GROUPING: FolderChoice<Grouping> = {
+  stateKey: 'mistralWorkflows.grouping',
+  contextKey: CONTEXT_KEYS.grouping,
+  fallback: 'executions',
+  values: ['executions', 'problems'],
+};
 
 /** Where the choice is kept (the folder's workspaceState) and the tree that shows it. */
 type GroupingServices = Pick<Services, 'context' | 'tree'>;
@@ -20,14 +24,11 @@ export async function showAllExecutions(services: GroupingServices): Promise<voi
 }
 
 async function applyGrouping(services: GroupingServices, grouping: Grouping): Promise<void> {
-  await services.context.workspaceState.update(GROUPING_KEY, grouping);
-  await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.grouping, grouping);
+  await saveChoice(services.context.workspaceState, GROUPING, grouping);
   services.tree.setGrouping(grouping);
 }
 
 /** At activation: the grouping this folder had last time (every execution unless problems was chosen). */
 export function restoreGrouping(services: GroupingServices): void {
-  const grouping: Grouping = services.context.workspaceState.get(GROUPING_KEY) === 'problems' ? 'problems' : 'executions';
-  services.tree.setGrouping(grouping);
-  void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.grouping, grouping);
+  services.tree.setGrouping(restoreChoice(services.context.workspaceState, GROUPING));
 }

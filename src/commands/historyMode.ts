@@ -1,10 +1,14 @@
-import * as vscode from 'vscode';
 import type { HistoryMode } from '../tree/services';
 import type { Services } from '../services';
+import { restoreChoice, saveChoice, type FolderChoice } from './folderChoice';
 import { CONTEXT_KEYS } from './ids';
 
-/** Where the folder's choice is kept (workspaceState); the view title's toggle reads CONTEXT_KEYS.historyMode. */
-const HISTORY_MODE_KEY = 'mistralWorkflows.historyMode';
+const HISTORY_MODE: FolderChoice<HistoryMode> = {
+  stateKey: 'mistralWorkflows.historyMode',
+  contextKey: CONTEXT_KEYS.historyMode,
+  fallback: 'events',
+  values: ['events', 'steps'],
+};
 
 /** Where the choice is kept (the folder's workspaceState) and the tree that shows it. */
 type HistoryModeServices = Pick<Services, 'context' | 'tree'>;
@@ -20,14 +24,11 @@ export async function showEvents(services: HistoryModeServices): Promise<void> {
 }
 
 async function applyHistoryMode(services: HistoryModeServices, mode: HistoryMode): Promise<void> {
-  await services.context.workspaceState.update(HISTORY_MODE_KEY, mode);
-  await vscode.commands.executeCommand('setContext', CONTEXT_KEYS.historyMode, mode);
+  await saveChoice(services.context.workspaceState, HISTORY_MODE, mode);
   services.tree.setHistoryMode(mode);
 }
 
 /** At activation: the view this folder had last time (events unless steps was chosen). */
 export function restoreHistoryMode(services: HistoryModeServices): void {
-  const mode: HistoryMode = services.context.workspaceState.get(HISTORY_MODE_KEY) === 'steps' ? 'steps' : 'events';
-  services.tree.setHistoryMode(mode);
-  void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.historyMode, mode);
+  services.tree.setHistoryMode(restoreChoice(services.context.workspaceState, HISTORY_MODE));
 }
