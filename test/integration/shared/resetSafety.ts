@@ -116,6 +116,8 @@ export function resetSafetySuite(factory: WorldFactory): void {
 
     it('a batch reset: a switch at the typed production confirmation sends nothing, to either server', async () => {
       world = await factory.make({ production: true, newRuns: 'never' });
+      // As above: a live update's read started before the switch could reach the server after it.
+      await vscode.workspace.getConfiguration('mistralWorkflows').update('liveUpdates.enabled', false, vscode.ConfigurationTarget.Global);
       const ids = [await world.failed(), (await world.withEarlierRuns()).id];
       const nodes = await Promise.all(ids.map((id) => world.services.tree.openExecution(id)));
       other = await addOtherWorkspace(world);
