@@ -41,6 +41,16 @@ export interface BackendCapabilities {
   readonly liveEvents: 'stream' | 'longPoll';
 }
 
+/**
+ * What a describe answer says of a running run's pending work that its history does not: how many
+ * times its workflow task and its activities have been attempted (a history records only the first
+ * failure of a workflow task's streak, and an activity's retries not at all until it closes).
+ */
+export interface PendingAttempts {
+  pendingWorkflowTask?: { attempt?: number };
+  pendingActivities?: readonly { activityId: string; activityType: string; attempt?: number; lastFailureMessage?: string }[];
+}
+
 export interface WorkflowBackend {
   readonly capabilities: BackendCapabilities;
   listExecutions(query: ListExecutionsQuery, signal?: AbortSignal): Promise<ExecutionPage>;
@@ -50,6 +60,8 @@ export interface WorkflowBackend {
   getExecution(executionId: string, signal?: AbortSignal): Promise<Execution>;
   /** A run's whole history, oldest first (the latest run's by default). */
   getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]>;
+  /** The latest run's pending attempts; absent where the service has no describe that counts them (Mistral's API). */
+  pendingAttempts?(executionId: string, signal?: AbortSignal): Promise<PendingAttempts>;
   /** Runs a workflow query (e.g. `__stack_trace`) on the latest run; its worker answers it. */
   query(executionId: string, name: string, input?: unknown, signal?: AbortSignal): Promise<unknown>;
   /** Sent once, never retried: a reset sent twice resets twice. */

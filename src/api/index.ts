@@ -32,7 +32,7 @@
  * - `streamExecution` follows an execution's events (SSE) and reconnects with Last-Event-ID after a drop
  *   or a 5xx/429, a bounded number of times in a row; other HTTP errors throw at once; abort ends it quietly.
  */
-export type { BackendCapabilities, WorkflowBackend } from './backend';
+export type { BackendCapabilities, PendingAttempts, WorkflowBackend } from './backend';
 export { WorkflowsApiError, isWorkflowsApiError } from './errors';
 export type { RequestEnd } from './errors';
 export type { TlsSettings } from './tls';

@@ -3,7 +3,7 @@
  * and again (a bug in the workflow code, a non-deterministic change deployed under running runs), or an
  * activity has been retrying for many attempts. Such a run looks healthy in a list of statuses.
  */
-import { pendingWork, shortText, type PendingWork, type WorkflowEvent } from '../api';
+import { pendingWork, shortText, type PendingAttempts, type PendingWork, type WorkflowEvent } from '../api';
 import { failingWorkflowTask, workflowTaskCause, workflowTaskMessage } from './workflowTask';
 
 export interface WorkflowTaskStuck {
@@ -35,14 +35,8 @@ interface ActivityRetrying {
 
 export type Stuck = WorkflowTaskStuck | ActivityRetrying;
 
-/**
- * What a describe answer adds (Temporal's `TemporalDescription` fits): the attempt counts the history
- * does not hold. Only what is given is used.
- */
-export interface StuckDescribe {
-  pendingWorkflowTask?: { attempt?: number };
-  pendingActivities?: readonly { activityId: string; activityType: string; attempt?: number; lastFailureMessage?: string }[];
-}
+/** What a describe answer adds: the attempt counts the history does not hold. Only what is given is used. */
+export type StuckDescribe = PendingAttempts;
 
 export interface StuckOptions {
   /** An open activity at this attempt or later is retrying (default 5). */

@@ -5,7 +5,7 @@
  * on every refresh (it may have got stuck, or unstuck). A history that cannot be read is an "unreadable"
  * problem, never dropped. Running ones are kept only until `forgetRunning` (a refresh). No `vscode` import: the progress is given (see ./progress).
  */
-import { enumNamer, type Execution, type WorkflowBackend } from '../api';
+import { enumNamer, type Execution, type PendingAttempts, type WorkflowBackend } from '../api';
 import { BoundedMap } from '../common/boundedMap';
 import type { Log } from '../common/log';
 import { problemOf, type HistoryReading, type Problem } from '../incidents';
@@ -90,9 +90,10 @@ export class ProblemReader {
       const worker = async (): Promise<void> => {
         while (next < executions.length && !signal.aborted) {
           const execution = executions[next++];
-          const reading = await this.history(client, execution, signal);
+          const running = candidateKind(execution) === 'running';
+          const [reading, describe] = await Promise.all([this.history(client, execution, signal), running ? this.attempts(client, execution, signal) : undefined]);
           if (reading === undefined) continue; // cancelled in flight
-          const problem = problemOf(execution, reading);
+          const problem = problemOf(execution, reading, { describe });
           results.set(execution.executionId, problem);
           // Only a history read is kept: an error may pass, and the next refresh tries again.
           if (Array.isArray(reading)) this.keep(scope, execution, problem);
@@ -125,10 +126,24 @@ export class ProblemReader {
     if (problem !== undefined && key !== undefined) this.closedProblems.set(key, problem);
   }
 
+  /**
+   * A running run's attempt counts, where the backend has a describe that counts them (Temporal): the
+   * history holds only a streak's first failed workflow task. Without them the run is still judged.
+   */
+  private async attempts(client: WorkflowBackend, execution: Execution, signal: AbortSignal): Promise<PendingAttempts | undefined> {
+    if (client.pendingAttempts === undefined) return undefined;
+    try {
+      return await client.pendingAttempts(execution.executionId, signal);
+    } catch (error) {
+      if (!signal.aborted) this.deps.log.warn('problems', `Could not describe ${execution.executionId} for its attempts: ${this.deps.describeError(error)}`);
+      return undefined;
+    }
+  }
+
   /** The history, or why it could not be read; undefined when the read was cancelled. */
   private async history(client: WorkflowBackend, execution: Execution, signal: AbortSignal): Promise<HistoryReading | undefined> {
     try {
-      return await client.getHistory(execution.executionId, undefined, signal);
+      return await client.getHistory(execution.executionId, execution.runId === undefined ? undefined : { runId: execution.runId }, signal);
     } catch (error) {
       if (signal.aborted) return undefined;
       const why = this.deps.describeError(error);

@@ -12,7 +12,7 @@
  *                 answer at once with nothing new backs off, a token that comes back stops (longPoll.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { MAX_RUN_PAGES, RUN_PAGE_SIZE, type BackendCapabilities, type GetHistoryOptions, type WorkflowBackend } from '../backend';
+import { MAX_RUN_PAGES, RUN_PAGE_SIZE, type BackendCapabilities, type GetHistoryOptions, type PendingAttempts, type WorkflowBackend } from '../backend';
 import { isWorkflowsApiError, WorkflowsApiError } from '../errors';
 import { normalizeHistory } from '../history';
 import { resetPointMessage } from '../httpErrors';
@@ -60,6 +60,11 @@ export class TemporalBackend implements WorkflowBackend {
 
   async getExecution(executionId: string, signal?: AbortSignal): Promise<Execution> {
     return executionOf((await this.client.describe(executionId, undefined, signal)).execution);
+  }
+
+  async pendingAttempts(executionId: string, signal?: AbortSignal): Promise<PendingAttempts> {
+    const { pendingWorkflowTask, pendingActivities } = await this.client.describe(executionId, undefined, signal);
+    return { pendingWorkflowTask, pendingActivities };
   }
 
   async getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]> {

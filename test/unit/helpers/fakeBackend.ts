@@ -3,7 +3,8 @@
  * id, each read after `delayMs` (aborted by its signal). It counts what the tests assert on: history
  * reads per id, and how many are in flight at once.
  */
-import type { StreamMessage, WorkflowBackend } from '../../../src/api';
+import type { PendingAttempts, StreamMessage, WorkflowBackend } from '../../../src/api';
+import type { GetHistoryOptions } from '../../../src/api/backend';
 import type { ResetCode } from '../../../src/api/resetCode';
 import type { Execution, ExecutionPage, WorkflowEvent } from '../../../src/api/types';
 import { sleep } from '../../../src/common/sleep';
@@ -23,6 +24,22 @@ export class FakeBackend implements WorkflowBackend {
     readonly delayMs = 5,
   ) {}
 
+  /**
+   * Installs a describe that counts attempts (as Temporal's does), answering from `answers` (an Error
+   * is thrown); `described` records what was asked.
+   */
+  countAttempts(answers: Map<string, PendingAttempts | Error>): string[] {
+    const described: string[] = [];
+    this.pendingAttempts = (executionId: string): Promise<PendingAttempts> => {
+      described.push(executionId);
+      const answer = answers.get(executionId) ?? {};
+      return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+    };
+    return described;
+  }
+
+  pendingAttempts?: (executionId: string) => Promise<PendingAttempts>;
+
   readsOf(executionId: string): number {
     return this.reads.filter((id) => id === executionId).length;
   }
@@ -32,8 +49,12 @@ export class FakeBackend implements WorkflowBackend {
     return Promise.resolve({ executions: this.executions });
   }
 
-  async getHistory(executionId: string, _options?: unknown, signal?: AbortSignal): Promise<WorkflowEvent[]> {
+  /** The run id each history read asked for (undefined: the latest run), in order. */
+  readonly readRuns: (string | undefined)[] = [];
+
+  async getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]> {
     this.reads.push(executionId);
+    this.readRuns.push(options?.runId);
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     this.onRead(this.reads.length);

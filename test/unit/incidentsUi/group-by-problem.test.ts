@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type * as vscode from 'vscode';
 import { createFakeVscode, installFakeVscode } from '../../../bench/fakeVscode';
-import { normalizeHistory, type Execution, type WorkflowEvent } from '../../../src/api';
+import { normalizeHistory, type Execution, type PendingAttempts, type WorkflowEvent } from '../../../src/api';
 import { DEFAULT_WORKSPACE } from '../../../src/config/workspaceList';
 import { ProblemReader, type CancellableProgress } from '../../../src/incidentsUi/problemReader';
 import { CheckedRuns } from '../../../src/replay';
@@ -131,6 +131,7 @@ describe('Group by Problem in the Executions view', () => {
     assert.ok(roots.every((r) => r instanceof m.ProblemGroupNode));
     assert.equal(backend.listCalls, 1, 'the same page the view reads, read once');
     assert.equal(backend.readsOf('c-1'), 0, 'a completed run is not read');
+    assert.deepEqual(backend.readRuns, backend.reads.map((id) => `run-${id}`), "each read asks for the listed run's history, not the latest run's");
     const tooltip = (roots[0].resolveTooltip()?.value ?? '').replace(/\\(.)/g, '$1'); // the text, unescaped
     assert.match(tooltip, /parcel order-&lt;n&gt; weighs &lt;n&gt; kg/, 'the masked message (escaped)');
     assert.match(tooltip, /parcel order-9 weighs 33 kg/, "the latest example's message");
@@ -152,6 +153,18 @@ describe('Group by Problem in the Executions view', () => {
     const [stuck] = await tree.getChildren(roots[3]);
     assert.match(String(stuck.getTreeItem().description), / · workflow task failing since 2024-06-24 17:07 UTC: unable to find workflow type/);
     assert.match((stuck.resolveTooltip()?.value ?? '').replace(/\\(.)/g, '$1'), /Stuck: workflow task failing/);
+  });
+
+  it("counts a stuck run's attempts where the backend's describe does, and only running runs are described", async () => {
+    const backend = world();
+    const described = backend.countAttempts(new Map<string, PendingAttempts | Error>([['s-1', { pendingWorkflowTask: { attempt: 37 } }], ['r-1', new Error('HTTP 503')]]));
+    const tree = provider(backend, new FakeProgress());
+    tree.setGrouping('problems');
+    const roots = await tree.getChildren();
+    assert.deepEqual([...described].sort(), ['r-1', 's-1'], 'the running runs, not the closed ones');
+    const [stuck] = await tree.getChildren(roots[3]);
+    assert.match(String(stuck.getTreeItem().description), /workflow task failing since 2024-06-24 17:07 UTC \(attempt 37\): unable to find workflow type/);
+    assert.equal(roots.length, 4, 'a describe that failed (r-1) changes nothing: the run is judged on its history');
   });
 
   it("reads a closed run's history once across two refreshes, a running one on each", async () => {
