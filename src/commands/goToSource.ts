@@ -3,9 +3,11 @@ import type { WorkflowEvent } from '../api/types';
 import { UserCancelled, UserFacingError } from '../common/errors';
 import type { LocatedDefinition } from '../source/definitionIndex';
 import { eventTarget, SourceTarget } from '../source/eventTarget';
+import { failedStepTargets } from '../source/problemTarget';
 import type { DefinitionKind } from '../source/pythonDefinitions';
 import { EventNode } from '../tree/eventNode';
 import { ExecutionNode } from '../tree/executionNode';
+import { ProblemGroupNode } from '../tree/problemNode';
 import { RunNode } from '../tree/runNodes';
 import type { Services } from '../services';
 
@@ -23,20 +25,27 @@ interface DefinitionItem extends vscode.QuickPickItem {
 }
 
 /**
- * Opens the Python definition of what an execution or event row names: the workflow class, the
- * activity function, the signal or update handler, or the Nexus operation's handler method. Several
+ * Opens the Python definition of what an execution, event or problem group row names: the workflow
+ * class, the activity function, the signal or update handler, or the Nexus operation's handler method;
+ * for a problem group, the step its executions failed in (src/source/problemTarget.ts). Several
  * candidates (e.g. two services with an operation of that name): the user picks one.
  */
 export async function goToSource(services: Pick<Services, 'treeView' | 'definitions' | 'ui'>, node?: unknown): Promise<LocatedDefinition> {
-  const target = targetOf(node ?? services.treeView.selection[0]);
-  const found = await services.definitions.find(target.kind, target.name);
-  const { files } = found;
-  const definitions = await ownHandlers(services, target, found.definitions);
-  if (definitions.length === 0) {
-    const where = vscode.workspace.workspaceFolders?.length ? `in this workspace (searched ${files} Python file${files === 1 ? '' : 's'})` : '(no folder is open)';
-    throw new UserFacingError(`No Python definition of ${KIND_WORDS[target.kind]} “${target.name}” found ${where}.`);
+  const targets = targetsOf(node ?? services.treeView.selection[0]);
+  let files = 0;
+  for (const target of targets) {
+    const found = await services.definitions.find(target.kind, target.name);
+    files = found.files;
+    const definitions = await ownHandlers(services, target, found.definitions);
+    if (definitions.length > 0) return openDefinition(definitions.length === 1 ? definitions[0] : await pick(services, target, definitions));
   }
-  const chosen = definitions.length === 1 ? definitions[0] : await pick(services, target, definitions);
+  // The first target is what the row names; the later ones were only fallbacks.
+  const target = targets[0];
+  const where = vscode.workspace.workspaceFolders?.length ? `in this workspace (searched ${files} Python file${files === 1 ? '' : 's'})` : '(no folder is open)';
+  throw new UserFacingError(`No Python definition of ${KIND_WORDS[target.kind]} “${target.name}” found ${where}.`);
+}
+
+async function openDefinition(chosen: LocatedDefinition): Promise<LocatedDefinition> {
   const start = new vscode.Position(chosen.line, chosen.column);
   await vscode.window.showTextDocument(chosen.uri, { selection: new vscode.Range(start, start.translate(0, chosen.identifier.length)) });
   return chosen;
@@ -53,15 +62,25 @@ async function ownHandlers(services: Pick<Services, 'definitions'>, target: Sour
   return own.length > 0 ? own : definitions;
 }
 
-function targetOf(node: unknown): SourceTarget {
-  if (node instanceof ExecutionNode && node.execution.workflowName) return { kind: 'workflow', name: node.execution.workflowName };
+/** What to look for, in order (never empty): the first the workspace defines is opened. */
+function targetsOf(node: unknown): SourceTarget[] {
+  if (node instanceof ExecutionNode && node.execution.workflowName) return [{ kind: 'workflow', name: node.execution.workflowName }];
   if (node instanceof EventNode) {
     const { history, workflowName } = ownerOf(node);
     const target = eventTarget(node.event, node.kind, history, workflowName);
-    if (target) return target;
+    if (target) return [target];
     throw new UserFacingError(`Event ${node.event.idText} ${node.event.type} names no workflow, activity, signal, update or Nexus operation to go to.`);
   }
-  throw new UserFacingError('Select an execution, or a workflow, activity, signal, update or Nexus event, in the Executions view.');
+  if (node instanceof ProblemGroupNode) {
+    const { step, workflowName, unreadable } = node.group;
+    if (unreadable !== undefined || step === undefined) {
+      throw new UserFacingError('The problem of these executions could not be read, so it names no step to go to: open one of them instead.');
+    }
+    const targets = failedStepTargets(step, workflowName);
+    if (targets.length > 0) return targets;
+    throw new UserFacingError('This problem names neither its step nor its workflow, so there is no definition to go to.');
+  }
+  throw new UserFacingError('Select an execution, a problem group, or a workflow, activity, signal, update or Nexus event, in the Executions view.');
 }
 
 /**
