@@ -1,6 +1,7 @@
 // Text for tree items. Pure (no `vscode` import) so the wording is unit-tested under plain mocha.
 import type { Execution, WorkflowEvent } from '../api/types';
 import { oneLine } from '../common/text';
+import type { FailedStep, ProblemGroup } from '../incidents';
 
 const UNITS: [limit: number, divisor: number, unit: Intl.RelativeTimeFormatUnit][] = [
   [60, 1, 'second'],
@@ -113,4 +114,35 @@ export function moreLabel(shown: number, arrived: number, state: 'complete' | 'a
   if (state === 'paused' && shown >= arrived) return `Load more (${n(shown)} events shown, more on the server)`;
   if (state === 'paused') return `Load ${pageSize} more (${n(shown)} shown, more on the server)`;
   return `Load ${pageSize} more (${n(shown)} shown, more arriving…)`;
+}
+
+const STEP_WORDS: Record<FailedStep['kind'], string> = {
+  activity: 'activity',
+  localActivity: 'local activity',
+  child: 'child workflow',
+  update: 'update',
+  timer: 'timer',
+  nexus: 'Nexus operation',
+  workflowTask: 'workflow task',
+  workflow: 'workflow',
+};
+
+/** A problem group's row: `order-fulfillment · create_shipment`; `order-fulfillment · workflow task`; `… · unreadable`. */
+export function problemLabel(group: ProblemGroup): string {
+  const where = group.unreadable !== undefined ? 'unreadable' : group.step === undefined ? 'unknown step' : (group.step.name ?? STEP_WORDS[group.step.kind]);
+  return `${group.workflowName || 'unnamed workflow'} · ${where}`;
+}
+
+/**
+ * `20 executions · ValueError · 3 stuck · last seen 5 minutes ago`; an unreadable group says why. Last
+ * seen says whether the incident is still going on; the tooltip has the exact times.
+ */
+export function problemDescription(group: ProblemGroup, now: number = Date.now()): string {
+  const parts = [`${group.count} execution${group.count === 1 ? '' : 's'}`];
+  if (group.unreadable !== undefined) parts.push(oneLine(group.unreadable, 100));
+  else if (group.errorType !== undefined) parts.push(group.errorType);
+  else if (group.maskedMessage !== undefined) parts.push(oneLine(group.maskedMessage, 60));
+  if (group.stuckCount > 0) parts.push(`${group.stuckCount} stuck`);
+  if (group.lastSeen !== undefined) parts.push(`last seen ${relativeTime(group.lastSeen, now)}`);
+  return parts.join(' · ');
 }

@@ -3,24 +3,12 @@
  * same step with the same masked error), expanding into those executions' usual rows.
  */
 import * as vscode from 'vscode';
-import type { FailedStep, ProblemGroup } from '../incidents';
-import { oneLine } from '../common/text';
+import type { ProblemGroup } from '../incidents';
 import { FIXED_CONTEXT_VALUES, type ContextValue } from './contextValues';
 import type { ExecutionNode } from './executionNode';
-import { formatTime } from './labels';
+import { formatTime, problemDescription, problemLabel } from './labels';
 import { tooltip } from './markdown';
 import { TreeNode } from './node';
-
-const STEP_WORDS: Record<FailedStep['kind'], string> = {
-  activity: 'activity',
-  localActivity: 'local activity',
-  child: 'child workflow',
-  update: 'update',
-  timer: 'timer',
-  nexus: 'Nexus operation',
-  workflowTask: 'workflow task',
-  workflow: 'workflow',
-};
 
 export class ProblemGroupNode extends TreeNode {
   constructor(
@@ -66,20 +54,4 @@ export class ProblemGroupNode extends TreeNode {
   override getChildren(): TreeNode[] {
     return [...this.executions];
   }
-}
-
-/** `order-fulfillment · create_shipment`; `order-fulfillment · workflow task`; `… · unreadable`. */
-function problemLabel(group: ProblemGroup): string {
-  const where = group.unreadable !== undefined ? 'unreadable' : group.step === undefined ? 'unknown step' : (group.step.name ?? STEP_WORDS[group.step.kind]);
-  return `${group.workflowName || 'unnamed workflow'} · ${where}`;
-}
-
-/** `20 executions · ValueError · 3 stuck`; an unreadable group says why. */
-function problemDescription(group: ProblemGroup): string {
-  const parts = [`${group.count} execution${group.count === 1 ? '' : 's'}`];
-  if (group.unreadable !== undefined) parts.push(oneLine(group.unreadable, 100));
-  else if (group.errorType !== undefined) parts.push(group.errorType);
-  else if (group.maskedMessage !== undefined) parts.push(oneLine(group.maskedMessage, 60));
-  if (group.stuckCount > 0) parts.push(`${group.stuckCount} stuck`);
-  return parts.join(' · ');
 }

@@ -13,6 +13,7 @@ import { DEFAULT_WORKSPACE } from '../../../src/config/workspaceList';
 import { ProblemReader, type CancellableProgress } from '../../../src/incidentsUi/problemReader';
 import { CheckedRuns } from '../../../src/replay';
 import type { Services } from '../../../src/services';
+import { relativeTime } from '../../../src/tree/labels';
 import type { TreeNode } from '../../../src/tree/node';
 import { FakeBackend } from '../helpers/fakeBackend';
 import { loadReal } from '../helpers/realHistories';
@@ -81,9 +82,10 @@ class FakeProgress {
   }
 }
 
+/** The row's label and description, without the description's `last seen …` (it depends on the clock). */
 function label(node: TreeNode): string {
   const item = node.getTreeItem();
-  return `${String(item.label)} | ${String(item.description ?? '')}`;
+  return `${String(item.label)} | ${String(item.description ?? '').replace(/ · last seen [^·]+$/, '')}`;
 }
 
 describe('Group by Problem in the Executions view', () => {
@@ -129,6 +131,8 @@ describe('Group by Problem in the Executions view', () => {
       'Workflow · workflow task | 1 execution · WORKFLOW_WORKER_UNHANDLED_FAILURE · 1 stuck',
     ]);
     assert.ok(roots.every((r) => r instanceof m.ProblemGroupNode));
+    const lastSeen = roots.map((r) => String(r.getTreeItem().description).split(' · last seen ')[1]);
+    assert.deepEqual(lastSeen, roots.map((r) => relativeTime((r as InstanceType<Modules['ProblemGroupNode']>).group.lastSeen ?? new Date(0))), 'each says when it was last seen');
     assert.equal(backend.listCalls, 1, 'the same page the view reads, read once');
     assert.equal(backend.readsOf('c-1'), 0, 'a completed run is not read');
     assert.deepEqual(backend.readRuns, backend.reads.map((id) => `run-${id}`), "each read asks for the listed run's history, not the latest run's");
