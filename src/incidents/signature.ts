@@ -4,10 +4,10 @@
  * Nothing is dropped: a failed run whose history could not be read, or whose failure has a shape this
  * does not know, gets a signature that says why, so it is grouped with its kind instead of vanishing.
  */
-import { enumNamer, type Execution, type WorkflowEvent } from '../api';
+import { enumNamer, type Execution, type PendingAttempts, type WorkflowEvent } from '../api';
 import { readFailure, type FailedStep } from './failure';
 import { maskMessage } from './mask';
-import { readStuck, type Stuck, type StuckDescribe, type StuckOptions } from './stuck';
+import { readStuck, type Stuck, type StuckOptions } from './stuck';
 
 export interface Problem {
   /** The signature: equal keys, same incident. A stable string (JSON of its parts). */
@@ -36,7 +36,7 @@ export type HistoryReading = readonly WorkflowEvent[] | { historyError: string }
 
 interface ProblemOptions extends StuckOptions {
   /** The execution's describe answer, for the attempt counts of a running one. */
-  describe?: StuckDescribe;
+  describe?: PendingAttempts;
 }
 
 const executionStatus = enumNamer('WORKFLOW_EXECUTION_STATUS_');

@@ -35,9 +35,6 @@ interface ActivityRetrying {
 
 export type Stuck = WorkflowTaskStuck | ActivityRetrying;
 
-/** What a describe answer adds: the attempt counts the history does not hold. Only what is given is used. */
-export type StuckDescribe = PendingAttempts;
-
 export interface StuckOptions {
   /** An open activity at this attempt or later is retrying (default 5). */
   retryingAttempts?: number;
@@ -52,7 +49,7 @@ const NONDETERMINISM = /\[TMPRL1100\]|non-?determinis/i;
  * open activity at `retryingAttempts` or more (from describe's pending activities when given, else
  * from the history). Undefined when neither holds, or when the history shows the run closed.
  */
-export function readStuck(history: readonly WorkflowEvent[], describe?: StuckDescribe, options: StuckOptions = {}): Stuck | undefined {
+export function readStuck(history: readonly WorkflowEvent[], describe?: PendingAttempts, options: StuckOptions = {}): Stuck | undefined {
   const work = pendingWork(history);
   if (work.closed) return undefined;
   const streak = failingWorkflowTask(history);
@@ -73,7 +70,7 @@ export function readStuck(history: readonly WorkflowEvent[], describe?: StuckDes
 }
 
 /** The open activity with the most attempts, when it has at least `threshold`. */
-function retryingActivity(work: PendingWork, describe: StuckDescribe | undefined, threshold: number): ActivityRetrying | undefined {
+function retryingActivity(work: PendingWork, describe: PendingAttempts | undefined, threshold: number): ActivityRetrying | undefined {
   let found: ActivityRetrying | undefined;
   if (describe?.pendingActivities !== undefined) {
     for (const pending of describe.pendingActivities) {
