@@ -23,6 +23,16 @@ interface FailureSpec {
   retryState?: string;
 }
 
+/** A WORKFLOW_TASK_FAILED's cause, bare as the sandbox writes enums (`WORKFLOW_TASK_FAILED_CAUSE_` dropped). */
+type WorkflowTaskFailedCause = 'NON_DETERMINISTIC_ERROR' | 'WORKFLOW_WORKER_UNHANDLED_FAILURE';
+
+/** What the worker reports when a workflow task fails: the SDK's message, and the exception's type and trace when it has one. */
+interface WorkflowTaskFailure {
+  message: string;
+  type?: string;
+  stackTrace?: string;
+}
+
 export class HistoryBuilder {
   readonly events: SandboxEvent[];
   /** The time of the last event written (ms). */
@@ -75,21 +85,25 @@ export class HistoryBuilder {
     });
   }
 
-  workflowTaskScheduled(): SandboxEvent {
+  workflowTaskScheduled(attempt = 1): SandboxEvent {
     return this.push(
       'WORKFLOW_TASK_SCHEDULED',
-      { task_queue: { name: this.ctx.taskQueue }, start_to_close_timeout: '10s', attempt: 1 },
+      { task_queue: { name: this.ctx.taskQueue }, start_to_close_timeout: '10s', attempt },
       this.gap(1, 30),
+    );
+  }
+
+  workflowTaskStarted(scheduledId: number): SandboxEvent {
+    return this.push(
+      'WORKFLOW_TASK_STARTED',
+      { scheduled_event_id: scheduledId, identity: this.ctx.identity, request_id: this.ctx.rng.uuid() },
+      this.gap(3, 40),
     );
   }
 
   /** Starts and completes the workflow task scheduled at `scheduledId`; returns the COMPLETED id. */
   workflowTaskRun(scheduledId: number): number {
-    const started = this.push(
-      'WORKFLOW_TASK_STARTED',
-      { scheduled_event_id: scheduledId, identity: this.ctx.identity, request_id: this.ctx.rng.uuid() },
-      this.gap(3, 40),
-    );
+    const started = this.workflowTaskStarted(scheduledId);
     const completed = this.push(
       'WORKFLOW_TASK_COMPLETED',
       {
@@ -107,6 +121,34 @@ export class HistoryBuilder {
   /** A full workflow task (scheduled, started, completed); returns the COMPLETED event id. */
   workflowTask(): number {
     return this.workflowTaskRun(this.workflowTaskScheduled().eventId);
+  }
+
+  /**
+   * A workflow task that the worker fails (scheduled, started, failed), then its retry, scheduled and
+   * started. Temporal retries a failing task without end but writes only the first failure of the
+   * streak: every later attempt fails unseen, so the history ends at the retry's STARTED for good.
+   */
+  workflowTaskFailing(cause: WorkflowTaskFailedCause, failure: WorkflowTaskFailure): SandboxEvent {
+    const scheduled = this.workflowTaskScheduled();
+    const started = this.workflowTaskStarted(scheduled.eventId);
+    const failed = this.push(
+      'WORKFLOW_TASK_FAILED',
+      {
+        scheduled_event_id: scheduled.eventId,
+        started_event_id: started.eventId,
+        cause,
+        failure: {
+          message: failure.message,
+          ...(failure.stackTrace === undefined ? {} : { stack_trace: failure.stackTrace }),
+          ...(failure.type === undefined ? {} : { application_failure_info: { type: failure.type } }),
+        },
+        identity: this.ctx.identity,
+        worker_version: { build_id: this.ctx.buildId },
+      },
+      this.gap(5, 60),
+    );
+    this.workflowTaskStarted(this.workflowTaskScheduled(2).eventId);
+    return failed;
   }
 
   activityScheduled(name: string, input: unknown): SandboxEvent {
@@ -144,11 +186,14 @@ export class HistoryBuilder {
     return this.workflowTask();
   }
 
-  /** An activity that fails for good (after `attempt` attempts), followed by a workflow task. */
-  activityFailed(name: string, input: unknown, failure: FailureSpec, attempt = 1): number {
+  /**
+   * An activity that fails for good (after `attempt` attempts), followed by the workflow task that
+   * sees it; returns the ACTIVITY_TASK_FAILED event (`workflowFailedBy` fails the run with it).
+   */
+  activityFailed(name: string, input: unknown, failure: FailureSpec, attempt = 1): SandboxEvent {
     const scheduled = this.activityScheduled(name, input);
     const started = this.activityStarted(scheduled.eventId, attempt);
-    this.push(
+    const failed = this.push(
       'ACTIVITY_TASK_FAILED',
       {
         scheduled_event_id: scheduled.eventId,
@@ -158,11 +203,13 @@ export class HistoryBuilder {
           stack_trace: failure.stackTrace,
           application_failure_info: { type: failure.type },
         },
+        identity: this.ctx.identity,
         retry_state: failure.retryState ?? 'RETRY_STATE_NON_RETRYABLE_FAILURE',
       },
       this.gap(50, 900),
     );
-    return this.workflowTask();
+    this.workflowTask();
+    return failed;
   }
 
   timerStarted(timerId: string, timeout: string): SandboxEvent {
@@ -223,11 +270,32 @@ export class HistoryBuilder {
     );
   }
 
-  failed(message: string): void {
+  /**
+   * The run fails because the workflow let an activity's failure through, written as Temporal writes
+   * it (workers/samples/order-activity-failed.json): the SDK's "Activity task failed" wrapper says
+   * which activity (`activity_failure_info`), its `cause` is the activity's own failure, whole.
+   */
+  workflowFailedBy(activityFailed: SandboxEvent): void {
+    const a = activityFailed.attributes;
+    const scheduled = this.events.find((e) => e.eventId === a.scheduled_event_id);
+    if (activityFailed.type !== 'ACTIVITY_TASK_FAILED' || scheduled === undefined) {
+      throw new Error(`event ${activityFailed.eventId} is not the failure of an activity of this history`);
+    }
     this.push(
       'WORKFLOW_EXECUTION_FAILED',
       {
-        failure: { message },
+        failure: {
+          message: 'Activity task failed',
+          cause: structuredClone(a.failure),
+          activity_failure_info: {
+            scheduled_event_id: a.scheduled_event_id,
+            started_event_id: a.started_event_id,
+            identity: a.identity,
+            activity_type: structuredClone(scheduled.attributes.activity_type),
+            activity_id: scheduled.attributes.activity_id,
+            retry_state: a.retry_state,
+          },
+        },
         retry_state: 'RETRY_STATE_RETRY_POLICY_NOT_SET',
         workflow_task_completed_event_id: this.lastWftCompleted,
       },

@@ -1,8 +1,11 @@
 /**
- * The deterministic demo data: ~40 executions over six workflows, every status, plus four special
- * executions with fixed ids (DEMO) that tests and the demo rely on. Same seed + same `now` = same data.
+ * The deterministic demo data: ~45 executions over six workflows, every status but the deprecated
+ * RETRYING_AFTER_ERROR, plus special executions with fixed ids (DEMO) that tests and the demo rely on.
+ * Failures are written the way Temporal writes them, and fall into incidents: an activity fails the
+ * same way in every execution it fails in (sandbox/catalog.ts), and a bad deploy wedges three runs.
+ * Same seed + same `now` = same data.
  */
-import { pythonTrace, WORKFLOWS, workflowDef, type WorkflowDef } from './catalog';
+import { pythonTrace, WORKFLOW_FRAMES, WORKFLOWS, workflowDef, type WorkflowDef } from './catalog';
 import { buildBigRun } from './seed-big';
 import { HistoryBuilder, type WorkerContext } from './history';
 import { type Execution, type PlannedActivity, type Run, type RunStatus, type SandboxEvent } from './model';
@@ -21,7 +24,25 @@ export const DEMO = {
   big: '9e3b5c7a-4d21-4f8e-a6b9-1c7e2f5d8a04',
   /** refund-processor, RUNNING: an activity retrying (attempt 3), an open 2 h timer and a running child workflow. */
   pending: 'c7a1e5d3-2f48-4b9e-8d61-5e0b3a9f7c24',
+  /**
+   * order-fulfillment, RUNNING and stuck: its workflow task fails on non-determinism since
+   * `STUCK_BUILD` was deployed (event 28), and is retried (29, 30) to no end. The oldest of three.
+   */
+  stuck: '3b8e6f2a-9c14-4d7b-a5e0-8f2c1d6b4a97',
+  /** order-fulfillment, RUNNING, wedged by the same deploy as `stuck`: the same incident. */
+  stuckSecond: 'e05a9d3c-6b72-4f18-9e4d-2c7a5b1f8e36',
+  /** order-fulfillment, RUNNING, wedged by the same deploy as `stuck`, the latest to be. */
+  stuckThird: '71c4b8e9-2d5f-4a06-b3e8-9f1a6c2d7e54',
+  /** customer-onboarding, RUNNING and stuck on a bug in its workflow code: a TypeError fails every workflow task. */
+  stuckOnBug: 'a9d27c5e-4f81-4b3a-8c6d-0e5b7f2a1c93',
 } as const;
+
+/** The deploy that wedged DEMO.stuck and its two siblings, and the build they had been running on. */
+export const STUCK_BUILD = { before: 'order-fulfillment@1.7.4', deployed: 'order-fulfillment@1.8.0' } as const;
+
+/** What the Python SDK (sdk-core) says when `STUCK_BUILD.deployed` replays the runs it wedged. */
+export const STUCK_MESSAGE =
+  "[TMPRL1100] Nondeterminism error: Activity type of scheduled event 'create_shipment' does not match activity type of activity command 'verify_address'";
 
 /** The reasons of the seeded resets of DEMO.reset, oldest first. */
 export const DEMO_RESET_REASONS = [
@@ -49,13 +70,14 @@ export function seedExecutions(seed: number, now: number, generic = 35): Executi
   };
   const list = [demoFailed(ctx), demoRunning(ctx), demoReset(ctx), demoBig(ctx), continuedAsNew(ctx)];
   // Every status at least once, then mostly COMPLETED like a real workspace.
-  const statuses: RunStatus[] = ['FAILED', 'RUNNING', 'CANCELED', 'TERMINATED', 'TIMED_OUT', 'RETRYING_AFTER_ERROR'];
+  const endings: Ending[] = ['FAILED', 'RUNNING', 'CANCELED', 'TERMINATED', 'TIMED_OUT', 'BETWEEN_ATTEMPTS'];
   for (let i = 0; i < generic; i++) {
-    const status = i < statuses.length ? statuses[i] : rng.pick<RunStatus>(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'FAILED', 'RUNNING']);
-    list.push(ordinary(ctx, i, status));
+    const ending = i < endings.length ? endings[i] : rng.pick<Ending>(['COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'COMPLETED', 'FAILED', 'FAILED', 'RUNNING']);
+    list.push(ordinary(ctx, i, ending));
   }
   // Last, so that the random draws of every execution above stay what they were.
   list.push(demoPending(ctx));
+  list.push(...demoStuck(ctx));
   return list;
 }
 
@@ -85,7 +107,7 @@ function worker(ctx: SeedContext, e: Execution, buildId = e.worker.buildId): Wor
 }
 
 function closedRun(runId: string, status: RunStatus, list: SandboxEvent[], result: unknown = null): Run {
-  const open = status === 'RUNNING' || status === 'RETRYING_AFTER_ERROR';
+  const open = status === 'RUNNING' || status === 'RETRYING_AFTER_ERROR'; // the latter read if ever given, never seeded
   return {
     runId,
     status,
@@ -120,18 +142,8 @@ function demoFailed(ctx: SeedContext): Execution {
   b.activity(charge.name, charge.input, charge.result); // 26-28, WFT 29-31
   b.signal('priority_changed', { priority: 'express' }); // 32
   b.workflowTask(); // 33-35
-  b.activityFailed(ship.name, ship.input, {
-    message: "'shipping_address'",
-    type: 'KeyError',
-    stackTrace: pythonTrace(
-      '/app/workflows/order_fulfillment/activities.py',
-      88,
-      'create_shipment',
-      'address = order["shipping_address"]',
-      "KeyError: 'shipping_address'",
-    ),
-  }); // 36-38, WFT 39-41
-  b.failed("Activity task failed: KeyError: 'shipping_address'"); // 42
+  const shipFailed = b.activityFailed(ship.name, ship.input, failureSpec(def, ship.name, key, 0, 0)); // 36-38, WFT 39-41: KeyError: 'shipping_address'
+  b.workflowFailedBy(shipFailed); // 42: "Activity task failed", caused by the KeyError
   fitBefore(b.events, ctx.now - 2 * HOUR);
   e.runs.push(closedRun(runId, 'FAILED', b.events));
   return e;
@@ -189,6 +201,70 @@ function demoPending(ctx: SeedContext): Execution {
     last_failure: { message: 'fraud-score service unavailable (HTTP 503)', application_failure_info: { type: 'ServiceUnavailable' } },
   }, 90_000); // 18
   fitBefore(b.events, ctx.now - 30_000);
+  e.runs.push(closedRun(runId, 'RUNNING', b.events));
+  return e;
+}
+
+/**
+ * Runs wedged on their workflow task, as the service shows them: RUNNING, with nothing to say so in
+ * their status. Three orders were shipping when `STUCK_BUILD.deployed` (a verify_address step added
+ * before create_shipment, unversioned) went out: the new worker cannot replay them. And an onboarding
+ * whose workflow code raises a TypeError on the answer of verify_identity.
+ */
+function demoStuck(ctx: SeedContext): Execution[] {
+  const deployedAt = ctx.now - 47 * MINUTE - 12_480;
+  const orders = [
+    { id: DEMO.stuck, key: 'ord_3HW8Q2ZT', startedBefore: 6 * MINUTE + 3_914, failsAfter: MINUTE + 41_306 },
+    { id: DEMO.stuckSecond, key: 'ord_8KD4N7RA', startedBefore: 3 * MINUTE + 27_550, failsAfter: 4 * MINUTE + 5_112 },
+    { id: DEMO.stuckThird, key: 'ord_5VX1M9PC', startedBefore: MINUTE + 12_208, failsAfter: 7 * MINUTE + 48_027 },
+  ];
+  return [...orders.map((o) => wedgedOrder(ctx, o.id, o.key, deployedAt - o.startedBefore, deployedAt + o.failsAfter)), stuckOnBug(ctx)];
+}
+
+/** An order run on `STUCK_BUILD.before` up to create_shipment, whose next workflow task (at `failsAtMs`) the new build fails. */
+function wedgedOrder(ctx: SeedContext, executionId: string, key: string, startMs: number, failsAtMs: number): Execution {
+  const def = workflowDef('order-fulfillment');
+  const e = newExecution(ctx, def, executionId, key);
+  const runId = ctx.rng.uuid();
+  const [validate, reserve, charge, ship] = e.plan;
+  const b = new HistoryBuilder(worker(ctx, e, STUCK_BUILD.before), startMs);
+  b.executionStarted(def.name, def.input(key), runId); // 1
+  b.workflowTask(); // 2-4
+  for (const a of [validate, reserve, charge]) b.activity(a.name, a.input, a.result); // 5-22
+  const shipping = b.activityScheduled(ship.name, ship.input); // 23
+  const started = b.activityStarted(shipping.eventId); // 24
+  // Booking the carrier takes minutes: the deploy went out meanwhile.
+  b.time = Math.max(b.time, failsAtMs - 1_000);
+  b.push('ACTIVITY_TASK_COMPLETED', { scheduled_event_id: shipping.eventId, started_event_id: started.eventId, result: ship.result }); // 25
+  // Replayed by the new build: its verify_address command meets the create_shipment of event 23.
+  const deployed = new HistoryBuilder(worker(ctx, e, STUCK_BUILD.deployed), 0, b.events);
+  deployed.workflowTaskFailing('NON_DETERMINISTIC_ERROR', { message: STUCK_MESSAGE }); // 26-28, retried 29-30
+  e.worker.buildId = STUCK_BUILD.deployed;
+  e.runs.push(closedRun(runId, 'RUNNING', b.events));
+  return e;
+}
+
+function stuckOnBug(ctx: SeedContext): Execution {
+  const def = workflowDef('customer-onboarding');
+  const key = 'cus_7e21b94c05';
+  const e = newExecution(ctx, def, DEMO.stuckOnBug, key);
+  const runId = ctx.rng.uuid();
+  const [create, verify] = e.plan;
+  const b = new HistoryBuilder(worker(ctx, e), ctx.now - 2 * HOUR - 31 * MINUTE - 9_254);
+  b.executionStarted(def.name, def.input(key), runId); // 1
+  b.workflowTask(); // 2-4
+  b.activity(create.name, create.input, create.result); // 5-7, WFT 8-10
+  const verifying = b.activityScheduled(verify.name, verify.input); // 11
+  const started = b.activityStarted(verifying.eventId); // 12
+  // The provider answered without a document section, which the workflow code does not expect.
+  b.push('ACTIVITY_TASK_COMPLETED', { scheduled_event_id: verifying.eventId, started_event_id: started.eventId, result: { verified: true, document: null } }, 6_212); // 13
+  const error = "TypeError: 'NoneType' object is not subscriptable";
+  b.workflowTaskFailing('WORKFLOW_WORKER_UNHANDLED_FAILURE', {
+    message: "'NoneType' object is not subscriptable",
+    type: 'TypeError',
+    stackTrace: pythonTrace('/app/workflows/customer_onboarding/workflow.py', 57, 'run', 'country = identity["document"]["country"]', error, WORKFLOW_FRAMES),
+  }); // 14-16, retried 17-18
+  fitBefore(b.events, ctx.now - 2 * HOUR);
   e.runs.push(closedRun(runId, 'RUNNING', b.events));
   return e;
 }
@@ -273,21 +349,32 @@ function continuedAsNew(ctx: SeedContext): Execution {
   return e;
 }
 
-const FAILURES = [
-  { type: 'TimeoutError', message: 'upstream did not answer within 30s', code: 'resp = await client.post(url, json=payload, timeout=30)' },
-  { type: 'ValueError', message: 'PDF is encrypted and no password was given', code: 'reader = PdfReader(stream)' },
-  { type: 'ConnectionResetError', message: '[Errno 104] Connection reset by peer', code: 'await conn.execute(query)' },
-  { type: 'decimal.InvalidOperation', message: "[<class 'decimal.ConversionSyntax'>]", code: 'amount = Decimal(row["amount"])' },
-];
+/** The failure of activity `name` of `def` in the execution with key `key` (see ActivityFailure), with its traceback. */
+function failureSpec(def: WorkflowDef, name: string, key: string, n: number, m: number): { message: string; type: string; stackTrace: string } {
+  const failure = def.activities.find((a) => a.name === name)?.failure;
+  if (failure === undefined) throw new Error(`${def.name} has no activity ${name}`);
+  const message = failure.message(key, n, m);
+  const file = `/app/workflows/${def.name.replace(/-/g, '_')}/activities.py`;
+  return { message, type: failure.type, stackTrace: pythonTrace(file, failure.line, name, failure.code, `${failure.type}: ${message}`) };
+}
 
-/** An ordinary execution ending in `status` after a random number of activities. */
-function ordinary(ctx: SeedContext, index: number, status: RunStatus): Execution {
+/**
+ * How a generic execution ends: its status, or BETWEEN_ATTEMPTS, RUNNING with its activity failing
+ * and retried (Temporal writes no attempt before the last, so the history ends at its SCHEDULED).
+ * That one was seeded as RETRYING_AFTER_ERROR, the status Mistral deprecated: the service shows such
+ * a run as RUNNING.
+ */
+type Ending = Exclude<RunStatus, 'RETRYING_AFTER_ERROR'> | 'BETWEEN_ATTEMPTS';
+
+/** An ordinary execution ending as `ending` says after a random number of activities. */
+function ordinary(ctx: SeedContext, index: number, ending: Ending): Execution {
   const { rng } = ctx;
   const def = rng.pick(WORKFLOWS);
   const key = def.key(rng);
   const e = newExecution(ctx, def, rng.uuid(), key);
   const runId = rng.uuid();
-  const open = status === 'RUNNING' || status === 'RETRYING_AFTER_ERROR';
+  const status: RunStatus = ending === 'BETWEEN_ATTEMPTS' ? 'RUNNING' : ending;
+  const open = status === 'RUNNING';
   // Open runs started minutes ago; closed ones are spread over the last ~6 days, newest first.
   const start = open
     ? ctx.now - rng.int(3 * MINUTE, 55 * MINUTE)
@@ -304,22 +391,22 @@ function ordinary(ctx: SeedContext, index: number, status: RunStatus): Execution
     }
   });
   const next = e.plan[stopAt];
-  switch (status) {
+  switch (ending) {
     case 'COMPLETED':
       b.completed(e.successResult);
       break;
     case 'FAILED': {
-      const f = rng.pick(FAILURES);
-      const file = `/app/workflows/${def.name.replace(/-/g, '_')}/activities.py`;
-      const trace = pythonTrace(file, rng.int(20, 240), next.name, f.code, `${f.type}: ${f.message}`);
-      b.activityFailed(next.name, next.input, { message: f.message, type: f.type, stackTrace: trace, retryState: 'RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED' }, 5);
-      b.failed(`Activity task failed: ${f.type}: ${f.message}`);
+      // Two draws, where the seed once drew a random failure and its line: every execution after keeps its data.
+      const n = rng.int(0, 9999);
+      const m = rng.int(20, 240);
+      const failure = failureSpec(def, next.name, key, n, m);
+      b.workflowFailedBy(b.activityFailed(next.name, next.input, { ...failure, retryState: 'RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED' }, 5));
       break;
     }
     case 'RUNNING':
       b.activityStarted(b.activityScheduled(next.name, next.input).eventId);
       break;
-    case 'RETRYING_AFTER_ERROR':
+    case 'BETWEEN_ATTEMPTS':
       b.activityScheduled(next.name, next.input); // failing attempts are not written until the last one
       break;
     case 'CANCELED':
@@ -336,7 +423,7 @@ function ordinary(ctx: SeedContext, index: number, status: RunStatus): Execution
       b.timedOut(HOUR);
       break;
     default:
-      throw new Error(`generic executions cannot be ${status}`);
+      throw new Error(`generic executions cannot be ${ending}`);
   }
   fitBefore(b.events, open ? ctx.now - 20_000 : ctx.now - 5 * MINUTE);
   e.runs.push(closedRun(runId, status, b.events, status === 'COMPLETED' ? e.successResult : null));

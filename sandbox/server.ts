@@ -21,7 +21,7 @@ export type { SandboxStore } from './store';
 export type { FaultRule } from './faults';
 export type { HistoryShape } from './store';
 
-export { DEMO, DEMO_RESET_REASONS } from './seed';
+export { DEMO, DEMO_RESET_REASONS, STUCK_BUILD, STUCK_MESSAGE } from './seed';
 export { BIG_EVENT_COUNT } from './seed-big';
 
 export interface SandboxOptions {
