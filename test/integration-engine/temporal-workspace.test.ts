@@ -17,6 +17,7 @@ import * as vscode from 'vscode';
 import { attrText } from '../../src/api';
 import { COMMAND_IDS } from '../../src/commands/ids';
 import type { Services } from '../../src/services';
+import { NO_FILTER, type ExecutionFilter } from '../../src/tree/filter';
 import type { TreeNode } from '../../src/tree/node';
 import { ENGINE_DEMO } from '../../sandbox/engine/sandbox';
 import { eventually } from '../helpers/eventually';
@@ -27,14 +28,22 @@ import { backToEngineSandbox, deployDemoCode, ENGINE, latestRun, waitingOrder, r
 
 const NAME = 'local-temporal';
 
-async function useTemporalWorkspace(services: Services, entry: Record<string, unknown>): Promise<TreeNode[]> {
+/** The seeded completed demo order, searched for by its id. */
+const DEMO_SEARCH: ExecutionFilter = { statuses: [], search: ENGINE_DEMO.completed };
+
+/**
+ * Makes a Temporal workspace active and lists it. Tests that look for one execution search for it, as a
+ * user would: the namespace is shared with the other files' executions, which can push any one execution
+ * off the first page.
+ */
+async function useTemporalWorkspace(services: Services, entry: Record<string, unknown>, filter: ExecutionFilter = NO_FILTER): Promise<TreeNode[]> {
   const config = vscode.workspace.getConfiguration('mistralWorkflows');
   // Beside the suite's own Mistral workspace (the engine sandbox's API), as a user would have both.
   const mistral = { name: 'sandbox', baseUrl: ENGINE.api, production: false };
   await config.update('workspaces', [mistral, { name: NAME, kind: 'temporal', baseUrl: ENGINE.temporal, namespace: ENGINE.namespace, ...entry }], vscode.ConfigurationTarget.Global);
   await config.update('activeWorkspace', NAME, vscode.ConfigurationTarget.Global);
   services.connection.invalidate('test: Temporal workspace');
-  services.tree.setFilter({ statuses: [] });
+  services.tree.setFilter(filter);
   return services.tree.getChildren();
 }
 
@@ -53,12 +62,13 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
   after(async () => {
     await services.keys.clear(NAME);
     services.ui = env.ui;
+    services.tree.setFilter(NO_FILTER);
     // Back to the engine sandbox's Mistral API for the suites after this one.
     await backToEngineSandbox(services);
   });
 
   it('lists the engine’s executions with the engine’s statuses', async () => {
-    const rows = (await useTemporalWorkspace(services, {})).filter(isExecution);
+    const rows = (await useTemporalWorkspace(services, {}, DEMO_SEARCH)).filter(isExecution);
     const demo = (await env.temporal.listWorkflows({ query: `WorkflowId = '${ENGINE_DEMO.completed}'` })).executions[0];
     const row = rows.find((r) => r.executionId === ENGINE_DEMO.completed);
     assert.ok(row, 'the completed demo order is listed');
@@ -153,7 +163,7 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
     const proxy = await startProxy({ tls: pki });
     try {
       const mtls = { baseUrl: proxy.baseUrl, clientCertFile: pki.client.cert, clientKeyFile: pki.client.key, serverCaFile: pki.ca.cert };
-      const rows = (await useTemporalWorkspace(services, mtls)).filter(isExecution);
+      const rows = (await useTemporalWorkspace(services, mtls, DEMO_SEARCH)).filter(isExecution);
       assert.ok(rows.some((r) => r.executionId === ENGINE_DEMO.completed), 'the engine’s completed demo order, through the mTLS proxy');
       assert.ok(proxy.seen.length > 0 && proxy.seen.every((r) => r.clientCn === 'mwf-test-client'), 'every request came with the client certificate');
 
@@ -183,7 +193,7 @@ describe('On the real engine, a Temporal workspace: the same extension straight 
       assert.equal(proxy.seen.at(-1)?.authorization, undefined, 'no Authorization header was sent: none is set for this workspace');
       await services.keys.store(NAME, key);
       await services.connection.rememberKeyOrigin(NAME, new URL(proxy.baseUrl).origin);
-      const rows = (await useTemporalWorkspace(services, { baseUrl: proxy.baseUrl })).filter(isExecution);
+      const rows = (await useTemporalWorkspace(services, { baseUrl: proxy.baseUrl }, DEMO_SEARCH)).filter(isExecution);
       assert.ok(rows.some((r) => r.executionId === ENGINE_DEMO.completed), 'with the key, the list comes through');
       assert.equal(proxy.seen.at(-1)?.authorization, `Bearer ${key}`);
       assert.doesNotMatch(description(rows[0]), new RegExp(key));
