@@ -60,6 +60,12 @@ export interface WorkflowBackend {
   getExecution(executionId: string, signal?: AbortSignal): Promise<Execution>;
   /** A run's whole history, oldest first (the latest run's by default). */
   getHistory(executionId: string, options?: GetHistoryOptions, signal?: AbortSignal): Promise<WorkflowEvent[]>;
+  /**
+   * A closed run's last `count` events, oldest first: how it ended (its failure names the step and the
+   * error) without reading its whole history. Absent where the service reads a history only from its
+   * start (Mistral's API).
+   */
+  closingEvents?(executionId: string, runId: string | undefined, count: number, signal?: AbortSignal): Promise<WorkflowEvent[]>;
   /** The latest run's pending attempts; absent where the service has no describe that counts them (Mistral's API). */
   pendingAttempts?(executionId: string, signal?: AbortSignal): Promise<PendingAttempts>;
   /** Runs a workflow query (e.g. `__stack_trace`) on the latest run; its worker answers it. */

@@ -3,7 +3,9 @@
  * running ones, a few at a time, under a progress the user can cancel. A closed run never changes, so
  * its problem is kept by run id and its history read once per session; a running one is read again
  * on every refresh (it may have got stuck, or unstuck). A history that cannot be read is an "unreadable"
- * problem, never dropped. Running ones are kept only until `forgetRunning` (a refresh). No `vscode` import: the progress is given (see ./progress).
+ * problem, never dropped. Running ones are kept only until `forgetRunning` (a refresh). Where the
+ * backend reads a history from its end (Temporal), a closed run's last few events are read first: how
+ * it ended is usually all its problem needs. No `vscode` import: the progress is given (see ./progress).
  */
 import { enumNamer, type Execution, type PendingAttempts, type WorkflowBackend } from '../api';
 import { BoundedMap } from '../common/boundedMap';
@@ -33,6 +35,11 @@ interface ProblemReading {
 const MAX_CACHED_PROBLEMS = 10_000;
 const executionStatus = enumNamer('WORKFLOW_EXECUTION_STATUS_');
 const CLOSED_WITH_PROBLEM: ReadonlySet<string> = new Set(['FAILED', 'TIMED_OUT']);
+/**
+ * A closed run's last events read before its whole history: the close, the workflow task before it and
+ * the failed step's event (the real histories in the fixtures need 4).
+ */
+const CLOSING_EVENTS = 8;
 /** What problemOf reads as still going (RETRYING_AFTER_ERROR is Mistral's older name). */
 const STILL_GOING: ReadonlySet<string> = new Set(['RUNNING', 'RETRYING_AFTER_ERROR']);
 
@@ -91,12 +98,18 @@ export class ProblemReader {
         while (next < executions.length && !signal.aborted) {
           const execution = executions[next++];
           const running = candidateKind(execution) === 'running';
-          const [reading, describe] = await Promise.all([this.history(client, execution, signal), running ? this.attempts(client, execution, signal) : undefined]);
-          if (reading === undefined) continue; // cancelled in flight
-          const problem = problemOf(execution, reading, { describe });
+          const closing = running ? undefined : await this.closingProblem(client, execution, signal);
+          let problem = closing;
+          let reading: HistoryReading | undefined;
+          if (problem === undefined) {
+            let describe: PendingAttempts | undefined;
+            [reading, describe] = await Promise.all([this.history(client, execution, signal), running ? this.attempts(client, execution, signal) : undefined]);
+            if (reading === undefined) continue; // cancelled in flight
+            problem = problemOf(execution, reading, { describe });
+          }
           results.set(execution.executionId, problem);
           // Only a history read is kept: an error may pass, and the next refresh tries again.
-          if (Array.isArray(reading)) this.keep(scope, execution, problem);
+          if (closing !== undefined || Array.isArray(reading)) this.keep(scope, execution, problem);
           report(`${results.size} of ${executions.length}`);
         }
       };
@@ -136,6 +149,22 @@ export class ProblemReader {
       return await client.pendingAttempts(execution.executionId, signal);
     } catch (error) {
       if (!signal.aborted) this.deps.log.warn('problems', `Could not describe ${execution.executionId} for its attempts: ${this.deps.describeError(error)}`);
+      return undefined;
+    }
+  }
+
+  /**
+   * A closed run's problem from its last events alone, where the backend reads a history from its end
+   * (Temporal): its closing failure names the step and the error, so the rest need not be read.
+   * Undefined when the backend cannot, the read fails or the tail does not tell (then the whole history is read).
+   */
+  private async closingProblem(client: WorkflowBackend, execution: Execution, signal: AbortSignal): Promise<Problem | undefined> {
+    if (client.closingEvents === undefined) return undefined;
+    try {
+      const problem = problemOf(execution, await client.closingEvents(execution.executionId, execution.runId, CLOSING_EVENTS, signal));
+      return problem?.unreadable === undefined ? problem : undefined;
+    } catch (error) {
+      if (!signal.aborted) this.deps.log.info('problems', `Could not read how ${execution.executionId} ended (${this.deps.describeError(error)}); reading its whole history.`);
       return undefined;
     }
   }

@@ -73,6 +73,11 @@ export class TemporalBackend implements WorkflowBackend {
     return normalizeHistory({ history: { events } });
   }
 
+  async closingEvents(executionId: string, runId: string | undefined, count: number, signal?: AbortSignal): Promise<WorkflowEvent[]> {
+    const newestFirst = await this.client.historyTail(executionId, runId, count, signal);
+    return normalizeHistory({ history: { events: newestFirst.reverse() } });
+  }
+
   /** One answer payload, as Mistral's API answers (`__stack_trace` takes no argument). */
   async query(executionId: string, name: string, input?: unknown, signal?: AbortSignal): Promise<unknown> {
     const results = await this.client.query(executionId, name, { args: input === undefined ? [] : [input] }, signal);

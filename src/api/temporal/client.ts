@@ -157,13 +157,18 @@ export class TemporalClient {
     if (options.nextPageToken) q.set('nextPageToken', options.nextPageToken);
     if (options.waitNewEvent) q.set('waitNewEvent', 'true');
     const call = this.get(this.historyPath(workflowId), q, signal);
-    const body = await this.http.call(call);
-    if (!isObject(body)) throw shapeError(call, 'a page of history events', TEMPORAL_ANSWER);
-    // An empty page may come without `history` or without `events`.
-    const events = isObject(body.history) ? (body.history.events ?? []) : [];
-    if (!Array.isArray(events)) throw shapeError(call, 'a page of history events', TEMPORAL_ANSWER);
-    const token = text(body.nextPageToken);
-    return token !== undefined ? { events, nextPageToken: token } : { events };
+    return historyPageOf(call, await this.http.call(call));
+  }
+
+  /**
+   * A run's last `count` events, newest first (GetWorkflowExecutionHistoryReverse's first page): what a
+   * closed run ended with, without reading the rest.
+   */
+  async historyTail(workflowId: string, runId: string | undefined, count: number, signal?: AbortSignal): Promise<unknown[]> {
+    const q = runQuery(runId);
+    q.set('maximumPageSize', String(count));
+    const call = this.get(`${this.historyPath(workflowId)}-reverse`, q, signal);
+    return historyPageOf(call, await this.http.call(call)).events.slice(0, count);
   }
 
   /**
@@ -326,6 +331,16 @@ export function resetRequestBody(workflowId: string, options: TemporalResetOptio
     resetReapplyExcludeTypes: exclude,
     identity,
   };
+}
+
+/** A history page's events and next token, from a forward or a reverse read. */
+function historyPageOf(call: HttpCall, body: unknown): HistoryPage {
+  if (!isObject(body)) throw shapeError(call, 'a page of history events', TEMPORAL_ANSWER);
+  // An empty page may come without `history` or without `events`.
+  const events = isObject(body.history) ? (body.history.events ?? []) : [];
+  if (!Array.isArray(events)) throw shapeError(call, 'a page of history events', TEMPORAL_ANSWER);
+  const token = text(body.nextPageToken);
+  return token !== undefined ? { events, nextPageToken: token } : { events };
 }
 
 function runQuery(runId: string | undefined): URLSearchParams {

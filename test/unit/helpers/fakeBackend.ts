@@ -40,6 +40,23 @@ export class FakeBackend implements WorkflowBackend {
 
   pendingAttempts?: (executionId: string) => Promise<PendingAttempts>;
 
+  /**
+   * Installs a read of a run's last events (as Temporal's reverse history), the tail of `histories`;
+   * `failing` ids throw instead. Returns what was asked: execution id, run id, count.
+   */
+  readFromEnd(failing: ReadonlySet<string> = new Set()): { executionId: string; runId: string | undefined; count: number }[] {
+    const asked: { executionId: string; runId: string | undefined; count: number }[] = [];
+    this.closingEvents = (executionId: string, runId: string | undefined, count: number): Promise<WorkflowEvent[]> => {
+      asked.push({ executionId, runId, count });
+      const history = this.histories.get(executionId);
+      if (failing.has(executionId) || history instanceof Error) return Promise.reject(new Error('HTTP 503'));
+      return Promise.resolve((history ?? []).slice(-count));
+    };
+    return asked;
+  }
+
+  closingEvents?: (executionId: string, runId: string | undefined, count: number) => Promise<WorkflowEvent[]>;
+
   readsOf(executionId: string): number {
     return this.reads.filter((id) => id === executionId).length;
   }

@@ -171,6 +171,37 @@ describe('Group by Problem in the Executions view', () => {
     assert.equal(roots.length, 4, 'a describe that failed (r-1) changes nothing: the run is judged on its history');
   });
 
+  async function groupedRoots(backend: FakeBackend): Promise<TreeNode[]> {
+    const tree = provider(backend, new FakeProgress());
+    tree.setGrouping('problems');
+    return tree.getChildren();
+  }
+
+  it("where the backend reads a history from its end, a closed run's last events are all that is read", async () => {
+    const whole = world();
+    const wholeRoots = await groupedRoots(whole);
+    const backend = world();
+    const asked = backend.readFromEnd(new Set(['a-2']));
+    const roots = await groupedRoots(backend);
+    assert.deepEqual(roots.map((r) => [r.getTreeItem().label, r.getTreeItem().description]), wholeRoots.map((r) => [r.getTreeItem().label, r.getTreeItem().description]), 'the same groups as from whole histories');
+    assert.deepEqual(asked.map((a) => a.executionId).sort(), ['a-1', 'a-2', 'n-1', 'n-2', 'n-3', 'u-1'], 'only the closed runs are read from their end');
+    assert.ok(asked.every((a) => a.runId === `run-${a.executionId}` && a.count <= 8), 'the listed run, a few events');
+    assert.deepEqual([...backend.reads].sort(), ['a-2', 'r-1', 's-1', 'u-1'], 'whole histories: the running runs, and the closed ones whose end could not be read');
+  });
+
+  it("a closed run's end that does not tell its failure (here: an empty page) is read again whole", async () => {
+    const backend = world();
+    const asked: string[] = [];
+    backend.closingEvents = (executionId) => {
+      asked.push(executionId);
+      return Promise.resolve([]);
+    };
+    const roots = await groupedRoots(backend);
+    assert.equal(asked.length, 6, 'each closed run was first read from its end');
+    assert.equal(roots.length, 4, 'the same four groups');
+    for (const id of ['n-1', 'n-2', 'n-3', 'a-1', 'a-2']) assert.equal(backend.readsOf(id), 1, `${id}: then read whole, once`);
+  });
+
   it("reads a closed run's history once across two refreshes, a running one on each", async () => {
     const backend = world();
     const progress = new FakeProgress();

@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { KEY_REJECTED_MESSAGE, WorkflowsApiError } from '../../../../src/api';
-import { decodePayload, decodePayloads, TemporalClient, type TemporalClientOptions } from '../../../../src/api/temporal';
+import { decodePayload, decodePayloads, TemporalBackend, TemporalClient, type TemporalClientOptions } from '../../../../src/api/temporal';
 import { Handler, json, raw, rejection, startServer, TEST_KEY, type TestServer } from '../testServer';
 
 const NS = '/api/v1/namespaces/default';
@@ -86,6 +86,20 @@ describe('api/temporal: TemporalClient requests', () => {
     }, async (client, server) => {
       assert.deepEqual(await client.historyAll('w', 'r', { maximumPageSize: 2 }), [{ eventId: '1' }, { eventId: '2' }, { eventId: '3' }]);
       assert.equal(server.requests[1].url, `${NS}/workflows/w/history?execution.runId=r&maximumPageSize=2&nextPageToken=p2`);
+    }));
+
+  it("a run's closing events: one reverse page of that size, and TemporalBackend turns it oldest first", () =>
+    withTemporal((_q, res) => json(res, 200, {
+      history: { events: [
+        { eventId: '9', eventType: 'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED', workflowExecutionFailedEventAttributes: { failure: { message: 'boom' } } },
+        { eventId: '8', eventType: 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', workflowTaskCompletedEventAttributes: {} },
+      ] },
+      nextPageToken: 'more',
+    }), async (client, server) => {
+      const events = await new TemporalBackend(client).closingEvents('w 1', 'r', 2);
+      assert.equal(server.requests.length, 1, 'one page, the rest never asked for');
+      assert.equal(server.requests[0].url, `${NS}/workflows/w%201/history-reverse?execution.runId=r&maximumPageSize=2`);
+      assert.deepEqual(events.map((e) => [e.eventId, e.type]), [[8, 'WORKFLOW_TASK_COMPLETED'], [9, 'WORKFLOW_EXECUTION_FAILED']]);
     }));
 
   it('historyPages asks for a page only when its caller asks for the next one', () =>
