@@ -44,7 +44,7 @@ interface Built {
 const run = promisify(execFile);
 
 /** venvBinary() throws when the file is missing (the fresh clone's case): that means "skip", not a failed bench. */
-function engineInstalled(): boolean {
+export function engineInstalled(): boolean {
   try {
     return fs.existsSync(venvBinary('temporal'));
   } catch {

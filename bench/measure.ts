@@ -19,6 +19,15 @@ export interface Ratio {
   value: number;
 }
 
+/** A goal checked by the bench (issue #22's "≤ 1 history read per failed run"): the measured value and whether it met it. */
+export interface Target {
+  name: string;
+  measured: number;
+  /** The goal: `measured` at most this. */
+  atMost: number;
+  pass: boolean;
+}
+
 export interface Machine {
   cpuModel: string;
   cores: number;
@@ -120,6 +129,7 @@ export class Report {
   readonly figures: Figure[] = [];
   readonly ratios: Ratio[] = [];
   readonly notes: string[] = [];
+  readonly targets: Target[] = [];
 
   figure(name: string, value: number | string, unit = '', samples?: number[]): number | string {
     this.figures.push(samples ? { name, value, unit, samples: samples.map(round2) } : { name, value, unit });
@@ -139,6 +149,15 @@ export class Report {
     const value = numerator / denominator;
     this.ratios.push({ name, value: round2(value) });
     console.log(`ratio ${name}: ${value.toFixed(2)}`);
+  }
+
+  /** Records whether `measured` is at most `atMost`; a miss is also a note, as the other scenarios' misses are. */
+  target(name: string, measured: number, atMost: number): boolean {
+    const pass = measured <= atMost;
+    this.targets.push({ name, measured, atMost, pass });
+    console.log(`target ${name}: ${formatNumber(measured)} (at most ${formatNumber(atMost)}): ${pass ? 'pass' : 'FAIL'}`);
+    if (!pass) this.notes.push(`TARGET MISSED: ${name}: ${formatNumber(measured)}, at most ${formatNumber(atMost)} wanted`);
+    return pass;
   }
 
   note(text: string): void {

@@ -7,7 +7,8 @@
  * Environment: BENCH_REPS (default 7) and BENCH_WARMUPS (default 2) per comparison; BENCH_NET_REPS
  * (default 5) and BENCH_NET_WARMUPS (default 1) on the links, where one uncompressed history takes 10 s.
  * BENCH_REPLAY_REPS (default 3) for the replay check on the real engine (bench/replay.ts), ~10 s a run.
- * `--only network`, `--only parsers` or `--only replay` runs just that part (results.json is then left alone).
+ * `--only network`, `--only parsers`, `--only replay`, `--only problems` (Group by Problem on the sandbox) or
+ * `--only problems-engine` (on the real engine) runs just that part (results.json is then left alone).
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -24,6 +25,8 @@ import { treeScenario } from './tree';
 import { networkScenario } from './network';
 import { parserScenario } from './parsers';
 import { replayScenario } from './replay';
+import { problemsScenario } from './problems';
+import { engineProblemsScenario } from './problemsEngine';
 
 function intFromEnv(name: string, fallback: number, min: number, max: number): number {
   const raw = process.env[name];
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
   const onlyAt = process.argv.indexOf('--only');
   const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
   const replayReps = intFromEnv('BENCH_REPLAY_REPS', 3, 1, 20);
-  if (only !== undefined && only !== 'network' && only !== 'parsers' && only !== 'replay') throw new Error('--only takes network, parsers or replay');
+  if (only !== undefined && !isPart(only)) throw new Error(`--only takes ${PARTS.join(', ')}`);
   const report = new Report();
   const machine = machineInfo();
   console.log(`machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.totalMemoryGiB} GiB, ${machine.os}, node ${machine.node}`);
@@ -47,7 +50,7 @@ async function main(): Promise<void> {
 
   // Seed shape: the default, and the one the platform's /history is documented to send.
   if (only !== undefined) {
-    await onlyPart(only, net, replayReps, report);
+    await onlyPart(only, settings, net, replayReps, report);
     return;
   }
   // 994 ordinary executions + the 6 special ones: a listing of 1,000 executions (1,003 rows: some reset).
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     await listScenario(clients, settings, report, 1000);
     await treeScenario(sandbox, clients.ours, settings, report);
     await stepsScenario(clients.ours, settings, report);
+    await problemsScenario(settings, report);
     await heapScenario(sandbox, 3, report);
     await parserScenario(await bigBody(sandbox.baseUrl, sandbox.apiKey), settings.reps, report);
     await networkScenario(net, report);
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
     await activationScenario(bundle, settings.reps, settings.warmups, report);
     await sizeScenario(bundle, report);
     await engineScenario(settings, report);
+    await engineProblemsScenario(settings, report);
     await replayScenario(replayReps, report);
   } finally {
     uninstallVscode();
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
   }
 
   const out = join(resolve(__dirname, '..', '..'), 'bench', 'results.json');
-  await writeFile(out, `${JSON.stringify({ machine, settings, figures: report.figures, ratios: report.ratios, notes: report.notes }, null, 2)}\n`);
+  await writeFile(out, `${JSON.stringify({ machine, settings, figures: report.figures, ratios: report.ratios, targets: report.targets, notes: report.notes }, null, 2)}\n`);
   console.log(`written: ${out}`);
 }
 
@@ -92,7 +97,22 @@ async function bigBody(baseUrl: string, apiKey: string): Promise<string> {
   return res.body.text();
 }
 
-async function onlyPart(only: 'network' | 'parsers' | 'replay', net: RunSettings, replayReps: number, report: Report): Promise<void> {
+const PARTS = ['network', 'parsers', 'replay', 'problems', 'problems-engine'] as const;
+type Part = (typeof PARTS)[number];
+
+function isPart(name: string): name is Part {
+  return (PARTS as readonly string[]).includes(name);
+}
+
+async function onlyPart(only: Part, settings: RunSettings, net: RunSettings, replayReps: number, report: Report): Promise<void> {
+  if (only === 'problems') {
+    await problemsScenario(settings, report);
+    return;
+  }
+  if (only === 'problems-engine') {
+    await engineProblemsScenario(settings, report);
+    return;
+  }
   if (only === 'replay') {
     await replayScenario(replayReps, report);
     return;

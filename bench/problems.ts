@@ -1,0 +1,236 @@
+/**
+ * Group by Problem (issue #22's Cost): the extension's ProblemReader and groupProblems over every
+ * failed execution of a listing, through a real backend over HTTP, side by side with the raw floor: the
+ * same history URLs, the same concurrency (4, the setting's default), plain undici, bodies read and
+ * dropped (no parsing, no grouping). Requests are counted where they arrive (the sandbox's request log;
+ * on the engine the sandbox stands in front of it), never assumed; history bytes are what the server
+ * wrote for them (headers included), from its socket counters.
+ *
+ * The sandbox part: 1,000 failed executions of five signatures (problemData.ts) on an in-process sandbox.
+ * The engine part is problemsEngine.ts, over the same `measureGrouping`.
+ */
+import { Pool, request } from 'undici';
+import type { Execution, WorkflowBackend } from '../src/api';
+import { WorkflowsClient } from '../src/api/mistral';
+import { groupProblems, type ProblemGroup } from '../src/incidents';
+import { ProblemReader, type CancellableProgress } from '../src/incidentsUi/problemReader';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import { interleave, KB, median, Report, round2, timeOnce } from './measure';
+import { failedExecutions, FailedExecutionsStore, PROBLEM_SIGNATURES } from './problemData';
+import type { RunSettings } from './scenarios';
+
+/** `mistralWorkflows.problems.concurrency`'s default. */
+const CONCURRENCY = 4;
+/** The view's default page (mistralWorkflows.pageSize). */
+const LIST_PAGE_SIZE = 50;
+const SANDBOX_FAILED = 1000;
+/** Issue #22's targets. */
+const MAX_READS_PER_FAILED_RUN = 1;
+const MAX_RATIO_TO_RAW = 1.2;
+
+/** What a grouping is measured against: a backend, where its reads go, and how to count them. */
+export interface GroupingSubject {
+  /** Names the figures, e.g. `sandbox` or `real engine, Temporal workspace`. */
+  label: string;
+  backend: WorkflowBackend;
+  /** The URL the backend reads an execution's history from (the raw floor reads the same). */
+  historyUrl(execution: Execution): string;
+  /** What the raw floor sends with each read (the key; no Accept-Encoding: ours asks none on loopback). */
+  rawHeaders: Record<string, string>;
+  /** The server in front: its request log and byte counter. */
+  sandbox: Sandbox;
+  expected: { failed: number; groups: number };
+}
+
+interface Counted {
+  lists: number;
+  histories: number;
+  other: number;
+  bytes: number;
+}
+
+/** Requests by kind and the bytes written while `run` ran. */
+async function counted(sandbox: Sandbox, run: () => Promise<void>): Promise<Counted> {
+  const firstRequest = sandbox.requests.length;
+  const bytesBefore = sandbox.bytesSent();
+  await run();
+  const bytes = sandbox.bytesSent() - bytesBefore;
+  const c: Counted = { lists: 0, histories: 0, other: 0, bytes };
+  for (const r of sandbox.requests.slice(firstRequest)) {
+    if (r.path.endsWith('/history')) c.histories++;
+    else if (r.path.endsWith('/runs') || r.path.endsWith('/workflows')) c.lists++;
+    else c.other++;
+  }
+  return c;
+}
+
+/** As the view would: every page of the failed executions. */
+async function listFailed(backend: WorkflowBackend): Promise<Execution[]> {
+  const executions: Execution[] = [];
+  let pageToken: string | undefined;
+  for (let page = 0; page < 10_000; page++) {
+    const result = await backend.listExecutions({ status: ['FAILED'], pageSize: LIST_PAGE_SIZE, pageToken });
+    executions.push(...result.executions);
+    pageToken = result.nextPageToken;
+    if (pageToken === undefined) return executions;
+  }
+  throw new Error('the failed executions did not end after 10,000 pages');
+}
+
+/** No VS Code: the task runs at once, never cancelled. */
+const noProgress: CancellableProgress = (_title, task) => task(() => undefined, new AbortController().signal);
+
+function newReader(backend: WorkflowBackend, log: string[]): ProblemReader {
+  return new ProblemReader({
+    client: () => Promise.resolve(backend),
+    concurrency: () => CONCURRENCY,
+    progress: noProgress,
+    describeError: (error) => (error instanceof Error ? error.message : String(error)),
+    log: { info: (_area, message) => void log.push(message), warn: (_area, message) => void log.push(`warn: ${message}`) },
+  });
+}
+
+/** What the extension does when the user groups: read the problems, then group them. */
+async function group(reader: ProblemReader, executions: readonly Execution[]): Promise<ProblemGroup[]> {
+  const { problems, notRead } = await reader.read(executions, 'bench');
+  if (notRead !== 0) throw new Error(`${notRead} histories not read`);
+  return groupProblems([...problems.values()]);
+}
+
+function checkGroups(label: string, groups: readonly ProblemGroup[], expected: GroupingSubject['expected'], log: readonly string[]): void {
+  const total = groups.reduce((n, g) => n + g.count, 0);
+  const unreadable = groups.filter((g) => g.unreadable !== undefined);
+  if (groups.length !== expected.groups || total !== expected.failed || unreadable.length > 0) {
+    const shown = groups.map((g) => `${g.count}× ${g.unreadable ?? g.key}`).join('; ');
+    throw new Error(`${label}: ${groups.length} groups of ${total} executions, expected ${expected.groups} of ${expected.failed}: ${shown}${log.length > 0 ? ` (log: ${log.slice(0, 3).join(' | ')})` : ''}`);
+  }
+}
+
+/** The raw floor: every URL read at `CONCURRENCY` at once, each body read to its end and dropped. */
+async function rawReads(pool: Pool, urls: readonly string[], headers: Record<string, string>): Promise<number> {
+  let next = 0;
+  let bodyBytes = 0;
+  const worker = async (): Promise<void> => {
+    while (next < urls.length) {
+      const url = urls[next++];
+      const res = await request(url, { dispatcher: pool, headers });
+      for await (const chunk of res.body) bodyBytes += (chunk as Buffer).length;
+      if (res.statusCode !== 200) throw new Error(`raw floor: HTTP ${res.statusCode} for ${url}`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, urls.length) }, worker));
+  return bodyBytes;
+}
+
+/**
+ * Lists the failed executions, groups them once (checked: the expected groups, one history read per
+ * failed run), again with the same reader (closed runs: from its cache, no read), then times fresh
+ * readers against the raw floor, interleaved.
+ */
+export async function measureGrouping(subject: GroupingSubject, s: RunSettings, report: Report): Promise<void> {
+  const { label, backend, sandbox, expected } = subject;
+  const name = (what: string): string => `group by problem (${label}): ${what}`;
+  let executions: Execution[] = [];
+  const listing = await counted(sandbox, async () => {
+    const ms = await timeOnce(async () => {
+      executions = await listFailed(backend);
+    });
+    report.figure(name(`list the failed executions (${LIST_PAGE_SIZE} a page)`), round2(ms), 'ms');
+  });
+  if (executions.length !== expected.failed) throw new Error(`${label}: listed ${executions.length} failed executions, expected ${expected.failed}`);
+  report.figure(name('failed executions listed'), executions.length, 'count');
+  report.figure(name('list pages'), listing.lists, 'requests');
+
+  const log: string[] = [];
+  const reader = newReader(backend, log);
+  let groups: ProblemGroup[] = [];
+  const first = await counted(sandbox, async () => {
+    groups = await group(reader, executions);
+  });
+  checkGroups(label, groups, expected, log);
+  report.figure(name('groups'), groups.map((g) => g.count).join(' + '), `= ${executions.length} executions`);
+  report.figure(name('history reads, first grouping'), first.histories, 'requests');
+  report.figure(name('other requests, first grouping'), first.lists + first.other, 'requests');
+  report.figure(name('history bytes read, first grouping'), Math.round(first.bytes / KB), 'KiB');
+  const second = await counted(sandbox, async () => {
+    checkGroups(label, await group(reader, executions), expected, log);
+  });
+  report.figure(name('history reads, second grouping (all closed: cache)'), second.histories, 'requests');
+  report.target(name('history reads per failed run'), round2(first.histories / executions.length), MAX_READS_PER_FAILED_RUN);
+  report.target(name('history reads on the second grouping'), second.histories + second.lists + second.other, 0);
+
+  const urls = executions.map((e) => subject.historyUrl(e));
+  const pool = new Pool(new URL(urls[0]).origin, { connections: 8, keepAliveTimeout: 30_000 });
+  const reads = { ours: [] as number[], raw: [] as number[] };
+  const bytes = { ours: 0, raw: 0, rawBody: 0 };
+  try {
+    const samples = await interleave(
+      [
+        {
+          name: 'ours',
+          run: async () => {
+            const c = await counted(sandbox, async () => {
+              checkGroups(label, await group(newReader(backend, log), executions), expected, log);
+            });
+            reads.ours.push(c.histories + c.lists + c.other);
+            bytes.ours = c.bytes;
+          },
+        },
+        {
+          name: 'raw',
+          run: async () => {
+            const c = await counted(sandbox, async () => {
+              bytes.rawBody = await rawReads(pool, urls, subject.rawHeaders);
+            });
+            reads.raw.push(c.histories + c.lists + c.other);
+            bytes.raw = c.bytes;
+          },
+        },
+      ],
+      s.reps,
+      s.warmups,
+    );
+    const ours = report.timing(name(`read + group, fresh reader, concurrency ${CONCURRENCY}`), samples.get('ours') ?? []);
+    const raw = report.timing(name(`raw floor (same ${urls.length} history URLs, concurrency ${CONCURRENCY}, undici, bodies dropped)`), samples.get('raw') ?? []);
+    report.figure(name('requests per timed run, ours / raw floor'), `${spread(reads.ours)} / ${spread(reads.raw)}`, 'requests');
+    report.figure(name('history bytes per timed run, ours / raw floor (wire)'), `${Math.round(bytes.ours / KB)} / ${Math.round(bytes.raw / KB)}`, 'KiB');
+    report.figure(name('history body bytes, raw floor'), Math.round(bytes.rawBody / KB), 'KiB');
+    report.ratio(name('ours/raw'), ours, raw);
+    report.target(name('time, ours / raw floor'), round2(ours / raw), MAX_RATIO_TO_RAW);
+    if (Number.isNaN(median(samples.get('ours') ?? []))) throw new Error(`${label}: nothing timed`);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** `1000` when every run made the same number, else `min–max`. */
+function spread(values: readonly number[]): string {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return lo === hi ? String(lo) : `${lo}–${hi}`;
+}
+
+/** 1,000 failed executions of five signatures, on a sandbox of their own, through WorkflowsClient. */
+export async function problemsScenario(s: RunSettings, report: Report): Promise<void> {
+  const store = new FailedExecutionsStore(failedExecutions(SANDBOX_FAILED, Math.floor(Date.now() / 60_000) * 60_000));
+  const sandbox = await startSandbox({ port: 0, store: () => store });
+  // Retries off: a retried failure would only look like a slow success.
+  const client = new WorkflowsClient({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, maxRetries: 0, timeoutMs: 60_000 });
+  try {
+    await measureGrouping(
+      {
+        label: 'sandbox',
+        backend: client,
+        historyUrl: (e) => `${sandbox.baseUrl}/v1/workflows/executions/${encodeURIComponent(e.executionId)}/history?decode_payloads=true`,
+        rawHeaders: { authorization: `Bearer ${sandbox.apiKey}`, accept: 'application/json' },
+        sandbox,
+        expected: { failed: SANDBOX_FAILED, groups: PROBLEM_SIGNATURES },
+      },
+      s,
+      report,
+    );
+  } finally {
+    await client.close();
+    await sandbox.close();
+  }
+}
