@@ -29,7 +29,7 @@ const MAX_READS_PER_FAILED_RUN = 1;
 const MAX_RATIO_TO_RAW = 1.2;
 
 /** What a grouping is measured against: a backend, where its reads go, and how to count them. */
-export interface GroupingSubject {
+interface GroupingSubject {
   /** Names the figures, e.g. `sandbox` or `real engine, Temporal workspace`. */
   label: string;
   backend: WorkflowBackend;
