@@ -2,11 +2,13 @@
  * Group by Problem (issue #22's Cost): the extension's ProblemReader and groupProblems over every
  * failed execution of a listing, through a real backend over HTTP, side by side with the raw floor: the
  * same history URLs, the same concurrency (4, the setting's default), plain undici, bodies read and
- * dropped (no parsing, no grouping). Requests are counted where they arrive (the sandbox's request log;
- * on the engine the sandbox stands in front of it), never assumed; history bytes are what the server
- * wrote for them (headers included), from its socket counters.
+ * dropped (no parsing, no grouping). The server runs in a process of its own (problemServer.ts), as
+ * the real one runs on another machine: its work is not on the measured event loop. Requests are
+ * counted where they arrive (the sandbox's request log; on the engine the sandbox stands in front of
+ * it), never assumed; history bytes are what the server wrote for them (headers included), from its
+ * socket counters. Both are read over its admin routes between timed runs, never during one.
  *
- * The sandbox part: 1,000 failed executions of five signatures (problemData.ts) on an in-process sandbox.
+ * The sandbox part: 1,000 failed executions of five signatures (problemData.ts).
  * The engine part is problemsEngine.ts, over the same `measureGrouping`.
  */
 import { Pool, request } from 'undici';
@@ -14,10 +16,11 @@ import type { Execution, WorkflowBackend } from '../src/api';
 import { WorkflowsClient } from '../src/api/mistral';
 import { groupProblems, type ProblemGroup } from '../src/incidents';
 import { ProblemReader, type CancellableProgress } from '../src/incidentsUi/problemReader';
-import { startSandbox, type Sandbox } from '../sandbox/server';
+import type { RecordedRequest } from '../sandbox/server';
 import { interleave, KB, median, Report, round2, timeOnce } from './measure';
-import { failedExecutions, FailedExecutionsStore, PROBLEM_SIGNATURES } from './problemData';
+import { PROBLEM_SIGNATURES } from './problemData';
 import type { RunSettings } from './scenarios';
+import { startBenchServer } from './serverProcess';
 
 /** `mistralWorkflows.problems.concurrency`'s default. */
 const CONCURRENCY = 4;
@@ -38,7 +41,7 @@ interface GroupingSubject {
   /** What the raw floor sends with each read (the key; no Accept-Encoding: ours asks none on loopback). */
   rawHeaders: Record<string, string>;
   /** The server in front: its request log and byte counter. */
-  sandbox: Sandbox;
+  traffic: Traffic;
   expected: { failed: number; groups: number };
 }
 
@@ -49,19 +52,52 @@ interface Counted {
   bytes: number;
 }
 
-/** Requests by kind and the bytes written while `run` ran. */
-async function counted(sandbox: Sandbox, run: () => Promise<void>): Promise<Counted> {
-  const firstRequest = sandbox.requests.length;
-  const bytesBefore = sandbox.bytesSent();
-  await run();
-  const bytes = sandbox.bytesSent() - bytesBefore;
-  const c: Counted = { lists: 0, histories: 0, other: 0, bytes };
-  for (const r of sandbox.requests.slice(firstRequest)) {
-    if (r.path.endsWith('/history')) c.histories++;
-    else if (r.path.endsWith('/runs') || r.path.endsWith('/workflows')) c.lists++;
-    else c.other++;
+/** A sandbox's request log and byte counter, read over its admin routes (it may run in another process). */
+export class Traffic {
+  private readonly headers: Record<string, string>;
+  private readonly pool: Pool;
+
+  constructor(private readonly baseUrl: string, apiKey: string) {
+    this.headers = { authorization: `Bearer ${apiKey}` };
+    this.pool = new Pool(baseUrl, { connections: 1 });
   }
-  return c;
+
+  /** Where the log and the counter stand now. */
+  async mark(): Promise<{ requests: number; bytes: number }> {
+    // The log first: its answer (large) is then written before the counter is read, so it is not counted.
+    const requests = (await this.admin<RecordedRequest[]>('requests')).length;
+    return { requests, bytes: (await this.admin<{ bytes: number }>('bytes-sent')).bytes };
+  }
+
+  /** Requests by kind and the bytes written since `from` (a mark). */
+  async since(from: { requests: number; bytes: number }): Promise<Counted> {
+    // The counter first, for the same reason (the small answer of the mark's counter read is counted).
+    const bytes = (await this.admin<{ bytes: number }>('bytes-sent')).bytes - from.bytes;
+    const c: Counted = { lists: 0, histories: 0, other: 0, bytes };
+    for (const r of (await this.admin<RecordedRequest[]>('requests')).slice(from.requests)) {
+      if (r.path.endsWith('/history')) c.histories++;
+      else if (r.path.endsWith('/runs') || r.path.endsWith('/workflows')) c.lists++;
+      else c.other++;
+    }
+    return c;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async admin<T>(route: string): Promise<T> {
+    const res = await request(`${this.baseUrl}/_sandbox/${route}`, { dispatcher: this.pool, headers: this.headers });
+    if (res.statusCode !== 200) throw new Error(`the sandbox's /_sandbox/${route}: HTTP ${res.statusCode}`);
+    return (await res.body.json()) as T;
+  }
+}
+
+/** Requests by kind and the bytes written while `run` ran (untimed: the counting reads the server). */
+async function counted(traffic: Traffic, run: () => Promise<void>): Promise<Counted> {
+  const from = await traffic.mark();
+  await run();
+  return traffic.since(from);
 }
 
 /** As the view would: every page of the failed executions. */
@@ -128,10 +164,10 @@ async function rawReads(pool: Pool, urls: readonly string[], headers: Record<str
  * readers against the raw floor, interleaved.
  */
 export async function measureGrouping(subject: GroupingSubject, s: RunSettings, report: Report): Promise<void> {
-  const { label, backend, sandbox, expected } = subject;
+  const { label, backend, traffic, expected } = subject;
   const name = (what: string): string => `group by problem (${label}): ${what}`;
   let executions: Execution[] = [];
-  const listing = await counted(sandbox, async () => {
+  const listing = await counted(traffic, async () => {
     const ms = await timeOnce(async () => {
       executions = await listFailed(backend);
     });
@@ -144,7 +180,7 @@ export async function measureGrouping(subject: GroupingSubject, s: RunSettings, 
   const log: string[] = [];
   const reader = newReader(backend, log);
   let groups: ProblemGroup[] = [];
-  const first = await counted(sandbox, async () => {
+  const first = await counted(traffic, async () => {
     groups = await group(reader, executions);
   });
   checkGroups(label, groups, expected, log);
@@ -152,7 +188,7 @@ export async function measureGrouping(subject: GroupingSubject, s: RunSettings, 
   report.figure(name('history reads, first grouping'), first.histories, 'requests');
   report.figure(name('other requests, first grouping'), first.lists + first.other, 'requests');
   report.figure(name('history bytes read, first grouping'), Math.round(first.bytes / KB), 'KiB');
-  const second = await counted(sandbox, async () => {
+  const second = await counted(traffic, async () => {
     checkGroups(label, await group(reader, executions), expected, log);
   });
   report.figure(name('history reads, second grouping (all closed: cache)'), second.histories, 'requests');
@@ -163,28 +199,30 @@ export async function measureGrouping(subject: GroupingSubject, s: RunSettings, 
   const pool = new Pool(new URL(urls[0]).origin, { connections: 8, keepAliveTimeout: 30_000 });
   const reads = { ours: [] as number[], raw: [] as number[] };
   const bytes = { ours: 0, raw: 0, rawBody: 0 };
+  // Counted after each timed run (Contender.after is not timed), from where the previous one left off.
+  let mark = await traffic.mark();
+  const tally = async (into: 'ours' | 'raw'): Promise<void> => {
+    const c = await traffic.since(mark);
+    reads[into].push(c.histories + c.lists + c.other);
+    bytes[into] = c.bytes;
+    mark = await traffic.mark();
+  };
   try {
     const samples = await interleave(
       [
         {
           name: 'ours',
           run: async () => {
-            const c = await counted(sandbox, async () => {
-              checkGroups(label, await group(newReader(backend, log), executions), expected, log);
-            });
-            reads.ours.push(c.histories + c.lists + c.other);
-            bytes.ours = c.bytes;
+            checkGroups(label, await group(newReader(backend, log), executions), expected, log);
           },
+          after: () => tally('ours'),
         },
         {
           name: 'raw',
           run: async () => {
-            const c = await counted(sandbox, async () => {
-              bytes.rawBody = await rawReads(pool, urls, subject.rawHeaders);
-            });
-            reads.raw.push(c.histories + c.lists + c.other);
-            bytes.raw = c.bytes;
+            bytes.rawBody = await rawReads(pool, urls, subject.rawHeaders);
           },
+          after: () => tally('raw'),
         },
       ],
       s.reps,
@@ -203,6 +241,12 @@ export async function measureGrouping(subject: GroupingSubject, s: RunSettings, 
   }
 }
 
+/** Where WorkflowsClient reads the listed run's history (ProblemReader asks for the listed run). */
+export function mistralHistoryUrl(baseUrl: string, e: Execution): string {
+  const path = e.runId !== undefined ? `runs/${encodeURIComponent(e.runId)}` : `executions/${encodeURIComponent(e.executionId)}`;
+  return `${baseUrl}/v1/workflows/${path}/history?decode_payloads=true`;
+}
+
 /** `1000` when every run made the same number, else `min–max`. */
 function spread(values: readonly number[]): string {
   const lo = Math.min(...values);
@@ -210,20 +254,20 @@ function spread(values: readonly number[]): string {
   return lo === hi ? String(lo) : `${lo}–${hi}`;
 }
 
-/** 1,000 failed executions of five signatures, on a sandbox of their own, through WorkflowsClient. */
+/** 1,000 failed executions of five signatures, on a sandbox of their own (in its own process), through WorkflowsClient. */
 export async function problemsScenario(s: RunSettings, report: Report): Promise<void> {
-  const store = new FailedExecutionsStore(failedExecutions(SANDBOX_FAILED, Math.floor(Date.now() / 60_000) * 60_000));
-  const sandbox = await startSandbox({ port: 0, store: () => store });
+  const server = await startBenchServer('problemServer.js', ['failed', String(SANDBOX_FAILED), String(Math.floor(Date.now() / 60_000) * 60_000)]);
+  const traffic = new Traffic(server.baseUrl, server.apiKey);
   // Retries off: a retried failure would only look like a slow success.
-  const client = new WorkflowsClient({ baseUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, maxRetries: 0, timeoutMs: 60_000 });
+  const client = new WorkflowsClient({ baseUrl: server.baseUrl, apiKey: server.apiKey, maxRetries: 0, timeoutMs: 60_000 });
   try {
     await measureGrouping(
       {
         label: 'sandbox',
         backend: client,
-        historyUrl: (e) => `${sandbox.baseUrl}/v1/workflows/executions/${encodeURIComponent(e.executionId)}/history?decode_payloads=true`,
-        rawHeaders: { authorization: `Bearer ${sandbox.apiKey}`, accept: 'application/json' },
-        sandbox,
+        historyUrl: (e) => mistralHistoryUrl(server.baseUrl, e),
+        rawHeaders: { authorization: `Bearer ${server.apiKey}`, accept: 'application/json' },
+        traffic,
         expected: { failed: SANDBOX_FAILED, groups: PROBLEM_SIGNATURES },
       },
       s,
@@ -231,6 +275,7 @@ export async function problemsScenario(s: RunSettings, report: Report): Promise<
     );
   } finally {
     await client.close();
-    await sandbox.close();
+    await traffic.close();
+    await server.stop();
   }
 }

@@ -3,19 +3,18 @@
  * started through the engine's own API and failed by a real Mistral worker (two signatures), then
  * grouped as problems.ts groups the sandbox's: on a Temporal workspace (TemporalBackend over Temporal's
  * HTTP API) and on a Mistral workspace (WorkflowsClient over the engine sandbox's Workflows API). One
- * sandbox serves both, in front of a dev server of its own (in memory), so every request is counted
- * in its log whichever workspace makes it.
+ * sandbox serves both, in a process of its own (problemServer.ts) in front of a dev server of its own
+ * (in memory), so every request is counted in its log whichever workspace makes it.
  */
 import { WorkflowsClient } from '../src/api/mistral';
 import { TemporalBackend, TemporalClient } from '../src/api/temporal';
-import { EngineStore } from '../sandbox/engine/store';
 import { startTemporalDevServer } from '../sandbox/engine/temporal';
 import { startWorker } from '../sandbox/engine/worker';
-import { startSandbox } from '../sandbox/server';
 import { engineInstalled, WORKFLOWS } from './engine';
 import { Report } from './measure';
-import { measureGrouping } from './problems';
+import { measureGrouping, mistralHistoryUrl, Traffic } from './problems';
 import type { RunSettings } from './scenarios';
+import { startBenchServer } from './serverProcess';
 
 const FAILED = 200;
 const SIGNATURES = 2;
@@ -31,15 +30,12 @@ export async function engineProblemsScenario(s: RunSettings, report: Report): Pr
   }
   const engine = await startTemporalDevServer();
   const direct = new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace, timeoutMs: 120_000 });
-  let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined;
+  let sandbox: Awaited<ReturnType<typeof startBenchServer>> | undefined;
+  let traffic: Traffic | undefined;
   let worker: Awaited<ReturnType<typeof startWorker>> | undefined;
   try {
-    sandbox = await startSandbox({
-      port: 0,
-      engine: { grpcAddress: engine.grpcAddress, namespace: engine.namespace },
-      temporal: { httpBaseUrl: engine.httpBaseUrl },
-      store: ({ workers }) => new EngineStore({ client: new TemporalClient({ baseUrl: engine.httpBaseUrl, namespace: engine.namespace, timeoutMs: 120_000 }), workers }),
-    });
+    sandbox = await startBenchServer('problemServer.js', ['engine', engine.grpcAddress, engine.namespace, engine.httpBaseUrl]);
+    traffic = new Traffic(sandbox.baseUrl, sandbox.apiKey);
     worker = await startWorker({ dirs: [WORKFLOWS], serverUrl: sandbox.baseUrl, apiKey: sandbox.apiKey, deploymentName: TASK_QUEUE });
     await startFailing(direct, report);
     await worker.stop();
@@ -47,14 +43,15 @@ export async function engineProblemsScenario(s: RunSettings, report: Report): Pr
 
     const temporal = new TemporalClient({ baseUrl: sandbox.baseUrl, namespace: engine.namespace, apiKey: sandbox.apiKey, maxRetries: 0, timeoutMs: 60_000 });
     const box = sandbox;
+    const counter = traffic;
     try {
       await measureGrouping(
         {
           label: 'real engine, Temporal workspace',
           backend: new TemporalBackend(temporal),
-          historyUrl: (e) => `${box.baseUrl}/api/v1/namespaces/${encodeURIComponent(engine.namespace)}/workflows/${encodeURIComponent(e.executionId)}/history`,
+          historyUrl: (e) => `${box.baseUrl}/api/v1/namespaces/${encodeURIComponent(engine.namespace)}/workflows/${encodeURIComponent(e.executionId)}/history${e.runId !== undefined ? `?execution.runId=${encodeURIComponent(e.runId)}` : ''}`,
           rawHeaders: { authorization: `Bearer ${box.apiKey}`, accept: 'application/json' },
-          sandbox: box,
+          traffic: counter,
           expected: { failed: FAILED, groups: SIGNATURES },
         },
         s,
@@ -69,9 +66,9 @@ export async function engineProblemsScenario(s: RunSettings, report: Report): Pr
         {
           label: 'real engine, Mistral workspace via the engine sandbox',
           backend: mistral,
-          historyUrl: (e) => `${box.baseUrl}/v1/workflows/executions/${encodeURIComponent(e.executionId)}/history?decode_payloads=true`,
+          historyUrl: (e) => mistralHistoryUrl(box.baseUrl, e),
           rawHeaders: { authorization: `Bearer ${box.apiKey}`, accept: 'application/json' },
-          sandbox: box,
+          traffic: counter,
           expected: { failed: FAILED, groups: SIGNATURES },
         },
         s,
@@ -82,7 +79,8 @@ export async function engineProblemsScenario(s: RunSettings, report: Report): Pr
     }
   } finally {
     await worker?.stop();
-    await sandbox?.close();
+    await traffic?.close();
+    await sandbox?.stop();
     await direct.close();
     await engine.stop();
   }

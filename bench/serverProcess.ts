@@ -1,6 +1,7 @@
 /**
- * Starts bench/netServer.js as a child in its own process group (in a namespace when given) and stops
- * it by that group's id: never by name, so nothing else on the machine is touched.
+ * Starts a bench server (bench/netServer.js, bench/problemServer.js) as a child in its own process
+ * group (in a network namespace when given) and stops it by that group's id: never by name, so nothing
+ * else on the machine is touched. The child prints `READY <baseUrl> <apiKey>` once it listens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,9 +13,13 @@ interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export async function startServerProcess(host: string, namespace?: string, relayDelayMs = 0): Promise<ServerProcess> {
-  const script = join(__dirname, 'netServer.js');
-  const args = [script, host, String(relayDelayMs)];
+export function startServerProcess(host: string, namespace?: string, relayDelayMs = 0): Promise<ServerProcess> {
+  return startBenchServer('netServer.js', [host, String(relayDelayMs)], namespace);
+}
+
+/** `script` (a file of out/bench/) with `scriptArgs`, in the namespace when given. */
+export async function startBenchServer(script: string, scriptArgs: readonly string[], namespace?: string): Promise<ServerProcess> {
+  const args = [join(__dirname, script), ...scriptArgs];
   const argv = namespace ? ['ip', 'netns', 'exec', namespace, process.execPath, ...args] : [process.execPath, ...args];
   const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
   const stop = (): Promise<void> => stopGroup(child);
