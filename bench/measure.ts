@@ -20,7 +20,7 @@ export interface Ratio {
 }
 
 /** A goal checked by the bench (issue #22's "≤ 1 history read per failed run"): the measured value and whether it met it. */
-interface Target {
+export interface Target {
   name: string;
   measured: number;
   /** The goal: `measured` at most this. */

@@ -8,6 +8,7 @@
  */
 import { WorkflowsClient } from '../src/api/mistral';
 import { TemporalBackend, TemporalClient } from '../src/api/temporal';
+import { CLOSING_EVENTS } from '../src/incidentsUi/problemReader';
 import { startTemporalDevServer } from '../sandbox/engine/temporal';
 import { startWorker } from '../sandbox/engine/worker';
 import { engineInstalled, WORKFLOWS } from './engine';
@@ -49,7 +50,8 @@ export async function engineProblemsScenario(s: RunSettings, report: Report): Pr
         {
           label: 'real engine, Temporal workspace',
           backend: new TemporalBackend(temporal),
-          historyUrl: (e) => `${box.baseUrl}/api/v1/namespaces/${encodeURIComponent(engine.namespace)}/workflows/${encodeURIComponent(e.executionId)}/history${e.runId !== undefined ? `?execution.runId=${encodeURIComponent(e.runId)}` : ''}`,
+          // What TemporalBackend.closingEvents reads: the run's last events, one reverse page.
+          historyUrl: (e) => `${box.baseUrl}/api/v1/namespaces/${encodeURIComponent(engine.namespace)}/workflows/${encodeURIComponent(e.executionId)}/history-reverse?${new URLSearchParams({ ...(e.runId === undefined ? {} : { 'execution.runId': e.runId }), maximumPageSize: String(CLOSING_EVENTS) }).toString()}`,
           rawHeaders: { authorization: `Bearer ${box.apiKey}`, accept: 'application/json' },
           traffic: counter,
           expected: { failed: FAILED, groups: SIGNATURES },

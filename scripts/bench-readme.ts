@@ -10,13 +10,15 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Figure, Machine, Ratio } from '../bench/measure';
+import type { Figure, Machine, Ratio, Target } from '../bench/measure';
 
 export interface BenchResults {
   machine: Machine;
   settings: { reps: number; warmups: number };
   figures: Figure[];
   ratios: Ratio[];
+  /** The goals checked (issue targets); absent from results written before there were any. */
+  targets: Target[];
   notes: string[];
 }
 
@@ -54,6 +56,7 @@ export function renderBenchReadme(results: BenchResults): string {
     '',
     ...ratioRows(results.ratios),
   ];
+  if (results.targets.length > 0) lines.push('', '## Targets', '', ...targetRows(results.targets));
   if (results.notes.length > 0) lines.push('', '## Notes', '', ...results.notes.map((note) => `- ${note}`));
   return `${lines.join('\n')}\n`;
 }
@@ -68,6 +71,15 @@ export function figureRows(figures: readonly Figure[]): string[] {
 
 export function ratioRows(ratios: readonly Ratio[]): string[] {
   return ['| ratio | value |', '|---|---|', ...ratios.map((r) => `| ${cell(r.name)} | ${r.value.toFixed(2)}× |`)];
+}
+
+/** One row per target: what was measured, the goal, and whether it was met (a miss in capitals). */
+export function targetRows(targets: readonly Target[]): string[] {
+  return [
+    '| target | measured | at most | |',
+    '|---|---|---|---|',
+    ...targets.map((t) => `| ${cell(t.name)} | ${t.measured} | ${t.atMost} | ${t.pass ? 'met' : 'MISSED'} |`),
+  ];
 }
 
 /** Figures and samples are stored rounded to 2 decimals (bench/measure.ts): shown as stored. */
@@ -92,14 +104,16 @@ export function parseBenchResults(json: string): BenchResults {
   const data: unknown = JSON.parse(json);
   if (!isRecord(data)) throw new Error('results.json: not an object');
   const { machine, settings, figures, ratios, notes } = data;
+  const targets = data.targets ?? [];
   if (!isMachine(machine)) throw new Error('results.json: "machine" is missing or incomplete');
   if (!isRecord(settings) || typeof settings.reps !== 'number' || typeof settings.warmups !== 'number') {
     throw new Error('results.json: "settings" needs numeric "reps" and "warmups"');
   }
   if (!Array.isArray(figures) || !figures.every(isFigure)) throw new Error('results.json: "figures" must be a list of { name, value, unit }');
   if (!Array.isArray(ratios) || !ratios.every(isRatio)) throw new Error('results.json: "ratios" must be a list of { name, value }');
+  if (!Array.isArray(targets) || !targets.every(isTarget)) throw new Error('results.json: "targets" must be a list of { name, measured, atMost, pass }');
   if (!Array.isArray(notes) || !notes.every((n) => typeof n === 'string')) throw new Error('results.json: "notes" must be a list of strings');
-  return { machine, settings: { reps: settings.reps, warmups: settings.warmups }, figures, ratios, notes };
+  return { machine, settings: { reps: settings.reps, warmups: settings.warmups }, figures, ratios, targets, notes };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -126,6 +140,10 @@ function isFigure(value: unknown): value is Figure {
     typeof value.unit === 'string' &&
     (value.samples === undefined || (Array.isArray(value.samples) && value.samples.every((s) => typeof s === 'number')))
   );
+}
+
+function isTarget(value: unknown): value is Target {
+  return isRecord(value) && typeof value.name === 'string' && typeof value.measured === 'number' && typeof value.atMost === 'number' && typeof value.pass === 'boolean';
 }
 
 function isRatio(value: unknown): value is Ratio {

@@ -39,7 +39,7 @@ const CLOSED_WITH_PROBLEM: ReadonlySet<string> = new Set(['FAILED', 'TIMED_OUT']
  * A closed run's last events read before its whole history: the close, the workflow task before it and
  * the failed step's event (the real histories in the fixtures need 4).
  */
-const CLOSING_EVENTS = 8;
+export const CLOSING_EVENTS = 8;
 /** What problemOf reads as still going (RETRYING_AFTER_ERROR is Mistral's older name). */
 const STILL_GOING: ReadonlySet<string> = new Set(['RUNNING', 'RETRYING_AFTER_ERROR']);
 

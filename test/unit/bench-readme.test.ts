@@ -3,7 +3,7 @@
  * object in, the rows a reader sees out.
  */
 import * as assert from 'node:assert/strict';
-import { BenchResults, GENERATED_HEADER, figureRows, parseBenchResults, ratioRows, renderBenchReadme } from '../../scripts/bench-readme';
+import { BenchResults, GENERATED_HEADER, figureRows, parseBenchResults, ratioRows, renderBenchReadme, targetRows } from '../../scripts/bench-readme';
 
 const RESULTS: BenchResults = {
   machine: { cpuModel: 'Test CPU', cores: 2, totalMemoryGiB: 23.5, os: 'linux 6.18', node: 'v20.20.2', date: '2026-12-01T10:00:00.000Z' },
@@ -15,6 +15,10 @@ const RESULTS: BenchResults = {
     { name: 'a | in a name', value: 2, unit: 'MB', samples: [2] },
   ],
   ratios: [{ name: 'history ours/raw', value: 1.1 }],
+  targets: [
+    { name: 'history reads per failed run', measured: 1, atMost: 1, pass: true },
+    { name: 'time, ours / raw floor', measured: 1.9, atMost: 1.2, pass: false },
+  ],
   notes: ['link loopback: the sandbox in its own process on 127.0.0.1'],
 };
 
@@ -32,6 +36,22 @@ describe('bench-readme: bench/results.json into bench/README.md', () => {
 
   it('one row per ratio, with 2 decimals', () => {
     assert.deepEqual(ratioRows(RESULTS.ratios), ['| ratio | value |', '|---|---|', '| history ours/raw | 1.10× |']);
+  });
+
+  it('one row per target: measured, the goal, met or MISSED', () => {
+    assert.deepEqual(targetRows(RESULTS.targets), [
+      '| target | measured | at most | |',
+      '|---|---|---|---|',
+      '| history reads per failed run | 1 | 1 | met |',
+      '| time, ours / raw floor | 1.9 | 1.2 | MISSED |',
+    ]);
+  });
+
+  it('results written before targets existed still render, without the table', () => {
+    const { targets: _omitted, ...older } = RESULTS;
+    const page = renderBenchReadme(parseBenchResults(JSON.stringify(older)));
+    assert.ok(!page.includes('## Targets'));
+    assert.ok(renderBenchReadme(parseBenchResults(JSON.stringify(RESULTS))).includes('| time, ours / raw floor | 1.9 | 1.2 | MISSED |'));
   });
 
   it('the page starts with the header naming the command that writes it, then the machine, the tables and the notes', () => {
