@@ -121,6 +121,7 @@ function newReader(backend: WorkflowBackend, log: string[]): ProblemReader {
   return new ProblemReader({
     client: () => Promise.resolve(backend),
     concurrency: () => CONCURRENCY,
+    retryingAttempts: () => 5, // the setting's default
     progress: noProgress,
     describeError: (error) => (error instanceof Error ? error.message : String(error)),
     log: { info: (_area, message) => void log.push(message), warn: (_area, message) => void log.push(`warn: ${message}`) },

@@ -28,6 +28,7 @@ export function createServices(context: vscode.ExtensionContext): Services {
   const problemReader = new ProblemReader({
     client: () => connection.client(),
     concurrency: () => settings.problemsConcurrency(),
+    retryingAttempts: () => settings.problemsRetryingAttempts(),
     progress: notificationProgress,
     describeError: userMessage,
     log,

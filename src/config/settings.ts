@@ -98,6 +98,11 @@ export class Settings {
     return clampInt(this.get('problems.concurrency', 4), 1, 16);
   }
 
+  /** Stuck runs: an open activity at this attempt or later is shown as retrying. */
+  problemsRetryingAttempts(): number {
+    return clampInt(this.get('problems.retryingAttempts', 5), 2, 1000);
+  }
+
   private get<T>(key: string, fallback: T): T {
     return vscode.workspace.getConfiguration(SECTION).get<T>(key, fallback);
   }

@@ -19,6 +19,8 @@ interface ProblemReaderDeps {
   client(): Promise<WorkflowBackend>;
   /** How many histories are read at once (`mistralWorkflows.problems.concurrency`). */
   concurrency(): number;
+  /** `mistralWorkflows.problems.retryingAttempts`: an open activity at this attempt is retrying. */
+  retryingAttempts(): number;
   progress: CancellableProgress;
   describeError(error: unknown): string;
   log: Pick<Log, 'info' | 'warn'>;
@@ -105,7 +107,7 @@ export class ProblemReader {
             let describe: PendingAttempts | undefined;
             [reading, describe] = await Promise.all([this.history(client, execution, signal), running ? this.attempts(client, execution, signal) : undefined]);
             if (reading === undefined) continue; // cancelled in flight
-            problem = problemOf(execution, reading, { describe });
+            problem = problemOf(execution, reading, { describe, retryingAttempts: this.deps.retryingAttempts() });
           }
           results.set(execution.executionId, problem);
           // Only a history read is kept: an error may pass, and the next refresh tries again.

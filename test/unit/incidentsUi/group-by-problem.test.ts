@@ -104,10 +104,10 @@ describe('Group by Problem in the Executions view', () => {
   });
   after(() => uninstall?.());
 
-  function provider(backend: FakeBackend, progress: FakeProgress, concurrency = 4): Provider {
+  function provider(backend: FakeBackend, progress: FakeProgress, concurrency = 4, retryingAttempts = 5): Provider {
     const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
     const log = { info: (): void => undefined, warn: (): void => undefined };
-    const reader = new ProblemReader({ client: () => Promise.resolve(backend), concurrency: () => concurrency, progress: progress.run, describeError, log });
+    const reader = new ProblemReader({ client: () => Promise.resolve(backend), concurrency: () => concurrency, retryingAttempts: () => retryingAttempts, progress: progress.run, describeError, log });
     const workspace = { ...DEFAULT_WORKSPACE, name: 'test' };
     return new m.ExecutionsProvider(
       { current: () => Promise.resolve({ kind: 'ready', workspace, client: backend, keySource: undefined }), client: () => Promise.resolve(backend) },
@@ -200,6 +200,24 @@ describe('Group by Problem in the Executions view', () => {
     assert.equal(asked.length, 6, 'each closed run was first read from its end');
     assert.equal(roots.length, 4, 'the same four groups');
     for (const id of ['n-1', 'n-2', 'n-3', 'a-1', 'a-2']) assert.equal(backend.readsOf(id), 1, `${id}: then read whole, once`);
+  });
+
+  it('an activity at the retrying-attempts setting or later is a stuck row; below it, not', async () => {
+    const retrying: PendingAttempts = { pendingActivities: [{ activityId: '9', activityType: 'ChargeCard', attempt: 3, lastFailureMessage: 'card declined' }] };
+    const stuckRows = async (setting: number): Promise<string[]> => {
+      const backend = world();
+      backend.countAttempts(new Map([['r-1', retrying]]));
+      const tree = provider(backend, new FakeProgress(), 4, setting);
+      tree.setGrouping('problems');
+      const labels: string[] = [];
+      for (const group of await tree.getChildren()) {
+        for (const row of await tree.getChildren(group)) if (/retrying/.test(String(row.getTreeItem().description))) labels.push(String(row.getTreeItem().description));
+      }
+      return labels;
+    };
+    assert.deepEqual(await stuckRows(5), [], 'attempt 3 is not retrying at the default of 5');
+    const [row] = await stuckRows(3);
+    assert.match(row, /activity ChargeCard retrying .*\(attempt 3\): card declined/);
   });
 
   it("reads a closed run's history once across two refreshes, a running one on each", async () => {
