@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Execution } from '../api';
 import type { Log } from '../common/log';
-import type { UserInput } from '../common/ui';
+import type { NotifyLevel, UserInput } from '../common/ui';
 import type { Connection } from '../config/connection';
 import type { Settings } from '../config/settings';
 import type { ResetRegistry } from '../reset/registry';
@@ -10,6 +10,7 @@ import { SECTION } from '../config/settings';
 import type { ExecutionNode } from '../tree/executionNode';
 import type { ExecutionsProvider } from '../tree/executionsProvider';
 import type { TreeNode } from '../tree/node';
+import { StuckWatch } from '../incidentsUi/stuckWatch';
 import { Follower } from './follower';
 import { endedVerb, isOpen } from './status';
 import { CONTEXT_KEYS } from '../commands/ids';
@@ -38,7 +39,8 @@ interface LiveServices {
 /**
  * Live runs: keeps running executions fresh while they are shown (the view is visible) or watched,
  * following each one's event stream and polling where streams do not work. Watched executions notify
- * once when they end. Built by createServices with the services it uses; it starts at once.
+ * once when they end, and once when they get stuck (StuckWatch). Built by createServices with the
+ * services it uses; it starts at once.
  */
 export class LiveUpdates implements vscode.Disposable {
   private services: LiveServices | undefined;
@@ -53,9 +55,16 @@ export class LiveUpdates implements vscode.Disposable {
   private streamUnsupported = false;
   /** The workspace watches belong to: a switch to another one ends them. */
   private workspaceKey = '';
+  private readonly stuck: StuckWatch;
 
   constructor(services: LiveServices) {
     this.services = services;
+    this.stuck = new StuckWatch({
+      client: () => services.connection.client(),
+      retryingAttempts: () => services.settings.problemsRetryingAttempts(),
+      notify: (execution, text) => this.tell('warning', `${name(execution)} is stuck: ${text}`, execution.executionId),
+      log: services.log,
+    });
     this.workspaceKey = workspaceKey(services);
     this.subscriptions.push(
       services.tree.onDidChangeTreeData(() => this.scheduleReconcile()),
@@ -95,11 +104,13 @@ export class LiveUpdates implements vscode.Disposable {
     this.watched.add(executionId);
     this.mark(node, true);
     s.log.info('live', `Watching ${executionId}.`);
+    void this.stuck.check(node.execution, true); // one already stuck is told at once
     this.reconcile();
   }
 
   unwatch(executionId: string): void {
     if (!this.watched.delete(executionId)) return;
+    this.stuck.forget(executionId);
     const node = this.services?.tree.findExecution(executionId);
     if (node) this.mark(node, false);
     this.services?.log.info('live', `Stopped watching ${executionId}.`);
@@ -108,6 +119,7 @@ export class LiveUpdates implements vscode.Disposable {
 
   dispose(): void {
     this.forgetAll('disposed');
+    this.stuck.dispose();
     if (this.tick) clearInterval(this.tick);
     if (this.reconcileTimer) clearTimeout(this.reconcileTimer);
     for (const d of this.subscriptions.splice(0)) d.dispose();
@@ -192,7 +204,9 @@ export class LiveUpdates implements vscode.Disposable {
       } else {
         latest = await (await s.connection.client()).getExecution(executionId); // watched, no longer listed
       }
-      if (this.services === s && !isOpen(latest.status)) this.ended(s, latest, node);
+      if (this.services !== s) return;
+      if (!isOpen(latest.status)) this.ended(latest, node);
+      else if (this.watched.has(executionId)) void this.stuck.check(latest);
     } catch (error) {
       s.log.warn('live', `Could not refresh ${executionId}: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -202,18 +216,25 @@ export class LiveUpdates implements vscode.Disposable {
   }
 
   /** The execution ended: a watched one says so, once, and its watch ends. */
-  private ended(s: LiveServices, latest: Execution, node: ExecutionNode | undefined): void {
+  private ended(latest: Execution, node: ExecutionNode | undefined): void {
     const id = latest.executionId;
     this.followers.get(id)?.stop();
     this.followers.delete(id);
     if (!this.watched.delete(id)) return;
+    this.stuck.forget(id);
     if (node) this.mark(node, false);
-    const level = latest.status === 'COMPLETED' ? 'info' : 'warning';
-    void s.ui.notify(level, inertLinks(`${name(latest)} ${endedVerb(latest.status)}.`), 'Show').then(async (choice) => {
+    this.tell(latest.status === 'COMPLETED' ? 'info' : 'warning', `${name(latest)} ${endedVerb(latest.status)}.`, id);
+  }
+
+  /** A watched execution's news, with Show (reveals it in the view). */
+  private tell(level: Extract<NotifyLevel, 'info' | 'warning'>, message: string, executionId: string): void {
+    const s = this.services;
+    if (!s) return;
+    void s.ui.notify(level, inertLinks(message), 'Show').then(async (choice) => {
       if (choice !== 'Show') return;
-      const shown = await s.tree.openExecution(id);
+      const shown = await s.tree.openExecution(executionId);
       await s.treeView.reveal(shown, { select: true, focus: true });
-    }).catch((error: unknown) => s.log.warn('live', `Could not show ${id}: ${String(error)}`));
+    }).catch((error: unknown) => s.log.warn('live', `Could not show ${executionId}: ${String(error)}`));
   }
 
   private mark(node: ExecutionNode, watched: boolean): void {
@@ -249,6 +270,7 @@ export class LiveUpdates implements vscode.Disposable {
     if (this.followers.size > 0 || this.watched.size > 0) this.services?.log.info('live', `Stopped following executions: ${why}.`);
     this.stopFollowers();
     for (const id of this.watched) {
+      this.stuck.forget(id);
       const node = this.services?.tree.findExecution(id);
       if (node) node.watched = false;
     }
