@@ -10,7 +10,8 @@ import * as path from 'node:path';
 import type { Context } from 'mocha';
 import { DEMO, STUCK_MESSAGE } from '../../sandbox/server';
 import { eventually } from '../helpers/eventually';
-import { PYTHON_FIXTURE, Session, endSession, escapeRegExp, resetRequests, sandboxGet, startSession, UI_TIMEOUT_MS, type Workbench } from './workbench';
+import { PYTHON_FIXTURE, Session, endSession, resetRequests, sandboxGet, startSession, UI_TIMEOUT_MS, type Workbench } from './workbench';
+import { escapeRegExp } from '../helpers/regexp';
 
 /** Wide enough for a group's label and description on one row (the picture too). */
 const SIDEBAR_WIDTH = 880;

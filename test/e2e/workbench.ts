@@ -24,6 +24,7 @@ import { DEMO_WORKFLOWS, startEngineSandbox, type EngineSandbox } from '../../sa
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/server';
 import { killGroup } from '../../src/common/processGroup';
 import { eventually } from '../helpers/eventually';
+import { escapeRegExp } from '../helpers/regexp';
 import {
   CODE_SERVER_ENTRY,
   DEFAULT_CHROMIUM,
@@ -469,10 +470,6 @@ export class Workbench {
     }
     return file;
   }
-}
-
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 async function waitForAttribute(locator: Locator, name: string, value: string): Promise<void> {

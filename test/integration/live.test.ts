@@ -5,11 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { DEMO } from '../../sandbox/seed';
+import { DEMO, STUCK_MESSAGE } from '../../sandbox/seed';
 import { WorkflowsClient } from '../../src/api/mistral';
 import { COMMAND_IDS } from '../../src/commands/ids';
 import type { ExecutionNode } from '../../src/tree/executionNode';
 import { eventually } from '../helpers/eventually';
+import { escapeRegExp } from '../helpers/regexp';
 import { children, description, isEvent, setUpEnv, showView, tearDownEnv, type TestEnv } from './helpers/env';
 
 const LIVE = 'mistralWorkflows.liveUpdates';
@@ -129,5 +130,29 @@ describe('Live runs (in the extension host, against the sandbox)', function () {
     assert.deepEqual([...env.services.liveUpdates.following], [[DEMO.running, 'poll']]);
     await vscode.commands.executeCommand(COMMAND_IDS.unwatchExecution, running);
     assert.equal(env.sandbox.requests.filter((r) => r.path.endsWith('/stream')).length, baseline, 'no stream requests');
+  });
+
+  it('Watch on a stuck run tells it is stuck, once, with the worker’s message; Show reveals it', async () => {
+    // Polled, so that refreshes come every 2 s whatever the stream does: the notification must not repeat.
+    env.sandbox.faults.add({ pathIncludes: '/stream', status: 404 });
+    const stuckAt = new RegExp(`^order-fulfillment \\(${DEMO.stuck}\\) is stuck: workflow task failing since (\\d{4}-\\d\\d-\\d\\d )?\\d\\d:\\d\\d UTC: ${escapeRegExp(STUCK_MESSAGE.slice(0, 60))}`);
+    env.ui.notificationAnswers.push({ match: stuckAt, action: 'Show' });
+    const node = await env.services.tree.openExecution(DEMO.stuck);
+    await vscode.commands.executeCommand(COMMAND_IDS.watchExecution, node);
+    const note = await env.ui.waitForNotification(stuckAt, 30_000);
+    assert.equal(note.level, 'warning');
+    assert.deepEqual(note.actions, ['Show']);
+    assert.equal(node.execution.status, 'RUNNING', 'still running: only its history says it is stuck');
+    await eventually('Show to select the execution', async () => (env.services.treeView.selection.some((n) => (n as ExecutionNode).executionId === DEMO.stuck) ? true : undefined));
+
+    const refreshes = (): number => env.sandbox.requests.filter((r) => r.path === `/v1/workflows/executions/${DEMO.stuck}`).length;
+    const before = refreshes();
+    // Refreshes every 2 s: six of them outlast StuckWatch's 10 s between reads, so the history is read again.
+    await eventually('six more refreshes of the watched run', async () => (refreshes() >= before + 6 ? true : undefined), 40_000);
+    const historyReads = env.sandbox.requests.filter((r) => r.path.endsWith('/history') && r.path.includes(node.execution.runId ?? DEMO.stuck)).length;
+    assert.ok(historyReads >= 2, `the stuck run's history was looked at again (${historyReads} reads)`);
+    assert.equal(env.ui.notifications.filter((n) => stuckAt.test(n.message)).length, 1, 'the same streak is told once');
+    assert.ok(env.services.liveUpdates.isWatched(DEMO.stuck), 'a stuck run is still watched: it may yet end');
+    await vscode.commands.executeCommand(COMMAND_IDS.unwatchExecution, node);
   });
 });
