@@ -26,6 +26,16 @@ interface ProblemReaderDeps {
   log: Pick<Log, 'info' | 'warn'>;
 }
 
+/** How one `read` shows itself and tells of its answers; the defaults are Group by Problem's. */
+interface ReadOptions {
+  /** Where the reads' progress shows (default: the reader's own, a notification with Cancel). */
+  progress?: CancellableProgress;
+  /** What the reads are for, ending the progress's title (default: `to group their problems`). */
+  purpose?: string;
+  /** Told of each history as it is read (not of those known already): rows can change before the last one is in. */
+  answered?: (execution: Execution, problem: Problem | undefined) => void;
+}
+
 interface ProblemReading {
   /** By execution id, in the order given; executions without a problem are left out. */
   problems: Map<string, Problem>;
@@ -58,7 +68,7 @@ export class ProblemReader {
   }
 
   /** The problems of `executions`; `scope` (the workspace) keeps one workspace's runs from another's. */
-  async read(executions: readonly Execution[], scope: string): Promise<ProblemReading> {
+  async read(executions: readonly Execution[], scope: string, options: ReadOptions = {}): Promise<ProblemReading> {
     const known = new Map<string, Problem>();
     const toRead: Execution[] = [];
     const wanted = new Set<string>();
@@ -73,7 +83,7 @@ export class ProblemReader {
         known.set(execution.executionId, cached);
       }
     }
-    const read = toRead.length === 0 ? new Map<string, Problem | undefined>() : await this.readAll(toRead, scope);
+    const read = toRead.length === 0 ? new Map<string, Problem | undefined>() : await this.readAll(toRead, scope, options);
     const problems = new Map<string, Problem>();
     let notRead = 0;
     for (const execution of executions) {
@@ -90,9 +100,9 @@ export class ProblemReader {
     return { problems, notRead };
   }
 
-  private readAll(executions: readonly Execution[], scope: string): Promise<Map<string, Problem | undefined>> {
-    const title = `Reading the histories of ${executions.length} execution${executions.length === 1 ? '' : 's'} to group their problems…`;
-    return this.deps.progress(title, async (report, signal) => {
+  private readAll(executions: readonly Execution[], scope: string, options: ReadOptions): Promise<Map<string, Problem | undefined>> {
+    const title = `Reading the histories of ${executions.length} execution${executions.length === 1 ? '' : 's'} ${options.purpose ?? 'to group their problems'}…`;
+    return (options.progress ?? this.deps.progress)(title, async (report, signal) => {
       const results = new Map<string, Problem | undefined>();
       const client = await this.deps.client();
       let next = 0;
@@ -112,12 +122,13 @@ export class ProblemReader {
           results.set(execution.executionId, problem);
           // Only a history read is kept: an error may pass, and the next refresh tries again.
           if (closing !== undefined || Array.isArray(reading)) this.keep(scope, execution, problem);
+          options.answered?.(execution, problem);
           report(`${results.size} of ${executions.length}`);
         }
       };
       const workers = Math.max(1, Math.min(this.deps.concurrency(), executions.length));
       await Promise.all(Array.from({ length: workers }, worker));
-      if (signal.aborted) this.deps.log.info('problems', `Grouping cancelled: ${executions.length - results.size} of ${executions.length} histories not read.`);
+      if (signal.aborted) this.deps.log.info('problems', `Cancelled: ${executions.length - results.size} of ${executions.length} histories not read.`);
       return results;
     });
   }
@@ -182,6 +193,11 @@ export class ProblemReader {
       return { historyError: why };
     }
   }
+}
+
+/** Still going (RUNNING, or Mistral's older RETRYING_AFTER_ERROR): the runs that can be stuck. */
+export function isStillGoing(execution: Execution): boolean {
+  return candidateKind(execution) === 'running';
 }
 
 function candidateKind(execution: Execution): 'closed' | 'running' | undefined {
