@@ -16,7 +16,8 @@ import { ExecutionsProvider } from './tree/executionsProvider';
 import { VIEW_IDS } from './commands/ids';
 import { ProblemReader } from './incidentsUi/problemReader';
 import { ProblemsView } from './incidentsUi/problemsView';
-import { notificationProgress } from './incidentsUi/progress';
+import { notificationProgress, viewProgress } from './incidentsUi/progress';
+import { StuckRows } from './incidentsUi/stuckRows';
 
 /** Builds every service once; the caller registers them for disposal. */
 export function createServices(context: vscode.ExtensionContext): Services {
@@ -33,7 +34,8 @@ export function createServices(context: vscode.ExtensionContext): Services {
     describeError: userMessage,
     log,
   });
-  const tree = new ExecutionsProvider(connection, settings, userMessage, checks, new ProblemsView(problemReader, userMessage));
+  const stuckRows = new StuckRows({ reader: problemReader, enabled: () => settings.problemsDetectStuck(), progress: viewProgress, describeError: userMessage, log });
+  const tree = new ExecutionsProvider(connection, settings, userMessage, checks, new ProblemsView(problemReader, userMessage), stuckRows);
   const auditFile = vscode.Uri.joinPath(context.globalStorageUri, 'reset-history.jsonl').fsPath;
   const services = {
     context,

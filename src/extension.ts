@@ -5,6 +5,7 @@ import { restoreGrouping } from './commands/grouping';
 import { registerCommands } from './commands/registerCommands';
 import type { Services } from './services';
 import { createWorkspaceStatusBar } from './config/statusBar';
+import { SECTION } from './config/settings';
 import { createServices } from './createServices';
 import { registerWorkflowCodeLens } from './source/workflowCodeLens';
 
@@ -27,6 +28,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     registerWorkflowCodeLens(services),
     createWorkspaceStatusBar(connection),
     connection.onDidChange(() => tree.refreshAll()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.problems.detectStuck`)) tree.detectStuckChanged();
+    }),
     liveUpdates,
   );
   restoreFilter(services);

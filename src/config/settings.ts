@@ -103,6 +103,14 @@ export class Settings {
     return clampInt(this.get('problems.retryingAttempts', 5), 2, 1000);
   }
 
+  /**
+   * Stuck on the plain view's rows: each listed running execution's history read on every refresh,
+   * after the list is shown. The Stuck filter and Group by Problem read them even when this is off.
+   */
+  problemsDetectStuck(): boolean {
+    return this.get<unknown>('problems.detectStuck', true) !== false;
+  }
+
   private get<T>(key: string, fallback: T): T {
     return vscode.workspace.getConfiguration(SECTION).get<T>(key, fallback);
   }

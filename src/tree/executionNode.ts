@@ -7,7 +7,7 @@ import { HistoryRows } from './historyChildren';
 import { PendingNode } from './pendingNode';
 import { isOpen } from '../live/status';
 import { executionContextValue, type ContextValue } from './contextValues';
-import { BUSY_ICON, statusIcon } from './icons';
+import { BUSY_ICON, statusIcon, STUCK_ICON } from './icons';
 import { durationOf, executionDescription, formatDuration, formatTime, statusText } from './labels';
 import { tooltip } from './markdown';
 import { TreeNode } from './node';
@@ -21,7 +21,10 @@ export class ExecutionNode extends TreeNode {
   watched = false;
   /** Runs of this execution seen in the list (the list may return one row per run). */
   knownRunIds = new Set<string>();
-  /** Under Group by Problem, a running run that is stuck: why (stuckText). Shown in its description and tooltip. */
+  /**
+   * A running run that is stuck: why (stuckText), set by Group by Problem or, in the plain view, by
+   * StuckRows once its history has been read. Shown in its description, icon and tooltip.
+   */
   stuck: string | undefined;
   rows: HistoryRows;
   private earlier: EarlierRunsNode | undefined;
@@ -53,10 +56,10 @@ export class ExecutionNode extends TreeNode {
     const checked = check && check.result.outcome !== 'failed' ? ` · ${checkSummary(check)}` : '';
     const stuck = this.stuck === undefined ? '' : ` · ${this.stuck}`;
     item.description = this.busy ?? `${executionDescription(this.execution)}${this.watched ? ' · watching' : ''}${checked}${stuck}`;
-    item.iconPath = this.busy ? BUSY_ICON : statusIcon(this.execution.status);
+    item.iconPath = this.busy ? BUSY_ICON : this.stuck !== undefined ? STUCK_ICON : statusIcon(this.execution.status);
     item.contextValue = this.contextValue;
     item.accessibilityInformation = {
-      label: `${this.execution.workflowName} ${statusText(this.execution.status)} ${this.executionId}`,
+      label: `${this.execution.workflowName} ${statusText(this.execution.status)}${this.stuck === undefined ? '' : ' and stuck'} ${this.executionId}`,
     };
     return item;
   }

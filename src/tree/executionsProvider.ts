@@ -10,11 +10,14 @@ import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
 import { Grouping, HistoryMode, TreeServices } from './services';
 import type { ProblemsView } from '../incidentsUi/problemsView';
+import type { StuckListener, StuckRows } from '../incidentsUi/stuckRows';
 import { COMMAND_IDS } from '../commands/ids';
 
 /**
  * The Executions view: executions newest first, one node per execution id (the list may return one row
- * per run), a page at a time. Failures and empty states are rows, never pop-ups.
+ * per run), a page at a time. Failures and empty states are rows, never pop-ups. Running rows are
+ * marked stuck once their histories are read (StuckRows, or Group by Problem's own reading), after the
+ * list has been shown.
  */
 export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, TreeServices, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -39,6 +42,8 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     private readonly checks: CheckedRuns,
     /** Group by Problem's roots, over the executions listed here. */
     private readonly problems: ProblemsView,
+    /** Stuck marks on the plain view's running rows. */
+    private readonly stuckRows: StuckRows,
   ) {}
 
   get filter(): ExecutionFilter {
@@ -61,7 +66,17 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
   setGrouping(grouping: Grouping): void {
     if (grouping === this.grouping) return;
     this.grouping = grouping;
+    // Marks are set again by the view shown now (the plain view's from the reader's cache: no read).
+    this.stuckRows.reset();
     this.problems.leave(this.roots);
+    this.changed.fire(undefined);
+  }
+
+  /** `mistralWorkflows.problems.detectStuck` changed: the plain view's marks are dropped, and read again if on. */
+  detectStuckChanged(): void {
+    if (this.grouping !== 'executions') return;
+    this.stuckRows.reset();
+    for (const node of this.roots) node.stuck = undefined;
     this.changed.fire(undefined);
   }
 
@@ -122,6 +137,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     this.pageError = undefined;
     this.pending = undefined;
     this.problems.invalidate(true);
+    this.stuckRows.reset();
     this.changed.fire(undefined);
   }
 
@@ -178,13 +194,16 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     const latest = await (await this.client()).getExecution(node.executionId);
     const before = node.execution;
     node.replaceLatest(latest);
-    // A run that ended, or was reset, may belong to another group now (or to none).
-    if (this.grouping === 'problems' && (latest.status !== before.status || latest.runId !== before.runId)) {
-      this.problems.invalidate();
-      this.changed.fire(undefined);
+    if (latest.status === before.status && latest.runId === before.runId) {
+      this.changed.fire(node);
       return;
     }
-    this.changed.fire(node);
+    // A run that ended, or was reset, is stuck no more (or not yet), and may belong to another group now (or to none).
+    node.stuck = undefined;
+    this.stuckRows.forget(node);
+    if (this.grouping === 'problems') this.problems.invalidate();
+    this.changed.fire(this.grouping === 'problems' ? undefined : node);
+    if (this.grouping === 'executions') this.detectStuck([node]);
   }
 
   dispose(): void {
@@ -227,9 +246,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
         ];
       }
     }
-    const rows: TreeNode[] = this.grouping === 'problems' && this.roots.length > 0
-      ? await this.problems.rows(this.roots, state.workspace.name)
-      : [...this.roots];
+    const rows: TreeNode[] = this.grouping === 'problems' && this.roots.length > 0 ? await this.groupRows(state.workspace.name) : this.plainRows(state.workspace.name);
     if (rows.length === 0) {
       rows.push(
         isFiltered(this.currentFilter)
@@ -254,6 +271,30 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
       rows.push(this.loadMoreNode());
     }
     return rows;
+  }
+
+  /** Group by Problem's roots. */
+  private groupRows(scope: string): Promise<TreeNode[]> {
+    return this.problems.rows(this.roots, scope);
+  }
+
+  /** The listed rows, shown at once; their running ones are judged stuck in the background. */
+  private plainRows(scope: string): TreeNode[] {
+    this.detectStuck(this.roots, scope);
+    return [...this.roots];
+  }
+
+  /** Reads the plain view's running rows not judged yet, when the setting asks. */
+  private detectStuck(rows: readonly ExecutionNode[], scope = this.settings.activeWorkspace().name): void {
+    const generation = this.generation;
+    const listener: StuckListener = {
+      changed: (row) => {
+        if (generation !== this.generation) return;
+        this.changed.fire(row);
+      },
+      settled: () => undefined,
+    };
+    this.stuckRows.detect(rows, scope, false, listener);
   }
 
   private loadMoreNode(): LoadMoreNode {

@@ -48,6 +48,9 @@ export function eventIcon(kind: EventKind, type: string): vscode.ThemeIcon {
 
 export const BUSY_ICON = new vscode.ThemeIcon('loading~spin');
 
+/** A running execution that is stuck: its row, and Group by Problem's groups with stuck members. */
+export const STUCK_ICON = new vscode.ThemeIcon('debug-pause', new vscode.ThemeColor('testing.iconFailed'));
+
 const REPLAY_ICONS: Record<ReplayMarkKind, [icon: string, color: string]> = {
   safe: ['pass-filled', 'testing.iconPassed'],
   failsAgain: ['circle-slash', 'testing.iconFailed'],

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { ProblemGroup } from '../incidents';
 import { FIXED_CONTEXT_VALUES, type ContextValue } from './contextValues';
 import type { ExecutionNode } from './executionNode';
+import { STUCK_ICON } from './icons';
 import { formatTime, problemDescription, problemLabel } from './labels';
 import { tooltip } from './markdown';
 import { TreeNode } from './node';
@@ -25,7 +26,7 @@ export class ProblemGroupNode extends TreeNode {
     item.description = problemDescription(this.group);
     item.iconPath = this.group.unreadable !== undefined
       ? new vscode.ThemeIcon('question', new vscode.ThemeColor('list.warningForeground'))
-      : new vscode.ThemeIcon(this.group.stuckCount > 0 ? 'debug-pause' : 'error', new vscode.ThemeColor('testing.iconFailed'));
+      : this.group.stuckCount > 0 ? STUCK_ICON : new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed'));
     item.contextValue = this.contextValue;
     item.accessibilityInformation = { label: `${problemLabel(this.group)}, ${problemDescription(this.group)}` };
     return item;

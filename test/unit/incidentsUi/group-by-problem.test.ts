@@ -11,6 +11,7 @@ import { createFakeVscode, installFakeVscode } from '../../../bench/fakeVscode';
 import { normalizeHistory, type Execution, type PendingAttempts, type WorkflowEvent } from '../../../src/api';
 import { DEFAULT_WORKSPACE } from '../../../src/config/workspaceList';
 import { ProblemReader, type CancellableProgress } from '../../../src/incidentsUi/problemReader';
+import { StuckRows } from '../../../src/incidentsUi/stuckRows';
 import { CheckedRuns } from '../../../src/replay';
 import type { Services } from '../../../src/services';
 import { relativeTime } from '../../../src/tree/labels';
@@ -104,7 +105,8 @@ describe('Group by Problem in the Executions view', () => {
   });
   after(() => uninstall?.());
 
-  function provider(backend: FakeBackend, progress: FakeProgress, concurrency = 4, retryingAttempts = 5): Provider {
+  /** Stuck detection on the plain view's rows is off unless asked: these tests count Group by Problem's reads alone. */
+  function provider(backend: FakeBackend, progress: FakeProgress, concurrency = 4, retryingAttempts = 5, detectStuck = false): Provider {
     const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
     const log = { info: (): void => undefined, warn: (): void => undefined };
     const reader = new ProblemReader({ client: () => Promise.resolve(backend), concurrency: () => concurrency, retryingAttempts: () => retryingAttempts, progress: progress.run, describeError, log });
@@ -115,6 +117,7 @@ describe('Group by Problem in the Executions view', () => {
       describeError,
       new CheckedRuns(),
       new m.ProblemsView(reader, describeError),
+      new StuckRows({ reader, enabled: () => detectStuck, progress: progress.run, describeError, log }),
     );
   }
 

@@ -1,0 +1,224 @@
+/**
+ * Stuck outside Group by Problem: the plain view's running rows marked once their histories are read
+ * (after the list is shown, only running runs, within the concurrency bound, never on a failed read),
+ * and the setting that turns it off.
+ * The real provider, reader and views over the bench's fake `vscode` and a fake backend.
+ */
+import * as assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import type * as vscode from 'vscode';
+import { createFakeVscode, installFakeVscode } from '../../../bench/fakeVscode';
+import type { Execution, WorkflowBackend, WorkflowEvent } from '../../../src/api';
+import { DEFAULT_WORKSPACE, type WorkspaceConfig } from '../../../src/config/workspaceList';
+import { ProblemReader, type CancellableProgress } from '../../../src/incidentsUi/problemReader';
+import { StuckRows } from '../../../src/incidentsUi/stuckRows';
+import { CheckedRuns } from '../../../src/replay';
+import type { TreeNode } from '../../../src/tree/node';
+import { until } from '../../helpers/eventually';
+import { FakeBackend } from '../helpers/fakeBackend';
+import { loadReal } from '../helpers/realHistories';
+
+interface Modules {
+  ExecutionsProvider: typeof import('../../../src/tree/executionsProvider').ExecutionsProvider;
+  ExecutionNode: typeof import('../../../src/tree/executionNode').ExecutionNode;
+  ProblemsView: typeof import('../../../src/incidentsUi/problemsView').ProblemsView;
+}
+type Provider = InstanceType<Modules['ExecutionsProvider']>;
+
+function run(executionId: string, workflowName: string, status: string): Execution {
+  return { executionId, runId: `run-${executionId}`, workflowName, status, startTime: new Date('2026-12-02T09:00:00Z') };
+}
+
+/** A failed run, a completed one, and three running: stuck (its workflow task failing), healthy, unreadable. */
+function world(delayMs = 5): FakeBackend {
+  const wft = loadReal('wft-failed-timers-activities-146.go.json').events;
+  const histories = new Map<string, WorkflowEvent[] | Error>([
+    ['f-1', loadReal('activity-failed-wf-failed.pascal.java.json').events],
+    ['s-1', wft.slice(0, 6)],
+    ['r-1', wft.slice(0, -1)],
+    ['u-1', new Error('HTTP 503')],
+  ]);
+  return new FakeBackend([
+    run('f-1', 'activity_order', 'FAILED'),
+    run('c-1', 'activity_order', 'COMPLETED'),
+    run('s-1', 'Workflow', 'RUNNING'),
+    run('r-1', 'Workflow', 'RUNNING'),
+    run('u-1', 'Workflow', 'RUNNING'),
+  ], histories, delayMs);
+}
+
+interface Harness {
+  backend: FakeBackend;
+  tree: Provider;
+  /** The rows each change event named (undefined: the whole view). */
+  fired: (TreeNode | undefined)[];
+  warnings: string[];
+  /** Titles of the progress the plain view's reads showed under. */
+  viewProgress: string[];
+  /** The workspace the connection is on; `switchTo` changes it as selecting another does. */
+  switchTo(name: string): void;
+  connection: { currentWorkspace(): WorkspaceConfig; onDidChange: vscode.Event<void> };
+}
+
+function ids(rows: readonly TreeNode[]): string[] {
+  return rows.map((n) => n.id ?? '');
+}
+
+/** Until every started history read is over and no row is still being judged. */
+async function settled(h: Harness, reads: number): Promise<void> {
+  await until(`${reads} history reads done`, () => h.backend.reads.length >= reads && h.backend.inFlight === 0);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describe('Stuck on the rows, the Stuck filter and the status bar count', () => {
+  let uninstall: (() => void) | undefined;
+  let m: Modules;
+  before(() => {
+    uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
+    const load = createRequire(__filename);
+    m = {
+      ExecutionsProvider: (load('../../../src/tree/executionsProvider') as Modules).ExecutionsProvider,
+      ExecutionNode: (load('../../../src/tree/executionNode') as Modules).ExecutionNode,
+      ProblemsView: (load('../../../src/incidentsUi/problemsView') as Modules).ProblemsView,
+    };
+  });
+  after(() => uninstall?.());
+
+  function harness(options: { detectStuck?: boolean; delayMs?: number; concurrency?: number; histories?: () => Promise<WorkflowBackend> } = {}): Harness {
+    const backend = world(options.delayMs);
+    const describeError = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+    const warnings: string[] = [];
+    const viewProgress: string[] = [];
+    const log = { info: (): void => undefined, warn: (_area: string, message: string): void => void warnings.push(message) };
+    const grouping: CancellableProgress = async (_title, task) => task(() => undefined, new AbortController().signal);
+    const reader = new ProblemReader({ client: options.histories ?? (() => Promise.resolve(backend)), concurrency: () => options.concurrency ?? 4, retryingAttempts: () => 5, progress: grouping, describeError, log });
+    const plain: CancellableProgress = async (title, task) => {
+      viewProgress.push(title);
+      return task(() => undefined, new AbortController().signal);
+    };
+    let workspace: WorkspaceConfig = { ...DEFAULT_WORKSPACE, name: 'test' };
+    const listeners = new Set<() => void>();
+    const connection = {
+      current: () => Promise.resolve({ kind: 'ready' as const, workspace, client: backend, keySource: undefined }),
+      client: () => Promise.resolve(backend),
+      currentWorkspace: () => workspace,
+      onDidChange: (listener: () => void): vscode.Disposable => {
+        listeners.add(listener);
+        return { dispose: () => listeners.delete(listener) } as vscode.Disposable;
+      },
+    };
+    const tree = new m.ExecutionsProvider(
+      connection,
+      { activeWorkspace: () => workspace, eventsPageSize: () => 100, executionsPageSize: () => 50 },
+      describeError,
+      new CheckedRuns(),
+      new m.ProblemsView(reader, describeError),
+      new StuckRows({ reader, enabled: () => options.detectStuck ?? true, progress: plain, describeError, log }),
+    );
+    const fired: (TreeNode | undefined)[] = [];
+    tree.onDidChangeTreeData((node) => void fired.push(node));
+    const switchTo = (name: string): void => {
+      workspace = { ...DEFAULT_WORKSPACE, name };
+      // As extension.ts wires it: the tree reloads when the connection changes.
+      tree.refreshAll();
+      for (const listener of listeners) listener();
+    };
+    return { backend, tree, fired, warnings, viewProgress, switchTo, connection: connection as Harness['connection'] };
+  }
+
+  function node(h: Harness, id: string): InstanceType<Modules['ExecutionNode']> {
+    const found = h.tree.findExecution(id);
+    assert.ok(found, `${id} is listed`);
+    return found;
+  }
+
+  describe('the plain view', () => {
+    it('shows the list at once, then marks exactly the stuck running row, reading no closed run', async () => {
+      const h = harness({ delayMs: 20 });
+      const roots = await h.tree.getChildren();
+      assert.deepEqual(ids(roots), ['exec/f-1', 'exec/c-1', 'exec/s-1', 'exec/r-1', 'exec/u-1'], 'every listed row, unfiltered');
+      assert.ok(h.tree.executions.every((n) => n.stuck === undefined), 'the list did not wait for any history');
+      await settled(h, 3);
+      assert.deepEqual([...h.backend.reads].sort(), ['r-1', 's-1', 'u-1'], 'only the running runs are read');
+      const stuck = node(h, 's-1');
+      const item = stuck.getTreeItem();
+      assert.match(String(item.description), / · workflow task failing since 2024-06-24 17:07 UTC: unable to find workflow type/);
+      assert.equal((item.iconPath as vscode.ThemeIcon).id, 'debug-pause', 'a stuck icon, not the running one');
+      assert.match((stuck.resolveTooltip().value).replace(/\\(.)/g, '$1'), /Stuck: workflow task failing/);
+      for (const id of ['f-1', 'c-1', 'r-1', 'u-1']) {
+        assert.equal(node(h, id).stuck, undefined, `${id} is not marked`);
+        assert.notEqual((node(h, id).getTreeItem().iconPath as vscode.ThemeIcon).id, 'debug-pause');
+      }
+      assert.deepEqual(h.fired.filter((n) => n !== undefined), [stuck], 'the stuck row alone was refreshed');
+      assert.match(h.viewProgress[0] ?? '', /^Reading the histories of 3 executions to find the stuck ones/);
+      await h.tree.getChildren();
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      assert.equal(h.backend.reads.length, 3, 'showing the rows again reads nothing');
+    });
+
+    it('reads the running runs again on each refresh, within the concurrency setting', async () => {
+      const h = harness({ delayMs: 10, concurrency: 1 });
+      await h.tree.getChildren();
+      await settled(h, 3);
+      h.tree.refreshAll();
+      await h.tree.getChildren();
+      await settled(h, 6);
+      assert.equal(h.backend.maxInFlight, 1);
+      for (const id of ['s-1', 'r-1', 'u-1']) assert.equal(h.backend.readsOf(id), 2, `${id} read on each refresh`);
+      assert.equal(h.backend.readsOf('f-1'), 0);
+      assert.ok(node(h, 's-1').stuck !== undefined, 'the new row is marked too');
+    });
+
+    it('a history that cannot be read marks nothing and shows no error: one line in the log', async () => {
+      const h = harness();
+      const roots = await h.tree.getChildren();
+      await settled(h, 3);
+      assert.ok(roots.every((r) => r instanceof m.ExecutionNode), 'no error row');
+      assert.equal(node(h, 'u-1').stuck, undefined);
+      assert.doesNotMatch(String(node(h, 'u-1').getTreeItem().description), /stuck|could not/i);
+      assert.deepEqual(h.warnings.filter((w) => w.includes('u-1')), ['Could not read the history of u-1: HTTP 503']);
+    });
+
+    it('a backend that cannot be reached for histories marks nothing: logged once', async () => {
+      const h = harness({ histories: () => Promise.reject(new Error('connection refused')) });
+      await h.tree.getChildren();
+      await until('the failure logged', () => h.warnings.length > 0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(h.warnings, ['Could not look for stuck executions: connection refused']);
+      assert.ok(h.tree.executions.every((n) => n.stuck === undefined));
+    });
+
+    it('with mistralWorkflows.problems.detectStuck off, reads no history and marks nothing', async () => {
+      const h = harness({ detectStuck: false });
+      await h.tree.getChildren();
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      assert.equal(h.backend.reads.length, 0);
+      assert.deepEqual(h.viewProgress, []);
+      assert.ok(h.tree.executions.every((n) => n.stuck === undefined));
+    });
+
+    it('back from Group by Problem, the stuck mark stays, read from the cache', async () => {
+      const h = harness();
+      h.tree.setGrouping('problems');
+      await h.tree.getChildren();
+      const reads = h.backend.reads.length;
+      h.tree.setGrouping('executions');
+      await h.tree.getChildren();
+      await until('s-1 marked again', () => node(h, 's-1').stuck !== undefined);
+      await settled(h, reads);
+      assert.deepEqual(h.backend.reads.slice(reads), ['u-1'], 'only the history that could not be read is tried again');
+    });
+
+    it('a run that ended loses its mark', async () => {
+      const h = harness();
+      await h.tree.getChildren();
+      await settled(h, 3);
+      const stuck = node(h, 's-1');
+      assert.ok(stuck.stuck !== undefined);
+      h.backend.executions = h.backend.executions.map((e) => (e.executionId === 's-1' ? { ...e, status: 'TERMINATED' } : e));
+      await h.tree.reloadExecution(stuck);
+      assert.equal(stuck.stuck, undefined);
+      assert.notEqual((stuck.getTreeItem().iconPath as vscode.ThemeIcon).id, 'debug-pause');
+    });
+  });
+});
