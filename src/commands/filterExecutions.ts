@@ -10,19 +10,27 @@ const FILTER_STATE_KEY = 'mistralWorkflows.filter';
 /** Where the filter is kept (the folder's workspaceState), the view whose title shows it, the tree it filters. */
 export type FilterServices = Pick<Services, 'context' | 'treeView' | 'tree'>;
 
+/** A line of the first step: a status, or (no status) the Stuck entry. */
+interface StatusEntry extends vscode.QuickPickItem {
+  status?: string;
+}
+
+const STUCK_LABEL = 'Stuck';
+
 /**
- * Status (multi-select), then workflow name, then search text, then (backends with a query language:
+ * Status (multi-select, with Stuck among them: see `listedStatuses` for what they mean together), then workflow name, then search text, then (backends with a query language:
  * Temporal) a raw visibility query; Escape at any step changes nothing.
  */
 export async function filterExecutions(services: FilterServices & Pick<Services, 'connection' | 'ui'>): Promise<void> {
   const current = services.tree.filter;
   const raw = (await services.connection.client()).capabilities.rawListQuery;
   const steps = raw ? 4 : 3;
-  const statuses = await services.ui.pickMany(
-    KNOWN_STATUSES.map((status) => ({ label: status, picked: current.statuses.includes(status) })),
-    { title: `Filter executions (1/${steps}): status`, placeHolder: 'Check the statuses to show (none checked: all)' },
-  );
-  if (!statuses) throw new UserCancelled();
+  const entries: StatusEntry[] = [
+    ...KNOWN_STATUSES.map((status) => ({ label: status, status, picked: current.statuses.includes(status) })),
+    { label: STUCK_LABEL, detail: 'running, with a workflow task failing or an activity retrying (their histories are read)', picked: current.stuck === true },
+  ];
+  const picked = await services.ui.pickMany(entries, { title: `Filter executions (1/${steps}): status`, placeHolder: 'Check the statuses to show (none checked: all)' });
+  if (!picked) throw new UserCancelled();
   const workflow = await services.ui.input({
     title: `Filter executions (2/${steps}): workflow name`,
     prompt: 'Only executions of this workflow (exact name). Leave empty for all workflows.',
@@ -35,7 +43,8 @@ export async function filterExecutions(services: FilterServices & Pick<Services,
     value: current.search ?? '',
   });
   if (search === undefined) throw new UserCancelled();
-  const filter: ExecutionFilter = { statuses: statuses.map((s) => s.label), workflow: workflow.trim() || undefined, search: search.trim() || undefined };
+  const filter: ExecutionFilter = { statuses: picked.flatMap((p) => p.status ?? []), workflow: workflow.trim() || undefined, search: search.trim() || undefined };
+  if (picked.some((p) => p.status === undefined)) filter.stuck = true;
   if (raw) {
     const query = await services.ui.input({
       title: 'Filter executions (4/4): visibility query',

@@ -6,11 +6,19 @@
  */
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../commands/ids';
-import { groupProblems, stuckText } from '../incidents';
+import { groupProblems, stuckText, type Problem } from '../incidents';
 import type { ExecutionNode } from '../tree/executionNode';
 import { actionFor, errorNode, MessageNode, type TreeNode } from '../tree/node';
 import { ProblemGroupNode } from '../tree/problemNode';
 import type { ProblemReader } from './problemReader';
+
+/** What the groups hold, when a filter narrows them (the Stuck filter). */
+export interface GroupOptions {
+  /** Whether an execution's problem is shown (default: every one). */
+  keep?: (node: ExecutionNode, problem: Problem) => boolean;
+  /** The row when no problem is shown. */
+  noneText?: string;
+}
 
 export class ProblemsView {
   private rowsBuilt: TreeNode[] | undefined;
@@ -24,12 +32,15 @@ export class ProblemsView {
     private readonly describeError: (error: unknown) => string,
   ) {}
 
-  /** The root rows over `executions` (the nodes the view lists); `scope` names the workspace. */
-  rows(executions: readonly ExecutionNode[], scope: string): Promise<TreeNode[]> {
+  /**
+   * The root rows over `executions` (the nodes the view lists); `scope` names the workspace. `options`
+   * must stay the same until `invalidate` (a filter's change refreshes the view).
+   */
+  rows(executions: readonly ExecutionNode[], scope: string, options: GroupOptions = {}): Promise<TreeNode[]> {
     if (this.rowsBuilt !== undefined) return Promise.resolve(this.rowsBuilt);
     if (this.building !== undefined) return this.building;
     const generation = this.generation;
-    const building = this.build(executions, scope).then((rows) => {
+    const building = this.build(executions, scope, options).then((rows) => {
       if (generation === this.generation) this.rowsBuilt = rows;
       return rows;
     }, (error: unknown) => [this.errorRow(error)]);
@@ -63,7 +74,7 @@ export class ProblemsView {
     for (const node of executions) node.stuck = undefined;
   }
 
-  private async build(executions: readonly ExecutionNode[], scope: string): Promise<TreeNode[]> {
+  private async build(executions: readonly ExecutionNode[], scope: string, options: GroupOptions): Promise<TreeNode[]> {
     const reading = await this.reader.read(executions.map((n) => n.execution), scope);
     const nodes = new Map(executions.map((n) => [n.executionId, n]));
     for (const node of executions) {
@@ -71,14 +82,19 @@ export class ProblemsView {
       node.stuck = stuck === undefined ? undefined : stuckText(stuck, { now: new Date() });
     }
     this.groupOf.clear();
-    const rows: TreeNode[] = groupProblems([...reading.problems.values()]).map((group) => {
+    const keep = options.keep;
+    const shown = [...reading.problems.values()].filter((problem) => {
+      const node = nodes.get(problem.executionId);
+      return keep === undefined || (node !== undefined && keep(node, problem));
+    });
+    const rows: TreeNode[] = groupProblems(shown).map((group) => {
       const members = group.executionIds.map((id) => nodes.get(id)).filter((n): n is ExecutionNode => n !== undefined);
       const row = new ProblemGroupNode(group, members);
       for (const member of members) this.groupOf.set(member, row);
       return row;
     });
     if (reading.notRead > 0) rows.push(this.cancelledRow(reading.notRead));
-    else if (rows.length === 0) rows.push(this.noProblemsRow(executions.length));
+    else if (rows.length === 0) rows.push(this.noProblemsRow(options.noneText ?? `No failed, timed-out or stuck executions among the ${executions.length} listed.`));
     return rows;
   }
 
@@ -89,8 +105,8 @@ export class ProblemsView {
     });
   }
 
-  private noProblemsRow(listed: number): MessageNode {
-    return new MessageNode('problems/none', undefined, `No failed, timed-out or stuck executions among the ${listed} listed.`, {
+  private noProblemsRow(text: string): MessageNode {
+    return new MessageNode('problems/none', undefined, text, {
       icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
     });
   }

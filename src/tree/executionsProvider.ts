@@ -6,10 +6,10 @@ import type { Settings } from '../config/settings';
 import { capabilitiesOf } from '../config/capabilities';
 import type { CheckedRun, CheckedRuns } from '../replay';
 import { ExecutionNode } from './executionNode';
-import { ExecutionFilter, isFiltered, NO_FILTER } from './filter';
+import { ExecutionFilter, isFiltered, listedStatuses, NO_FILTER, shownOnlyIfStuck } from './filter';
 import { actionFor, errorNode, LoadMoreNode, MessageNode, TreeNode } from './node';
 import { Grouping, HistoryMode, TreeServices } from './services';
-import type { ProblemsView } from '../incidentsUi/problemsView';
+import type { GroupOptions, ProblemsView } from '../incidentsUi/problemsView';
 import type { StuckListener, StuckRows } from '../incidentsUi/stuckRows';
 import { COMMAND_IDS } from '../commands/ids';
 
@@ -17,7 +17,7 @@ import { COMMAND_IDS } from '../commands/ids';
  * The Executions view: executions newest first, one node per execution id (the list may return one row
  * per run), a page at a time. Failures and empty states are rows, never pop-ups. Running rows are
  * marked stuck once their histories are read (StuckRows, or Group by Problem's own reading), after the
- * list has been shown.
+ * list has been shown; the Stuck filter keeps the running rows found stuck.
  */
 export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, TreeServices, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
@@ -202,7 +202,8 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     node.stuck = undefined;
     this.stuckRows.forget(node);
     if (this.grouping === 'problems') this.problems.invalidate();
-    this.changed.fire(this.grouping === 'problems' ? undefined : node);
+    // The Stuck filter may hide it now; the plain view judges it again as it shows its rows.
+    this.changed.fire(this.grouping === 'problems' || this.currentFilter.stuck === true ? undefined : node);
     if (this.grouping === 'executions') this.detectStuck([node]);
   }
 
@@ -273,28 +274,60 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     return rows;
   }
 
-  /** Group by Problem's roots. */
-  private groupRows(scope: string): Promise<TreeNode[]> {
-    return this.problems.rows(this.roots, scope);
+  /** Group by Problem's roots; under the Stuck filter, only the problems of the stuck runs (and of the statuses checked beside it). */
+  private async groupRows(scope: string): Promise<TreeNode[]> {
+    const filter = this.currentFilter;
+    const options: GroupOptions = filter.stuck !== true ? {} : {
+      keep: (node, problem) => problem.stuck !== undefined || !shownOnlyIfStuck(filter, node.execution.status),
+      noneText: filter.statuses.length === 0 ? this.noneStuckText() : undefined,
+    };
+    const rows = await this.problems.rows(this.roots, scope, options);
+    return rows;
   }
 
-  /** The listed rows, shown at once; their running ones are judged stuck in the background. */
+  /**
+   * The listed rows, shown at once; their running ones are judged stuck in the background. Under the
+   * Stuck filter a running row listed for it alone shows once found stuck; until any does, a row says
+   * the search is under way, then that none is stuck.
+   */
   private plainRows(scope: string): TreeNode[] {
     this.detectStuck(this.roots, scope);
-    return [...this.roots];
+    const filter = this.currentFilter;
+    if (filter.stuck !== true) return [...this.roots];
+    const rows = this.roots.filter((n) => n.stuck !== undefined || !shownOnlyIfStuck(filter, n.execution.status));
+    if (rows.length > 0 || this.roots.length === 0) return rows;
+    const searching = this.roots.some((n) => this.stuckRows.isJudging(n));
+    return [
+      searching
+        ? new MessageNode('root/stuckSearching', undefined, `Looking for stuck executions among the ${this.runningListed()} running ones listed…`, { icon: new vscode.ThemeIcon('loading~spin') })
+        : new MessageNode('root/noneStuck', undefined, this.noneStuckText(), { icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) }),
+    ];
   }
 
-  /** Reads the plain view's running rows not judged yet, when the setting asks. */
+  private noneStuckText(): string {
+    const running = this.runningListed();
+    return `No stuck executions among the ${running} running one${running === 1 ? '' : 's'} listed.`;
+  }
+
+  /** The rows listed for the Stuck filter alone: the running ones it asked for. */
+  private runningListed(): number {
+    return this.roots.filter((n) => shownOnlyIfStuck(this.currentFilter, n.execution.status)).length;
+  }
+
+  /** Reads the plain view's running rows not judged yet, when the setting or the Stuck filter asks. */
   private detectStuck(rows: readonly ExecutionNode[], scope = this.settings.activeWorkspace().name): void {
     const generation = this.generation;
     const listener: StuckListener = {
       changed: (row) => {
         if (generation !== this.generation) return;
-        this.changed.fire(row);
+        // Under the Stuck filter a row found stuck appears: the roots are listed again (no request).
+        this.changed.fire(this.currentFilter.stuck === true ? undefined : row);
       },
-      settled: () => undefined,
+      settled: () => {
+        if (generation === this.generation && this.currentFilter.stuck === true) this.changed.fire(undefined);
+      },
     };
-    this.stuckRows.detect(rows, scope, false, listener);
+    this.stuckRows.detect(rows, scope, this.currentFilter.stuck === true, listener);
   }
 
   private loadMoreNode(): LoadMoreNode {
@@ -309,7 +342,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     const run = async (): Promise<void> => {
       const client = await this.client();
       const page = await client.listExecutions({
-        status: filter.statuses.length > 0 ? filter.statuses : undefined,
+        status: listedStatuses(filter),
         workflow: filter.workflow,
         search: filter.search,
         rawQuery: client.capabilities.rawListQuery ? filter.query : undefined,

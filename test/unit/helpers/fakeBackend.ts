@@ -6,7 +6,7 @@
 import type { PendingAttempts, StreamMessage, WorkflowBackend } from '../../../src/api';
 import type { GetHistoryOptions } from '../../../src/api/backend';
 import type { ResetCode } from '../../../src/api/resetCode';
-import type { Execution, ExecutionPage, WorkflowEvent } from '../../../src/api/types';
+import type { Execution, ExecutionPage, ListExecutionsQuery, WorkflowEvent } from '../../../src/api/types';
 import { sleep } from '../../../src/common/sleep';
 
 export class FakeBackend implements WorkflowBackend {
@@ -61,9 +61,15 @@ export class FakeBackend implements WorkflowBackend {
     return this.reads.filter((id) => id === executionId).length;
   }
 
-  listExecutions(): Promise<ExecutionPage> {
+  /** The statuses each list asked for (undefined: all), in order. */
+  readonly listedStatuses: (string[] | undefined)[] = [];
+
+  /** The one page, of the statuses asked for (all when none are), as a server filters them. */
+  listExecutions(query: ListExecutionsQuery = {}): Promise<ExecutionPage> {
     this.listCalls++;
-    return Promise.resolve({ executions: this.executions });
+    this.listedStatuses.push(query.status);
+    const wanted = query.status;
+    return Promise.resolve({ executions: wanted === undefined ? this.executions : this.executions.filter((e) => e.status !== null && wanted.includes(e.status)) });
   }
 
   /** The run id each history read asked for (undefined: the latest run), in order. */

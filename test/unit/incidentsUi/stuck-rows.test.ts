@@ -1,7 +1,8 @@
 /**
  * Stuck outside Group by Problem: the plain view's running rows marked once their histories are read
  * (after the list is shown, only running runs, within the concurrency bound, never on a failed read),
- * and the setting that turns it off.
+ * the setting that turns it off, the Stuck filter (what it asks the backend for, which rows it keeps,
+ * its messages, under Group by Problem too) and its entry in the filter picker.
  * The real provider, reader and views over the bench's fake `vscode` and a fake backend.
  */
 import * as assert from 'node:assert/strict';
@@ -9,10 +10,12 @@ import { createRequire } from 'node:module';
 import type * as vscode from 'vscode';
 import { createFakeVscode, installFakeVscode } from '../../../bench/fakeVscode';
 import type { Execution, WorkflowBackend, WorkflowEvent } from '../../../src/api';
+import type { UserInput } from '../../../src/common/ui';
 import { DEFAULT_WORKSPACE, type WorkspaceConfig } from '../../../src/config/workspaceList';
 import { ProblemReader, type CancellableProgress } from '../../../src/incidentsUi/problemReader';
 import { StuckRows } from '../../../src/incidentsUi/stuckRows';
 import { CheckedRuns } from '../../../src/replay';
+import type { Services } from '../../../src/services';
 import type { TreeNode } from '../../../src/tree/node';
 import { until } from '../../helpers/eventually';
 import { FakeBackend } from '../helpers/fakeBackend';
@@ -21,7 +24,9 @@ import { loadReal } from '../helpers/realHistories';
 interface Modules {
   ExecutionsProvider: typeof import('../../../src/tree/executionsProvider').ExecutionsProvider;
   ExecutionNode: typeof import('../../../src/tree/executionNode').ExecutionNode;
+  ProblemGroupNode: typeof import('../../../src/tree/problemNode').ProblemGroupNode;
   ProblemsView: typeof import('../../../src/incidentsUi/problemsView').ProblemsView;
+  filterExecutions: typeof import('../../../src/commands/filterExecutions').filterExecutions;
 }
 type Provider = InstanceType<Modules['ExecutionsProvider']>;
 
@@ -79,7 +84,9 @@ describe('Stuck on the rows, the Stuck filter and the status bar count', () => {
     m = {
       ExecutionsProvider: (load('../../../src/tree/executionsProvider') as Modules).ExecutionsProvider,
       ExecutionNode: (load('../../../src/tree/executionNode') as Modules).ExecutionNode,
+      ProblemGroupNode: (load('../../../src/tree/problemNode') as Modules).ProblemGroupNode,
       ProblemsView: (load('../../../src/incidentsUi/problemsView') as Modules).ProblemsView,
+      filterExecutions: (load('../../../src/commands/filterExecutions') as Modules).filterExecutions,
     };
   });
   after(() => uninstall?.());
@@ -219,6 +226,98 @@ describe('Stuck on the rows, the Stuck filter and the status bar count', () => {
       await h.tree.reloadExecution(stuck);
       assert.equal(stuck.stuck, undefined);
       assert.notEqual((stuck.getTreeItem().iconPath as vscode.ThemeIcon).id, 'debug-pause');
+    });
+  });
+
+  describe('the Stuck filter', () => {
+    it('asks for RUNNING, shows a progress row, then only the stuck rows (even with detection off)', async () => {
+      const h = harness({ detectStuck: false, delayMs: 20 });
+      h.tree.setFilter({ statuses: [], stuck: true });
+      const first = await h.tree.getChildren();
+      assert.deepEqual(h.backend.listedStatuses, [['RUNNING']]);
+      assert.deepEqual(first.map((r) => String(r.getTreeItem().label)), ['Looking for stuck executions among the 3 running ones listed…']);
+      await settled(h, 3);
+      assert.deepEqual(ids(await h.tree.getChildren()), ['exec/s-1'], 'the stuck row alone');
+      assert.ok(h.fired.filter((n) => n === undefined).length >= 2, 'the view was told to list its rows again');
+      assert.equal(h.backend.readsOf('f-1') + h.backend.readsOf('c-1'), 0);
+    });
+
+    it('says so when none of the running ones is stuck', async () => {
+      const h = harness();
+      h.backend.executions = h.backend.executions.filter((e) => e.executionId !== 's-1');
+      h.tree.setFilter({ statuses: [], stuck: true });
+      await h.tree.getChildren();
+      await settled(h, 2);
+      const rows = await h.tree.getChildren();
+      assert.deepEqual(rows.map((r) => String(r.getTreeItem().label)), ['No stuck executions among the 2 running ones listed.']);
+    });
+
+    it('FAILED + Stuck: asks for both, shows the failed rows at once and the stuck ones as found', async () => {
+      const h = harness({ delayMs: 20 });
+      h.tree.setFilter({ statuses: ['FAILED'], stuck: true });
+      const first = await h.tree.getChildren();
+      assert.deepEqual(h.backend.listedStatuses, [['FAILED', 'RUNNING']]);
+      assert.deepEqual(ids(first), ['exec/f-1']);
+      await settled(h, 3);
+      assert.deepEqual(ids(await h.tree.getChildren()), ['exec/f-1', 'exec/s-1']);
+      assert.equal(h.backend.readsOf('f-1'), 0, 'a failed row shown as listed: its history is not read');
+    });
+
+    it('under Group by Problem: only the stuck group, not the unreadable running run', async () => {
+      const h = harness();
+      h.tree.setGrouping('problems');
+      h.tree.setFilter({ statuses: [], stuck: true });
+      const groups = await h.tree.getChildren();
+      assert.equal(groups.length, 1);
+      assert.ok(groups[0] instanceof m.ProblemGroupNode);
+      assert.deepEqual(ids(await h.tree.getChildren(groups[0])), ['exec/s-1']);
+      h.tree.setFilter({ statuses: ['FAILED'], stuck: true });
+      const both = await h.tree.getChildren();
+      assert.deepEqual(both.map((g) => String(g.getTreeItem().label)).sort(), ['Workflow · workflow task', 'activity_order · HeartbeatAndThrowIO']);
+    });
+
+    it('under Group by Problem with nothing stuck: a row says so', async () => {
+      const h = harness();
+      h.backend.executions = h.backend.executions.filter((e) => e.executionId !== 's-1');
+      h.tree.setGrouping('problems');
+      h.tree.setFilter({ statuses: [], stuck: true });
+      const rows = await h.tree.getChildren();
+      assert.deepEqual(rows.map((r) => String(r.getTreeItem().label)), ['No stuck executions among the 2 running ones listed.']);
+    });
+
+    function filterServices(h: Harness, answers: Partial<UserInput>): Parameters<Modules['filterExecutions']>[0] & { stored: Map<string, unknown> } {
+      const stored = new Map<string, unknown>();
+      const context = { workspaceState: { get: (key: string) => stored.get(key), update: (key: string, value: unknown) => Promise.resolve(void stored.set(key, value)) } };
+      const treeView = { title: undefined, description: undefined } as unknown as vscode.TreeView<TreeNode>;
+      return {
+        stored,
+        context: context as unknown as vscode.ExtensionContext,
+        treeView,
+        tree: h.tree,
+        connection: { client: () => Promise.resolve(h.backend) } as unknown as Services['connection'],
+        ui: answers as UserInput,
+      };
+    }
+
+    it('is an entry of the filter picker beside the statuses, and is kept for the folder', async () => {
+      const h = harness({ detectStuck: false });
+      let offered: readonly vscode.QuickPickItem[] = [];
+      const services = filterServices(h, {
+        pickMany: <T extends vscode.QuickPickItem>(items: readonly T[]) => {
+          offered = items;
+          return Promise.resolve(items.filter((i) => i.label === 'FAILED' || i.label === 'Stuck'));
+        },
+        input: () => Promise.resolve(''),
+      });
+      await m.filterExecutions(services);
+      const stuck = offered.find((i) => i.label === 'Stuck');
+      assert.ok(stuck, 'a Stuck entry');
+      assert.match(stuck.detail ?? '', /running, with a workflow task failing or an activity retrying/);
+      assert.deepEqual(h.tree.filter, { statuses: ['FAILED'], workflow: undefined, search: undefined, stuck: true });
+      assert.deepEqual(services.stored.get('mistralWorkflows.filter'), h.tree.filter);
+      assert.equal(services.treeView.description, 'Filter: FAILED, stuck');
+      await h.tree.getChildren();
+      assert.deepEqual(h.backend.listedStatuses, [['FAILED', 'RUNNING']]);
     });
   });
 });
