@@ -6,6 +6,7 @@ import { registerCommands } from './commands/registerCommands';
 import type { Services } from './services';
 import { createWorkspaceStatusBar } from './config/statusBar';
 import { SECTION } from './config/settings';
+import { createStuckStatusBar } from './incidentsUi/stuckStatusBar';
 import { createServices } from './createServices';
 import { registerWorkflowCodeLens } from './source/workflowCodeLens';
 
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     ...registerCommands(services),
     registerWorkflowCodeLens(services),
     createWorkspaceStatusBar(connection),
+    createStuckStatusBar(services),
     connection.onDidChange(() => tree.refreshAll()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration(`${SECTION}.problems.detectStuck`)) tree.detectStuckChanged();

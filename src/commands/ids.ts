@@ -45,6 +45,7 @@ export const COMMAND_IDS = {
   showCallStack: 'mistralWorkflows.showCallStack',
   groupByProblem: 'mistralWorkflows.groupByProblem',
   showAllExecutions: 'mistralWorkflows.showAllExecutions',
+  showStuck: 'mistralWorkflows.showStuck',
 } as const;
 
 export type CommandId = (typeof COMMAND_IDS)[keyof typeof COMMAND_IDS];

@@ -32,6 +32,7 @@ import { setApiKey } from './setApiKey';
 import { showCallStack } from './showCallStack';
 import { showEventDetails } from './showEventDetails';
 import { showLog } from './showLog';
+import { showStuckExecutions } from './showStuck';
 import { showWorkflowExecutions } from './showWorkflowExecutions';
 import { showReplayReportCommand } from './showReplayReport';
 import { showResetHistory } from './showResetHistory';
@@ -81,6 +82,7 @@ export const COMMANDS: Readonly<Record<CommandId, Handler>> = {
   [COMMAND_IDS.showCallStack]: showCallStack,
   [COMMAND_IDS.groupByProblem]: groupByProblem,
   [COMMAND_IDS.showAllExecutions]: showAllExecutions,
+  [COMMAND_IDS.showStuck]: showStuckExecutions,
 };
 
 /** Registers the whole typed set of ids, each with its handler from COMMANDS. */

@@ -22,6 +22,9 @@ import { COMMAND_IDS } from '../commands/ids';
 export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, TreeServices, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly stuckChanged = new vscode.EventEmitter<void>();
+  /** Some listed row's stuck mark may have changed (or the rows were dropped): the status bar counts them again. */
+  readonly onDidChangeStuck = this.stuckChanged.event;
 
   private roots: ExecutionNode[] = [];
   private readonly byId = new Map<string, ExecutionNode>();
@@ -70,6 +73,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     this.stuckRows.reset();
     this.problems.leave(this.roots);
     this.changed.fire(undefined);
+    this.stuckChanged.fire();
   }
 
   /** `mistralWorkflows.problems.detectStuck` changed: the plain view's marks are dropped, and read again if on. */
@@ -78,6 +82,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     this.stuckRows.reset();
     for (const node of this.roots) node.stuck = undefined;
     this.changed.fire(undefined);
+    this.stuckChanged.fire();
   }
 
   // --- TreeServices -------------------------------------------------------------------------------
@@ -139,6 +144,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     this.problems.invalidate(true);
     this.stuckRows.reset();
     this.changed.fire(undefined);
+    this.stuckChanged.fire();
   }
 
   async loadMoreExecutions(): Promise<void> {
@@ -201,6 +207,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     // A run that ended, or was reset, is stuck no more (or not yet), and may belong to another group now (or to none).
     node.stuck = undefined;
     this.stuckRows.forget(node);
+    this.stuckChanged.fire();
     if (this.grouping === 'problems') this.problems.invalidate();
     // The Stuck filter may hide it now; the plain view judges it again as it shows its rows.
     this.changed.fire(this.grouping === 'problems' || this.currentFilter.stuck === true ? undefined : node);
@@ -209,6 +216,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
 
   dispose(): void {
     this.changed.dispose();
+    this.stuckChanged.dispose();
   }
 
   private async rootChildren(): Promise<TreeNode[]> {
@@ -282,6 +290,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
       noneText: filter.statuses.length === 0 ? this.noneStuckText() : undefined,
     };
     const rows = await this.problems.rows(this.roots, scope, options);
+    this.stuckChanged.fire(); // the reading marked its stuck rows
     return rows;
   }
 
@@ -320,6 +329,7 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     const listener: StuckListener = {
       changed: (row) => {
         if (generation !== this.generation) return;
+        this.stuckChanged.fire();
         // Under the Stuck filter a row found stuck appears: the roots are listed again (no request).
         this.changed.fire(this.currentFilter.stuck === true ? undefined : row);
       },

@@ -2,7 +2,7 @@
  * Stuck outside Group by Problem: the plain view's running rows marked once their histories are read
  * (after the list is shown, only running runs, within the concurrency bound, never on a failed read),
  * the setting that turns it off, the Stuck filter (what it asks the backend for, which rows it keeps,
- * its messages, under Group by Problem too) and its entry in the filter picker.
+ * its messages, under Group by Problem too), its entry in the filter picker, and the status bar's count.
  * The real provider, reader and views over the bench's fake `vscode` and a fake backend.
  */
 import * as assert from 'node:assert/strict';
@@ -14,6 +14,7 @@ import type { UserInput } from '../../../src/common/ui';
 import { DEFAULT_WORKSPACE, type WorkspaceConfig } from '../../../src/config/workspaceList';
 import { ProblemReader, type CancellableProgress } from '../../../src/incidentsUi/problemReader';
 import { StuckRows } from '../../../src/incidentsUi/stuckRows';
+import type { showStuckCount } from '../../../src/incidentsUi/stuckStatusBar';
 import { CheckedRuns } from '../../../src/replay';
 import type { Services } from '../../../src/services';
 import type { TreeNode } from '../../../src/tree/node';
@@ -27,6 +28,8 @@ interface Modules {
   ProblemGroupNode: typeof import('../../../src/tree/problemNode').ProblemGroupNode;
   ProblemsView: typeof import('../../../src/incidentsUi/problemsView').ProblemsView;
   filterExecutions: typeof import('../../../src/commands/filterExecutions').filterExecutions;
+  showStuckExecutions: typeof import('../../../src/commands/showStuck').showStuckExecutions;
+  showStuckCount: typeof showStuckCount;
 }
 type Provider = InstanceType<Modules['ExecutionsProvider']>;
 
@@ -87,6 +90,8 @@ describe('Stuck on the rows, the Stuck filter and the status bar count', () => {
       ProblemGroupNode: (load('../../../src/tree/problemNode') as Modules).ProblemGroupNode,
       ProblemsView: (load('../../../src/incidentsUi/problemsView') as Modules).ProblemsView,
       filterExecutions: (load('../../../src/commands/filterExecutions') as Modules).filterExecutions,
+      showStuckExecutions: (load('../../../src/commands/showStuck') as Modules).showStuckExecutions,
+      showStuckCount: (load('../../../src/incidentsUi/stuckStatusBar') as Modules).showStuckCount,
     };
   });
   after(() => uninstall?.());
@@ -318,6 +323,70 @@ describe('Stuck on the rows, the Stuck filter and the status bar count', () => {
       assert.equal(services.treeView.description, 'Filter: FAILED, stuck');
       await h.tree.getChildren();
       assert.deepEqual(h.backend.listedStatuses, [['FAILED', 'RUNNING']]);
+    });
+
+    it('Show Stuck Executions applies it alone among the statuses, keeping the workflow', async () => {
+      const h = harness();
+      const services = filterServices(h, {});
+      h.tree.setFilter({ statuses: ['COMPLETED'], workflow: 'Workflow' });
+      await m.showStuckExecutions(services);
+      assert.deepEqual(h.tree.filter, { statuses: [], workflow: 'Workflow', stuck: true });
+    });
+  });
+
+  describe('the status bar', () => {
+    interface FakeItem { text: string; tooltip: string | vscode.MarkdownString | undefined; command: string | vscode.Command | undefined; visible: boolean; show(): void; hide(): void }
+    function fakeItem(): FakeItem {
+      const item: FakeItem = { text: '', tooltip: undefined, command: undefined, visible: false, show: () => void (item.visible = true), hide: () => void (item.visible = false) };
+      return item;
+    }
+    function bar(h: Harness): { item: FakeItem; dispose(): void } {
+      const item = fakeItem();
+      const binding = m.showStuckCount(item, { tree: h.tree, connection: h.connection as unknown as Services['connection'] });
+      return { item, dispose: () => binding.dispose() };
+    }
+
+    it('counts the stuck rows listed, names the workspace, opens the Stuck filter; hidden at none', async () => {
+      const h = harness({ delayMs: 10 });
+      const { item, dispose } = bar(h);
+      assert.equal(item.visible, false, 'nothing listed yet: hidden');
+      await h.tree.getChildren();
+      await settled(h, 3);
+      assert.equal(item.visible, true);
+      assert.equal(item.text, '$(debug-pause) 1 stuck');
+      assert.match(String(item.tooltip), /Workspace “test”: 1 of the 3 running executions the Executions view has listed is stuck/);
+      assert.equal(item.command, 'mistralWorkflows.showStuck');
+      h.backend.executions = h.backend.executions.map((e) => (e.executionId === 'r-1' ? { ...e, executionId: 's-2' } : e));
+      h.backend.histories.set('s-2', h.backend.histories.get('s-1') as WorkflowEvent[]);
+      h.tree.refreshAll();
+      assert.equal(item.visible, false, 'a refresh drops the rows, and their count');
+      await h.tree.getChildren();
+      await settled(h, 6);
+      assert.equal(item.text, '$(debug-pause) 2 stuck', 'follows the rows listed now');
+      dispose();
+    });
+
+    it('resets when the workspace changes, and counts the new one’s rows', async () => {
+      const h = harness();
+      const { item, dispose } = bar(h);
+      await h.tree.getChildren();
+      await settled(h, 3);
+      assert.equal(item.visible, true);
+      h.switchTo('other');
+      assert.equal(item.visible, false, 'at once, before the other workspace is listed');
+      await h.tree.getChildren();
+      await settled(h, 6);
+      assert.match(String(item.tooltip), /Workspace “other”/);
+      dispose();
+    });
+
+    it('counts the stuck runs Group by Problem found', async () => {
+      const h = harness({ detectStuck: false });
+      const { item, dispose } = bar(h);
+      h.tree.setGrouping('problems');
+      await h.tree.getChildren();
+      assert.equal(item.text, '$(debug-pause) 1 stuck');
+      dispose();
     });
   });
 });
