@@ -308,19 +308,19 @@ export class ExecutionsProvider implements vscode.TreeDataProvider<TreeNode>, Tr
     const searching = this.roots.some((n) => this.stuckRows.isJudging(n));
     return [
       searching
-        ? new MessageNode('root/stuckSearching', undefined, `Looking for stuck executions among the ${this.runningListed()} running ones listed…`, { icon: new vscode.ThemeIcon('loading~spin') })
+        ? new MessageNode('root/stuckSearching', undefined, `Looking for stuck executions among ${this.runningText()}…`, { icon: new vscode.ThemeIcon('loading~spin') })
         : new MessageNode('root/noneStuck', undefined, this.noneStuckText(), { icon: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')) }),
     ];
   }
 
   private noneStuckText(): string {
-    const running = this.runningListed();
-    return `No stuck executions among the ${running} running one${running === 1 ? '' : 's'} listed.`;
+    return `No stuck executions among ${this.runningText()}.`;
   }
 
-  /** The rows listed for the Stuck filter alone: the running ones it asked for. */
-  private runningListed(): number {
-    return this.roots.filter((n) => shownOnlyIfStuck(this.currentFilter, n.execution.status)).length;
+  /** `the 3 running ones listed`: the rows listed for the Stuck filter alone (the running ones it asked for). */
+  private runningText(): string {
+    const running = this.roots.filter((n) => shownOnlyIfStuck(this.currentFilter, n.execution.status)).length;
+    return running === 1 ? 'the 1 running one listed' : `the ${running} running ones listed`;
   }
 
   /** Reads the plain view's running rows not judged yet, when the setting or the Stuck filter asks. */

@@ -257,6 +257,15 @@ describe('Stuck on the rows, the Stuck filter and the status bar count', () => {
       assert.deepEqual(rows.map((r) => String(r.getTreeItem().label)), ['No stuck executions among the 2 running ones listed.']);
     });
 
+    it('says so of a single running one too', async () => {
+      const h = harness();
+      h.backend.executions = h.backend.executions.filter((e) => e.executionId === 'r-1');
+      h.tree.setFilter({ statuses: [], stuck: true });
+      await h.tree.getChildren();
+      await settled(h, 1);
+      assert.deepEqual((await h.tree.getChildren()).map((r) => String(r.getTreeItem().label)), ['No stuck executions among the 1 running one listed.']);
+    });
+
     it('FAILED + Stuck: asks for both, shows the failed rows at once and the stuck ones as found', async () => {
       const h = harness({ delayMs: 20 });
       h.tree.setFilter({ statuses: ['FAILED'], stuck: true });
