@@ -5,7 +5,8 @@
  * on every refresh (it may have got stuck, or unstuck). A history that cannot be read is an "unreadable"
  * problem, never dropped. Running ones are kept only until `forgetRunning` (a refresh). Where the
  * backend reads a history from its end (Temporal), a closed run's last few events are read first: how
- * it ended is usually all its problem needs. No `vscode` import: the progress is given (see ./progress).
+ * it ended is usually all its problem needs, and a running one is described first: only one whose
+ * workflow task or activity is being retried has its history read. No `vscode` import: the progress is given (see ./progress).
  */
 import { enumNamer, type Execution, type PendingAttempts, type WorkflowBackend } from '../api';
 import { BoundedMap } from '../common/boundedMap';
@@ -109,19 +110,12 @@ export class ProblemReader {
       const worker = async (): Promise<void> => {
         while (next < executions.length && !signal.aborted) {
           const execution = executions[next++];
-          const running = candidateKind(execution) === 'running';
-          const closing = running ? undefined : await this.closingProblem(client, execution, signal);
-          let problem = closing;
-          let reading: HistoryReading | undefined;
-          if (problem === undefined) {
-            let describe: PendingAttempts | undefined;
-            [reading, describe] = await Promise.all([this.history(client, execution, signal), running ? this.attempts(client, execution, signal) : undefined]);
-            if (reading === undefined) continue; // cancelled in flight
-            problem = problemOf(execution, reading, { describe, retryingAttempts: this.deps.retryingAttempts() });
-          }
+          const judged = await this.judge(client, execution, signal);
+          if (judged === undefined) continue; // cancelled in flight
+          const { problem, answered } = judged;
           results.set(execution.executionId, problem);
-          // Only a history read is kept: an error may pass, and the next refresh tries again.
-          if (closing !== undefined || Array.isArray(reading)) this.keep(scope, execution, problem);
+          // Only an answer is kept: an error may pass, and the next refresh tries again.
+          if (answered) this.keep(scope, execution, problem);
           options.answered?.(execution, problem);
           report(`${results.size} of ${executions.length}`);
         }
@@ -167,6 +161,28 @@ export class ProblemReader {
   }
 
   /**
+   * One execution's problem; `answered` when the service answered (not an error), so it may be kept.
+   * Undefined when cancelled in flight. A running run is described first where the backend counts
+   * attempts (Temporal): with no workflow task past its first attempt and no activity retrying, it is
+   * not stuck, and its history is not read.
+   */
+  private async judge(client: WorkflowBackend, execution: Execution, signal: AbortSignal): Promise<{ problem: Problem | undefined; answered: boolean } | undefined> {
+    const retryingAttempts = this.deps.retryingAttempts();
+    let describe: PendingAttempts | undefined;
+    if (candidateKind(execution) === 'running') {
+      describe = await this.attempts(client, execution, signal);
+      if (signal.aborted) return undefined;
+      if (describe !== undefined && !mayBeStuck(describe, retryingAttempts)) return { problem: undefined, answered: true };
+    } else {
+      const closing = await this.closingProblem(client, execution, signal);
+      if (closing !== undefined) return { problem: closing, answered: true };
+    }
+    const reading = await this.history(client, execution, signal);
+    if (reading === undefined) return undefined;
+    return { problem: problemOf(execution, reading, { describe, retryingAttempts }), answered: Array.isArray(reading) };
+  }
+
+  /**
    * A closed run's problem from its last events alone, where the backend reads a history from its end
    * (Temporal): its closing failure names the step and the error, so the rest need not be read.
    * Undefined when the backend cannot, the read fails or the tail does not tell (then the whole history is read).
@@ -193,6 +209,12 @@ export class ProblemReader {
       return { historyError: why };
     }
   }
+}
+
+/** A describe that shows a workflow task past its first attempt, or an activity at the retrying threshold. */
+function mayBeStuck(describe: PendingAttempts, retryingAttempts: number): boolean {
+  if ((describe.pendingWorkflowTask?.attempt ?? 1) > 1) return true;
+  return (describe.pendingActivities ?? []).some((a) => (a.attempt ?? 1) >= retryingAttempts);
 }
 
 /** Still going (RUNNING, or Mistral's older RETRYING_AFTER_ERROR): the runs that can be stuck. */

@@ -205,6 +205,19 @@ describe('Group by Problem in the Executions view', () => {
     for (const id of ['n-1', 'n-2', 'n-3', 'a-1', 'a-2']) assert.equal(backend.readsOf(id), 1, `${id}: then read whole, once`);
   });
 
+  it("where describe counts attempts, a running run with nothing past its first attempt is not read", async () => {
+    const backend = world();
+    const described = backend.countAttempts(new Map<string, PendingAttempts | Error>([
+      ['s-1', { pendingWorkflowTask: { attempt: 37 } }],
+      ['r-1', { pendingWorkflowTask: { attempt: 1 }, pendingActivities: [{ activityId: '5', activityType: 'Ship', attempt: 2 }] }],
+    ]));
+    const roots = await groupedRoots(backend);
+    assert.deepEqual([...described].sort(), ['r-1', 's-1']);
+    assert.equal(backend.readsOf('r-1'), 0, 'healthy by its describe: its history is not read');
+    assert.equal(backend.readsOf('s-1'), 1, 'its workflow task at attempt 37: read, and stuck');
+    assert.equal(roots.length, 4, 'the same groups');
+  });
+
   it('an activity at the retrying-attempts setting or later is a stuck row; below it, not', async () => {
     const retrying: PendingAttempts = { pendingActivities: [{ activityId: '9', activityType: 'ChargeCard', attempt: 3, lastFailureMessage: 'card declined' }] };
     const stuckRows = async (setting: number): Promise<string[]> => {
