@@ -179,13 +179,13 @@ describe('Incidents, in the VS Code UI', function () {
     assert.ok(shown.includes(`Stuck: ${seeded.wedged.length} running and stuck`), shown);
     await wb.page.keyboard.press('Escape');
     await hover.waitFor({ state: 'hidden' });
-    // Its rows: the wedged runs, each saying why it is stuck.
+    // Its rows: the wedged runs, each saying why it is stuck (and a screen reader hears "and stuck").
     for (const id of seeded.wedged) {
-      const row = wb.execution(id, 'RUNNING');
+      const row = wb.execution(id, 'RUNNING and stuck');
       await row.waitFor({ timeout: UI_TIMEOUT_MS });
       assert.match(await row.locator('.label-description').innerText(), /workflow task failing since .*Nondeterminism error/, id);
     }
-    assert.deepEqual((await childrenOf(wb, `${WORKFLOW} · workflow task,`)).sort(), seeded.wedged.map((id) => `${WORKFLOW} RUNNING ${id}`).sort());
+    assert.deepEqual((await childrenOf(wb, `${WORKFLOW} · workflow task,`)).sort(), seeded.wedged.map((id) => `${WORKFLOW} RUNNING and stuck ${id}`).sort());
 
     // Go to Source with the group's inline icon: the definition of the step its executions failed in.
     const menu = await wb.contextMenu(shipment);
