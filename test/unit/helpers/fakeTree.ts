@@ -16,26 +16,33 @@ export interface TreeModules {
   StepNode: typeof import('../../../src/tree/stepNode').StepNode;
 }
 
-/** In a `describe`: the fake `vscode` for its tests, and the tree's modules loaded over it. */
-export function useFakeTree(): () => TreeModules {
+/**
+ * In a `describe`: the fake `vscode` for its tests, and the modules `load` requires over it (they import
+ * `vscode`, so they are loaded after it is installed). `load` gets a require that resolves like a test file's.
+ */
+export function useFakeVscode<T>(load: (require: NodeJS.Require) => T): () => T {
   let uninstall: (() => void) | undefined;
-  let tree: TreeModules | undefined;
+  let modules: T | undefined;
   before(() => {
     uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
-    const load = createRequire(__filename);
-    tree = {
-      ExecutionNode: (load('../../../src/tree/executionNode') as TreeModules).ExecutionNode,
-      EventNode: (load('../../../src/tree/eventNode') as TreeModules).EventNode,
-      LoadMoreNode: (load('../../../src/tree/node') as TreeModules).LoadMoreNode,
-      HistoryRows: (load('../../../src/tree/historyChildren') as TreeModules).HistoryRows,
-      StepNode: (load('../../../src/tree/stepNode') as TreeModules).StepNode,
-    };
+    modules = load(createRequire(__filename));
   });
   after(() => uninstall?.());
   return () => {
-    if (tree === undefined) throw new Error('useFakeTree(): the tree is loaded in `before`');
-    return tree;
+    if (modules === undefined) throw new Error('useFakeVscode(): the modules are loaded in `before`');
+    return modules;
   };
+}
+
+/** In a `describe`: the fake `vscode` for its tests, and the tree's modules loaded over it. */
+export function useFakeTree(): () => TreeModules {
+  return useFakeVscode((load) => ({
+    ExecutionNode: (load('../../../src/tree/executionNode') as TreeModules).ExecutionNode,
+    EventNode: (load('../../../src/tree/eventNode') as TreeModules).EventNode,
+    LoadMoreNode: (load('../../../src/tree/node') as TreeModules).LoadMoreNode,
+    HistoryRows: (load('../../../src/tree/historyChildren') as TreeModules).HistoryRows,
+    StepNode: (load('../../../src/tree/stepNode') as TreeModules).StepNode,
+  }));
 }
 
 /** The tree's services over `backend`: the events view, pages of `pageSize`, refreshes recorded. */

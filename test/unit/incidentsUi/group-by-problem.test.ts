@@ -5,9 +5,7 @@
  * across refreshes, the concurrency bound, Cancel, and the toggle back.
  */
 import * as assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import type * as vscode from 'vscode';
-import { createFakeVscode, installFakeVscode } from '../../../bench/fakeVscode';
 import { normalizeHistory, type Execution, type PendingAttempts, type WorkflowEvent } from '../../../src/api';
 import { DEFAULT_WORKSPACE } from '../../../src/config/workspaceList';
 import { ProblemReader, type CancellableProgress } from '../../../src/incidentsUi/problemReader';
@@ -17,6 +15,7 @@ import type { Services } from '../../../src/services';
 import { relativeTime } from '../../../src/tree/labels';
 import type { TreeNode } from '../../../src/tree/node';
 import { FakeBackend } from '../helpers/fakeBackend';
+import { useFakeVscode } from '../helpers/fakeTree';
 import { loadReal } from '../helpers/realHistories';
 
 interface Modules {
@@ -90,20 +89,17 @@ function label(node: TreeNode): string {
 }
 
 describe('Group by Problem in the Executions view', () => {
-  let uninstall: (() => void) | undefined;
+  const loaded = useFakeVscode((load): Modules => ({
+    ExecutionsProvider: (load('../../../src/tree/executionsProvider') as Modules).ExecutionsProvider,
+    ExecutionNode: (load('../../../src/tree/executionNode') as Modules).ExecutionNode,
+    ProblemGroupNode: (load('../../../src/tree/problemNode') as Modules).ProblemGroupNode,
+    ProblemsView: (load('../../../src/incidentsUi/problemsView') as Modules).ProblemsView,
+    grouping: load('../../../src/commands/grouping') as Modules['grouping'],
+  }));
   let m: Modules;
   before(() => {
-    uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
-    const load = createRequire(__filename);
-    m = {
-      ExecutionsProvider: (load('../../../src/tree/executionsProvider') as Modules).ExecutionsProvider,
-      ExecutionNode: (load('../../../src/tree/executionNode') as Modules).ExecutionNode,
-      ProblemGroupNode: (load('../../../src/tree/problemNode') as Modules).ProblemGroupNode,
-      ProblemsView: (load('../../../src/incidentsUi/problemsView') as Modules).ProblemsView,
-      grouping: load('../../../src/commands/grouping') as Modules['grouping'],
-    };
+    m = loaded();
   });
-  after(() => uninstall?.());
 
   /** Stuck detection on the plain view's rows is off unless asked: these tests count Group by Problem's reads alone. */
   function provider(backend: FakeBackend, progress: FakeProgress, concurrency = 4, retryingAttempts = 5, detectStuck = false): Provider {

@@ -6,9 +6,7 @@
  * The real provider, reader and views over the bench's fake `vscode` and a fake backend.
  */
 import * as assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import type * as vscode from 'vscode';
-import { createFakeVscode, installFakeVscode } from '../../../bench/fakeVscode';
 import type { Execution, WorkflowBackend, WorkflowEvent } from '../../../src/api';
 import type { UserInput } from '../../../src/common/ui';
 import { DEFAULT_WORKSPACE, type WorkspaceConfig } from '../../../src/config/workspaceList';
@@ -20,6 +18,7 @@ import type { Services } from '../../../src/services';
 import type { TreeNode } from '../../../src/tree/node';
 import { until } from '../../helpers/eventually';
 import { FakeBackend } from '../helpers/fakeBackend';
+import { useFakeVscode } from '../helpers/fakeTree';
 import { loadReal } from '../helpers/realHistories';
 
 interface Modules {
@@ -79,22 +78,19 @@ async function settled(h: Harness, reads: number): Promise<void> {
 }
 
 describe('Stuck on the rows, the Stuck filter and the status bar count', () => {
-  let uninstall: (() => void) | undefined;
+  const loaded = useFakeVscode((load): Modules => ({
+    ExecutionsProvider: (load('../../../src/tree/executionsProvider') as Modules).ExecutionsProvider,
+    ExecutionNode: (load('../../../src/tree/executionNode') as Modules).ExecutionNode,
+    ProblemGroupNode: (load('../../../src/tree/problemNode') as Modules).ProblemGroupNode,
+    ProblemsView: (load('../../../src/incidentsUi/problemsView') as Modules).ProblemsView,
+    filterExecutions: (load('../../../src/commands/filterExecutions') as Modules).filterExecutions,
+    showStuckExecutions: (load('../../../src/commands/showStuck') as Modules).showStuckExecutions,
+    showStuckCount: (load('../../../src/incidentsUi/stuckStatusBar') as Modules).showStuckCount,
+  }));
   let m: Modules;
   before(() => {
-    uninstall = installFakeVscode(createFakeVscode({ commands: 0, treeViews: 0 }));
-    const load = createRequire(__filename);
-    m = {
-      ExecutionsProvider: (load('../../../src/tree/executionsProvider') as Modules).ExecutionsProvider,
-      ExecutionNode: (load('../../../src/tree/executionNode') as Modules).ExecutionNode,
-      ProblemGroupNode: (load('../../../src/tree/problemNode') as Modules).ProblemGroupNode,
-      ProblemsView: (load('../../../src/incidentsUi/problemsView') as Modules).ProblemsView,
-      filterExecutions: (load('../../../src/commands/filterExecutions') as Modules).filterExecutions,
-      showStuckExecutions: (load('../../../src/commands/showStuck') as Modules).showStuckExecutions,
-      showStuckCount: (load('../../../src/incidentsUi/stuckStatusBar') as Modules).showStuckCount,
-    };
+    m = loaded();
   });
-  after(() => uninstall?.());
 
   function harness(options: { detectStuck?: boolean; delayMs?: number; concurrency?: number; histories?: () => Promise<WorkflowBackend> } = {}): Harness {
     const backend = world(options.delayMs);
