@@ -13,8 +13,12 @@ import { until } from '../../helpers/eventually';
 const SCRIPT = path.resolve(__dirname, '../../../../src/replay/replay_check.py');
 /**
  * The processes of group `pgid` still alive (Linux /proc). A killed process stays a zombie until it is
- * reaped, by init for an orphan, which can take a second or two: a zombie is not alive.
+ * reaped, by init for an orphan, which can take a second or two: a zombie is not alive. Nor is one
+ * already exiting (PF_EXITING in its flags): it has closed its files, which is what lets the run end,
+ * but on a busy machine it can be preempted before it becomes a zombie.
  */
+const PF_EXITING = 0x4;
+
 function liveMembers(pgid: number): number[] {
   const live: number[] = [];
   for (const entry of fs.readdirSync('/proc')) {
@@ -25,8 +29,10 @@ function liveMembers(pgid: number): number[] {
     } catch {
       continue; // it exited meanwhile
     }
-    const [state, , group] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(group) === pgid && state !== 'Z') live.push(Number(entry));
+    // After the command: state, ppid, pgrp, session, tty_nr, tpgid, flags, …
+    const [state, , group, , , , flags] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const exiting = (Number(flags) & PF_EXITING) !== 0;
+    if (Number(group) === pgid && state !== 'Z' && state !== 'X' && !exiting) live.push(Number(entry));
   }
   return live;
 }
@@ -133,6 +139,7 @@ describe('replay/checkReplay', () => {
     const controller = new AbortController();
     const pending = run(python, { signal: controller.signal });
     await until('the fake to start', () => fs.existsSync(pids) && fs.readFileSync(pids, 'utf8') !== '');
+    assert.equal(liveMembers(Number(fs.readFileSync(pids, 'utf8'))).length, 2, 'running: the shell and its sleep');
     controller.abort(new Error('cancelled by the user'));
     await assert.rejects(pending, /cancelled by the user/);
     assert.deepEqual(liveMembers(Number(fs.readFileSync(pids, 'utf8'))), []);
